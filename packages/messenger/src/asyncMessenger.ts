@@ -1,0 +1,190 @@
+/**
+ * The node's endpoint: promise-based, over a readable and a writable byte stream (the child's fd 5 and fd 4).
+ * Every frame is written with one write; back-pressure is respected; reads and writes of a request share one
+ * Deadline. Any protocol violation, stream error or timeout fails the messenger for good (the node then kills
+ * the VM process), and every pending and later call rejects with that error: nothing is left hanging.
+ */
+import type { Readable, Writable } from 'node:stream';
+import { VMError, ErrorCode, decodeMessage, encodeFrame, describeMessage, type Message } from '@vm/protocol';
+import { Deadline } from './deadline';
+import { Dialogue } from './dialogue';
+import { DEFAULT_MAX_FRAME_SIZE, FrameReader } from './frameReader';
+import { getLogger } from './logging';
+
+export interface AsyncMessengerOptions {
+  /** Shown in logs, as the reference's `[NODE]`. */
+  name?: string;
+  maxFrameSize?: number;
+}
+
+export type MessengerState = 'open' | 'failed' | 'closed';
+
+interface Waiter {
+  resolve(message: Message): void;
+  reject(error: VMError): void;
+}
+
+/** Messages received ahead of the reader; the protocol is half-duplex, so more means a misbehaving peer. */
+const MAX_QUEUED = 8;
+const log = getLogger('arwen/baseMessenger');
+
+export class AsyncMessenger {
+  readonly name: string;
+  private readonly reader: FrameReader;
+  private readonly dialogue = new Dialogue();
+  private readonly queue: Message[] = [];
+  private waiter: Waiter | null = null;
+  private drainWaiter: ((error: VMError) => void) | null = null;
+  private failure: VMError | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly input: Readable,
+    private readonly output: Writable,
+    options: AsyncMessengerOptions = {},
+  ) {
+    this.name = options.name ?? 'NODE';
+    this.reader = new FrameReader(options.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE);
+    input.on('data', this.onData);
+    input.on('end', this.onEnd);
+    input.on('close', this.onEnd);
+    input.on('error', this.onInputError);
+    output.on('error', this.onOutputError);
+  }
+
+  get state(): MessengerState {
+    return this.closed ? 'closed' : this.failure ? 'failed' : 'open';
+  }
+
+  /** The error that failed the messenger, if any. */
+  get error(): VMError | null {
+    return this.failure;
+  }
+
+  get nonce(): number {
+    return this.dialogue.current;
+  }
+
+  /** Stamps the next dialogue nonce and writes the frame; resolves once the stream accepted it. */
+  async send(message: Message, deadline: Deadline = Deadline.never()): Promise<void> {
+    this.throwIfUnusable();
+    const stamped = { ...message, DialogueNonce: this.dialogue.stamp() } as Message;
+    const frame = encodeFrame(stamped);
+    if (log.isLevelEnabled('trace')) log.log('trace', `[${this.name}][#${stamped.DialogueNonce}]: SENT message`, { size: frame.length, msg: describeMessage(stamped) });
+    const accepted = this.output.write(frame, (error) => error && this.fail(writeError(error)));
+    if (!accepted) await this.waitForDrain(deadline);
+  }
+
+  /** The next message of the dialogue (its nonce checked), before the deadline. */
+  async receive(deadline: Deadline = Deadline.never()): Promise<Message> {
+    this.throwIfUnusable();
+    if (this.waiter) throw new VMError(ErrorCode.InvalidMessage, 'receive() while another receive() is pending');
+    const queued = this.queue.shift();
+    if (queued) return this.accept(queued);
+    const message = await new Promise<Message>((resolve, reject) => {
+      const timer = deadline.isNever ? undefined : setTimeout(() => this.fail(new VMError(ErrorCode.Timeout, `no message from the peer within the deadline`)), deadline.remaining());
+      const settle = (): void => {
+        if (timer) clearTimeout(timer);
+        this.waiter = null;
+      };
+      this.waiter = {
+        resolve: (m) => (settle(), resolve(m)),
+        reject: (e) => (settle(), reject(e)),
+      };
+    });
+    return this.accept(message);
+  }
+
+  /** Ends the dialogue: the next message sent or received starts again at nonce 1. */
+  resetDialogue(): void {
+    this.dialogue.reset();
+  }
+
+  /** Detaches from the streams and rejects a pending receive. Does not end the streams. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.waiter?.reject(new VMError(ErrorCode.MessengerClosed));
+    this.drainWaiter?.(new VMError(ErrorCode.MessengerClosed));
+    this.input.off('data', this.onData);
+    this.input.off('end', this.onEnd);
+    this.input.off('close', this.onEnd);
+    // 'error' listeners stay: a late stream error must never become an unhandled 'error' event.
+    log.log('debug', `[${this.name}]: Messenger.Shutdown()`);
+  }
+
+  private accept(message: Message): Message {
+    if (this.input.isPaused() && this.queue.length < MAX_QUEUED / 2) this.input.resume();
+    try {
+      this.dialogue.check(message.DialogueNonce);
+    } catch (error) {
+      this.fail(error as VMError);
+      throw error;
+    }
+    if (log.isLevelEnabled('trace')) log.log('trace', `[${this.name}][#${message.DialogueNonce}]: RECEIVED message`, { msg: describeMessage(message) });
+    return message;
+  }
+
+  private readonly onData = (chunk: Buffer): void => {
+    if (this.failure || this.closed) return;
+    try {
+      for (const frame of this.reader.push(chunk)) this.deliver(decodeMessage(frame.kind, frame.payload));
+    } catch (error) {
+      this.fail(error instanceof VMError ? error : new VMError(ErrorCode.ReadFailed, String(error), { cause: error }));
+    }
+  };
+
+  private deliver(message: Message): void {
+    if (this.waiter) return this.waiter.resolve(message);
+    this.queue.push(message);
+    if (this.queue.length >= MAX_QUEUED) this.input.pause();
+  }
+
+  private readonly onEnd = (): void => {
+    if (this.failure || this.closed) return;
+    try {
+      this.reader.end();
+      this.fail(new VMError(ErrorCode.PeerClosed));
+    } catch (error) {
+      this.fail(error as VMError);
+    }
+  };
+
+  private readonly onInputError = (error: Error): void => this.fail(new VMError(ErrorCode.ReadFailed, error.message, { cause: error }));
+  private readonly onOutputError = (error: Error): void => this.fail(writeError(error));
+
+  private fail(error: VMError): void {
+    if (this.failure || this.closed) return;
+    this.failure = error;
+    this.queue.length = 0;
+    this.waiter?.reject(error);
+    this.drainWaiter?.(error);
+    log.log('debug', `[${this.name}]: messenger failed`, { err: error.message });
+  }
+
+  private throwIfUnusable(): void {
+    if (this.closed) throw new VMError(ErrorCode.MessengerClosed);
+    if (this.failure) throw this.failure;
+  }
+
+  /** Resolves on 'drain'; rejects when the messenger fails or the deadline passes first. */
+  private waitForDrain(deadline: Deadline): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const finish = (error?: VMError): void => {
+        if (timer) clearTimeout(timer);
+        this.output.off('drain', onDrain);
+        this.drainWaiter = null;
+        if (error) reject(error);
+        else resolve();
+      };
+      const onDrain = (): void => finish();
+      const timer = deadline.isNever ? undefined : setTimeout(() => this.fail(new VMError(ErrorCode.Timeout, 'writing did not finish within the deadline')), deadline.remaining());
+      this.drainWaiter = finish;
+      this.output.on('drain', onDrain);
+    });
+  }
+}
+
+function writeError(error: Error): VMError {
+  return new VMError(ErrorCode.WriteFailed, error.message, { cause: error });
+}

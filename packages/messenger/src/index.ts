@@ -1,0 +1,13 @@
+export { FrameReader, DEFAULT_MAX_FRAME_SIZE } from './frameReader';
+export { Dialogue } from './dialogue';
+export { Deadline } from './deadline';
+export { AsyncMessenger } from './asyncMessenger';
+export { SyncMessenger } from './syncMessenger';
+export { FdByteSource, WatchedFdByteSource } from './byteSource';
+export { getLogger, rootLogger, LOG_LEVELS } from './logging';
+
+export type { Frame } from './frameReader';
+export type { AsyncMessengerOptions, MessengerState } from './asyncMessenger';
+export type { SyncMessengerOptions } from './syncMessenger';
+export type { SyncByteSource } from './byteSource';
+export type { LogLevel } from './logging';

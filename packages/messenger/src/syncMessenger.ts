@@ -1,0 +1,115 @@
+/**
+ * The VM process's endpoint: synchronous, over the inherited fds (fd 4 in, fd 5 out). `request` sends a hook
+ * call and blocks until the node's answer arrives. Violations fail the messenger for good.
+ */
+import { writeSync } from 'node:fs';
+import { VMError, ErrorCode, decodeMessage, encodeFrame, describeMessage, type Message } from '@vm/protocol';
+import { Deadline } from './deadline';
+import { Dialogue } from './dialogue';
+import { DEFAULT_MAX_FRAME_SIZE, FrameReader } from './frameReader';
+import { FdByteSource, WatchedFdByteSource, type SyncByteSource } from './byteSource';
+import { getLogger } from './logging';
+import type { MessengerState } from './asyncMessenger';
+
+export interface SyncMessengerOptions {
+  readFd: number;
+  writeFd: number;
+  name?: string;
+  maxFrameSize?: number;
+  /** Longest wait for the peer in one receive; omitted = wait as long as it takes (fastest: plain blocking reads). */
+  receiveTimeoutMs?: number;
+}
+
+const log = getLogger('arwen/baseMessenger');
+
+export class SyncMessenger {
+  readonly name: string;
+  private readonly reader: FrameReader;
+  private readonly source: SyncByteSource;
+  private readonly dialogue = new Dialogue();
+  private readonly chunk = Buffer.allocUnsafe(65536);
+  private readonly queue: Message[] = [];
+  private readonly receiveTimeoutMs: number | undefined;
+  private failure: VMError | null = null;
+  private closed = false;
+
+  constructor(private readonly options: SyncMessengerOptions) {
+    this.name = options.name ?? 'ARWEN';
+    this.reader = new FrameReader(options.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE);
+    this.receiveTimeoutMs = options.receiveTimeoutMs;
+    this.source = options.receiveTimeoutMs === undefined ? new FdByteSource(options.readFd) : new WatchedFdByteSource(options.readFd);
+  }
+
+  get state(): MessengerState {
+    return this.closed ? 'closed' : this.failure ? 'failed' : 'open';
+  }
+
+  get nonce(): number {
+    return this.dialogue.current;
+  }
+
+  send(message: Message): void {
+    this.throwIfUnusable();
+    const stamped = { ...message, DialogueNonce: this.dialogue.stamp() } as Message;
+    const frame = encodeFrame(stamped);
+    if (log.isLevelEnabled('trace')) log.log('trace', `[${this.name}][#${stamped.DialogueNonce}]: SENT message`, { size: frame.length, msg: describeMessage(stamped) });
+    this.guard(() => {
+      for (let offset = 0; offset < frame.length; ) offset += writeSync(this.options.writeFd, frame, offset, frame.length - offset);
+    }, ErrorCode.WriteFailed);
+  }
+
+  /** Blocks until the next message arrives; checks its nonce. */
+  receive(): Message {
+    this.throwIfUnusable();
+    const deadline = this.receiveTimeoutMs === undefined ? Deadline.never() : Deadline.after(this.receiveTimeoutMs);
+    while (this.queue.length === 0) {
+      const n = this.guard(() => this.source.read(this.chunk, deadline), ErrorCode.ReadFailed);
+      if (n === 0) {
+        this.guard(() => this.reader.end(), ErrorCode.ReadFailed);
+        this.failWith(new VMError(ErrorCode.PeerClosed));
+      }
+      this.guard(() => {
+        for (const frame of this.reader.push(this.chunk.subarray(0, n))) this.queue.push(decodeMessage(frame.kind, frame.payload));
+      }, ErrorCode.ReadFailed);
+    }
+    const message = this.queue.shift() as Message;
+    this.guard(() => this.dialogue.check(message.DialogueNonce), ErrorCode.InvalidDialogueNonce);
+    if (log.isLevelEnabled('trace')) log.log('trace', `[${this.name}][#${message.DialogueNonce}]: RECEIVED message`, { msg: describeMessage(message) });
+    return message;
+  }
+
+  /** A hook call: send, then block for the answer. */
+  request(message: Message): Message {
+    this.send(message);
+    return this.receive();
+  }
+
+  resetDialogue(): void {
+    this.dialogue.reset();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.source.close();
+    log.log('debug', `[${this.name}]: Messenger.Shutdown()`);
+  }
+
+  private guard<T>(action: () => T, otherwise: { code: string; message: string; critical: boolean }): T {
+    try {
+      return action();
+    } catch (error) {
+      this.failWith(error instanceof VMError ? error : new VMError(otherwise, (error as Error).message, { cause: error }));
+    }
+  }
+
+  private failWith(error: VMError): never {
+    this.failure ??= error;
+    throw error;
+  }
+
+  private throwIfUnusable(): void {
+    if (this.closed) throw new VMError(ErrorCode.MessengerClosed);
+    if (this.failure) throw this.failure;
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * The one error class of dme-vm. Each package declares its codes as a frozen table (code -> message, critical),
+ * built with `defineErrors`; callers branch on `code` (or on `family`), never on message text.
+ * `critical` is the reference's CriticalError bit: a critical error on the node side kills the VM process.
+ */
+
+export interface ErrorDefinition {
+  readonly code: string;
+  readonly message: string;
+  readonly critical: boolean;
+  /** A parent code: `VMError.is(err, parent)` matches the whole family, as the reference's wrapped sentinels do. */
+  readonly family?: string;
+}
+
+type ErrorRows = Record<string, { readonly message: string; readonly critical: boolean; readonly family?: string }>;
+
+export function defineErrors<T extends ErrorRows>(rows: T): { readonly [K in keyof T & string]: ErrorDefinition & { code: K } } {
+  const table: Record<string, ErrorDefinition> = {};
+  for (const [code, row] of Object.entries(rows)) table[code] = Object.freeze({ code, ...row });
+  return Object.freeze(table) as { readonly [K in keyof T & string]: ErrorDefinition & { code: K } };
+}
+
+export class VMError extends Error {
+  readonly code: string;
+  readonly critical: boolean;
+  readonly family: string | undefined;
+  readonly detail: string | undefined;
+
+  constructor(definition: ErrorDefinition, detail?: string, options?: { cause?: unknown; critical?: boolean }) {
+    super(detail ? `${definition.message}: ${detail}` : definition.message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'VMError';
+    this.code = definition.code;
+    this.critical = options?.critical ?? definition.critical;
+    this.family = definition.family;
+    this.detail = detail;
+  }
+
+  /** True when `error` is a VMError of `definition`'s code or of its family. */
+  static is(error: unknown, definition: ErrorDefinition): error is VMError {
+    return error instanceof VMError && (error.code === definition.code || error.family === definition.code);
+  }
+
+  static isCritical(error: unknown): boolean {
+    return error instanceof VMError && error.critical;
+  }
+
+  /** The same error with the critical bit set (the driver's "wrap as critical", without double wrapping). */
+  asCritical(): VMError {
+    if (this.critical) return this;
+    const copy = new VMError({ code: this.code, message: this.message, critical: true, family: this.family }, undefined, { cause: this.cause });
+    return copy;
+  }
+
+  toJSON(): { name: string; code: string; critical: boolean; message: string } {
+    return { name: this.name, code: this.code, critical: this.critical, message: this.message };
+  }
+}
+
+/** Protocol-level errors, shared by both sides of the pipe. Messages of the reference's sentinels are kept verbatim. */
+export const ErrorCode = defineErrors({
+  // the reference's sentinels (ipc/common/errors.go)
+  ArwenTimeExpired: { message: 'arwen time expired', critical: true },
+  ArwenNotFound: { message: 'arwen binary not found', critical: true },
+  InvalidDialogueNonce: { message: 'invalid dialogue nonce', critical: true },
+  StopPerNodeRequest: { message: 'arwen will stop, as requested', critical: true },
+  BadRequestFromNode: { message: 'bad message from node', critical: true },
+  BadMessageFromArwen: { message: 'bad message from arwen', critical: true },
+  CannotSendContractRequest: { message: 'cannot send contract request', critical: true },
+  CannotSendHookCallResponse: { message: 'cannot send hook call response', critical: true },
+  CannotSendHookCallRequest: { message: 'cannot send hook call request', critical: true },
+  CannotReceiveHookCallResponse: { message: 'cannot receive hook call response', critical: true },
+  BadHookResponseFromNode: { message: 'bad hook response from node', critical: true },
+  // the wire: every malformed frame has its own code, all in the BadFrame family
+  BadFrame: { message: 'bad frame', critical: true },
+  InvalidPreamble: { message: 'invalid frame preamble', critical: true, family: 'BadFrame' },
+  TruncatedPreamble: { message: 'truncated frame preamble', critical: true, family: 'BadFrame' },
+  FrameTooLarge: { message: 'frame too large', critical: true, family: 'BadFrame' },
+  UnknownKind: { message: 'unknown message kind', critical: true, family: 'BadFrame' },
+  KindMismatch: { message: 'preamble kind does not match payload kind', critical: true, family: 'BadFrame' },
+  InvalidJson: { message: 'payload is not valid JSON', critical: true, family: 'BadFrame' },
+  SchemaViolation: { message: 'payload does not match the message schema', critical: true, family: 'BadFrame' },
+  PeerClosedMidFrame: { message: 'peer closed mid-frame', critical: true, family: 'BadFrame' },
+  UnsupportedMarshalizer: { message: 'unsupported marshalizer', critical: true },
+  InvalidMessage: { message: 'invalid message', critical: true },
+  // transport
+  Timeout: { message: 'timeout', critical: true },
+  PeerClosed: { message: 'peer closed the connection', critical: true },
+  MessengerClosed: { message: 'messenger closed', critical: true },
+  WriteFailed: { message: 'write failed', critical: true },
+  ReadFailed: { message: 'read failed', critical: true },
+});

@@ -1,0 +1,20 @@
+export { MessageKind, MESSAGE_KIND_TABLE, HOOK_REQUEST_KINDS, kindName, isKnownKind, isHookCall, isHookRequest, isDiagnose, isContractResponse, isStopRequest, responseKindOf } from './messageKinds';
+export { PREAMBLE_SIZE, encodePreamble, decodePreamble } from './preamble';
+export { VMError, ErrorCode, defineErrors } from './errors';
+export { encodeMessage, encodeFrame, decodeMessage, createMessage, describeMessage } from './message';
+export { MarshalizerKind, assertSupportedMarshalizer } from './marshalizer';
+export { messageSchema, shapeSchema, BASE64_PATTERN } from './wire/schema';
+export { PAYLOAD_SHAPES, EnvelopeShape } from './wire/messageShapes';
+export { VMInputShape, ContractCreateInputShape, ContractCallInputShape, VMOutputShape, OutputAccountShape, StorageUpdateShape, LogEntryShape, AccountShape, VMHostParametersShape, ArwenArgumentsShape } from './wire/shapes';
+export { bytesToKey, keyToBytes } from './wire/byteKeys';
+export { parseJsonLossless, goQuote } from './wire/goJson';
+export { CallType, ReturnCode, returnCodeString, DEFAULT_PROTECTED_KEY_PREFIX, METADATA_UPGRADEABLE, DEFAULT_VM_TYPE } from './types/vmTypes';
+
+export type { ErrorDefinition } from './errors';
+export type { Preamble } from './preamble';
+export type { KindFamily, KindDirection } from './messageKinds';
+export type { Bytes, BytesMapEntry, GasScheduleMap, Field, Shape, ShapeValue } from './wire/fields';
+export type { Message, MessageOf, WireKind } from './wire/messageShapes';
+export type { JsonSchema } from './wire/schema';
+export type { VMInput, ContractCreateInput, ContractCallInput, VMOutput, OutputAccount, StorageUpdate, LogEntry, Account, VMHostParameters, ArwenArguments } from './wire/shapes';
+export type { BlockchainHook, AsyncBlockchainHook, CryptoHook, VMExecutionHandler, Awaitable } from './types/hooks';

@@ -1,0 +1,69 @@
+/**
+ * Messages <-> payload bytes <-> frames. Every inbound payload is parsed losslessly, validated against its
+ * kind's schema and checked against the preamble kind before anything else sees it.
+ */
+import { VMError, ErrorCode } from './errors';
+import { isKnownKind, kindName } from './messageKinds';
+import { encodePreamble, PREAMBLE_SIZE } from './preamble';
+import { decodeShape, encodeShape } from './wire/codec';
+import { parseJsonFast, withMarkedIntegers } from './wire/goJson';
+import { messageShape, type Message, type MessageOf, type WireKind } from './wire/messageShapes';
+import { describeSchemaErrors, validatorFor } from './wire/validate';
+
+const shapes = new Map<number, ReturnType<typeof messageShape>>();
+function shapeOf(kind: WireKind) {
+  let shape = shapes.get(kind);
+  if (!shape) shapes.set(kind, (shape = messageShape(kind)));
+  return shape;
+}
+
+function checkKind(kind: number): asserts kind is WireKind {
+  if (!isKnownKind(kind)) throw new VMError(ErrorCode.UnknownKind, `kind ${kind}`);
+}
+
+/** The payload (Go encoding/json text, as UTF-8 bytes) of a message. */
+export function encodeMessage(message: Message): Buffer {
+  checkKind(message.Kind);
+  return Buffer.from(encodeShape(shapeOf(message.Kind), message as unknown as Record<string, unknown>, kindName(message.Kind) as string), 'utf8');
+}
+
+/** A whole frame: preamble + payload, in one buffer (so it can be written with one write). */
+export function encodeFrame(message: Message): Buffer {
+  const payload = encodeMessage(message);
+  const frame = Buffer.allocUnsafe(PREAMBLE_SIZE + payload.length);
+  encodePreamble(payload.length, message.Kind, frame);
+  payload.copy(frame, PREAMBLE_SIZE);
+  return frame;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Decodes the payload of a frame whose preamble said `kind`. Throws a VMError in the BadFrame family. */
+export function decodeMessage(kind: number, payload: Uint8Array): Message {
+  checkKind(kind);
+  let parsed: ReturnType<typeof parseJsonFast>;
+  try {
+    parsed = parseJsonFast(utf8.decode(payload));
+  } catch (error) {
+    throw new VMError(ErrorCode.InvalidJson, (error as Error).message, { cause: error });
+  }
+  return withMarkedIntegers(parsed.marked, () => decodeParsed(kind, parsed.value));
+}
+
+function decodeParsed(kind: WireKind, json: unknown): Message {
+  const validate = validatorFor(kind);
+  if (!validate(json)) throw new VMError(ErrorCode.SchemaViolation, `${kindName(kind)}: ${describeSchemaErrors(validate.errors)}`);
+  const payloadKind = Number((json as { Kind: number | bigint }).Kind);
+  if (payloadKind !== kind) throw new VMError(ErrorCode.KindMismatch, `preamble ${kind}, payload ${payloadKind}`);
+  return decodeShape(shapeOf(kind), json as Record<string, unknown>) as unknown as Message;
+}
+
+/** A message of `kind` with the envelope filled in (nonce 0, no error); the messenger stamps the nonce. */
+export function createMessage<K extends WireKind>(kind: K, payload: Omit<MessageOf<K>, 'DialogueNonce' | 'Kind' | 'ErrorMessage'>, errorMessage = ''): MessageOf<K> {
+  return { DialogueNonce: 0, Kind: kind, ErrorMessage: errorMessage, ...payload } as MessageOf<K>;
+}
+
+/** The reference's DebugString: `[kind=<name> nonce=<n> err=<msg>]`. */
+export function describeMessage(message: Pick<Message, 'Kind' | 'DialogueNonce' | 'ErrorMessage'>): string {
+  return `[kind=${kindName(message.Kind) ?? ''} nonce=${message.DialogueNonce} err=${message.ErrorMessage}]`;
+}

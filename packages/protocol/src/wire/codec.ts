@@ -1,0 +1,191 @@
+/**
+ * The Go-compatible JSON codec, walking the shapes: typed values <-> JSON text.
+ */
+import { VMError, ErrorCode } from '../errors';
+import type { Bytes, BytesMapEntry, Field, GasScheduleMap, Shape } from './fields';
+import { bytesToKey, compareBytes, keyToBytes } from './byteKeys';
+import { goQuote, inGoRange, integerValue, type GoIntegerType } from './goJson';
+
+type Json = unknown;
+type JsonObject = Record<string, Json>;
+
+// ---------------------------------------------------------------- decoding (schema-validated JSON -> values)
+
+export function decodeShape(shape: Shape, json: JsonObject): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const name in shape) out[name] = decodeField(shape[name], json[name]);
+  return out;
+}
+
+function decodeField(field: Field, json: Json): unknown {
+  switch (field.t) {
+    case 'bytes':
+      return decodeBytes(json);
+    case 'bytesList':
+      return json === null ? null : (json as Json[]).map(decodeBytes);
+    case 'bigInt':
+      return json === null ? null : (integerValue(json) as bigint);
+    case 'u64':
+      return integerValue(json) as bigint;
+    case 'u32':
+    case 'int':
+      return Number(integerValue(json));
+    case 'bool':
+    case 'string':
+      return json;
+    case 'struct':
+      return json === null ? null : decodeShape(field.shape, json as JsonObject);
+    case 'structList':
+      return json === null ? null : (json as JsonObject[]).map((item) => decodeShape(field.shape, item));
+    case 'keyedList':
+      return json === null ? null : decodeKeyedList(field.shape, field.keyField, json as JsonObject);
+    case 'bytesMap':
+      return json === null ? null : Object.entries(json as JsonObject).map(([key, value]): BytesMapEntry => ({ key: keyToBytes(key), value: decodeBytes(value) }));
+    case 'nameSet':
+      return json === null ? null : Object.keys(json as JsonObject);
+    case 'gasSchedule':
+      return json === null ? null : decodeGasSchedule(json as Record<string, JsonObject>);
+  }
+}
+
+function decodeBytes(json: Json): Bytes {
+  if (json === null) return null;
+  const buffer = Buffer.from(json as string, 'base64');
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.length);
+}
+
+/** The inner key field is the truth; the map key is used only when the inner field is null. */
+function decodeKeyedList(shape: Shape, keyField: string, json: JsonObject): Record<string, unknown>[] {
+  return Object.entries(json).map(([key, value]) => {
+    const item = decodeShape(shape, value as JsonObject);
+    if (item[keyField] === null) item[keyField] = keyToBytes(key);
+    return item;
+  });
+}
+
+function decodeGasSchedule(json: Record<string, JsonObject>): GasScheduleMap {
+  const schedule: GasScheduleMap = Object.create(null);
+  for (const [section, costs] of Object.entries(json)) {
+    const decoded: Record<string, bigint> = Object.create(null);
+    for (const [name, cost] of Object.entries(costs)) decoded[name] = integerValue(cost) as bigint;
+    schedule[section] = decoded;
+  }
+  return schedule;
+}
+
+// ---------------------------------------------------------------- encoding (values -> Go's JSON text)
+
+export function encodeShape(shape: Shape, value: Record<string, unknown>, path: string): string {
+  if (value === null || typeof value !== 'object') invalid(path, 'must be an object');
+  let out = '{';
+  let first = true;
+  for (const name in shape) {
+    out += `${first ? '' : ','}"${name}":${encodeField(shape[name], value[name], `${path}.${name}`)}`;
+    first = false;
+  }
+  return out + '}';
+}
+
+function encodeField(field: Field, value: unknown, path: string): string {
+  switch (field.t) {
+    case 'bytes':
+      return encodeBytes(value, path);
+    case 'bytesList':
+      return value === null ? 'null' : `[${asArray(value, path).map((item, i) => encodeBytes(item, `${path}[${i}]`)).join(',')}]`;
+    case 'bigInt':
+      if (value === null) return 'null';
+      if (typeof value !== 'bigint') invalid(path, 'must be a bigint or null');
+      return value.toString();
+    case 'u64':
+      return encodeInteger(value, 'uint64', path);
+    case 'u32':
+      return encodeInteger(value, 'uint32', path);
+    case 'int':
+      return encodeInteger(value, 'int', path);
+    case 'bool':
+      if (typeof value !== 'boolean') invalid(path, 'must be a boolean');
+      return value ? 'true' : 'false';
+    case 'string':
+      if (typeof value !== 'string') invalid(path, 'must be a string');
+      return goQuote(value);
+    case 'struct':
+      if (value === null && field.nullable) return 'null';
+      return encodeShape(field.shape, value as Record<string, unknown>, path);
+    case 'structList':
+      if (value === null) return 'null';
+      return `[${asArray(value, path).map((item, i) => encodeShape(field.shape, item as Record<string, unknown>, `${path}[${i}]`)).join(',')}]`;
+    case 'keyedList':
+      if (value === null) return 'null';
+      return encodeByteKeyedObject(
+        asArray(value, path).map((item, i) => {
+          const key = (item as Record<string, unknown>)?.[field.keyField];
+          if (!(key instanceof Uint8Array)) invalid(`${path}[${i}].${field.keyField}`, 'must be bytes (it is the map key)');
+          return { key, json: encodeShape(field.shape, item as Record<string, unknown>, `${path}[${i}]`) };
+        }),
+        path,
+      );
+    case 'bytesMap':
+      if (value === null) return 'null';
+      return encodeByteKeyedObject(
+        asArray(value, path).map((entry, i) => {
+          const { key, value: data } = entry as BytesMapEntry;
+          if (!(key instanceof Uint8Array)) invalid(`${path}[${i}].key`, 'must be bytes');
+          return { key, json: encodeBytes(data, `${path}[${i}].value`) };
+        }),
+        path,
+      );
+    case 'nameSet':
+      if (value === null) return 'null';
+      return encodeStringKeyedObject(asArray(value, path).map((name) => [asString(name, path), '{}']), path);
+    case 'gasSchedule': {
+      if (value === null) return 'null';
+      const sections = Object.entries(value as GasScheduleMap).map(([section, costs]): [string, string] => [
+        section,
+        encodeStringKeyedObject(Object.entries(costs).map(([name, cost]) => [name, encodeInteger(cost, 'uint64', `${path}.${section}.${name}`)]), path),
+      ]);
+      return encodeStringKeyedObject(sections, path);
+    }
+  }
+}
+
+function encodeBytes(value: unknown, path: string): string {
+  if (value === null) return 'null';
+  if (!(value instanceof Uint8Array)) invalid(path, 'must be a Uint8Array or null');
+  return `"${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64')}"`;
+}
+
+function encodeInteger(value: unknown, type: GoIntegerType, path: string): string {
+  const integer = typeof value === 'bigint' ? value : typeof value === 'number' && Number.isSafeInteger(value) ? BigInt(value) : undefined;
+  if (integer === undefined || !inGoRange(integer, type)) invalid(path, `must be a ${type} integer`);
+  return integer.toString();
+}
+
+/** Go sorts map keys by their raw bytes; two entries with the same key cannot be a map. */
+function encodeByteKeyedObject(entries: { key: Uint8Array; json: string }[], path: string): string {
+  entries.sort((a, b) => compareBytes(a.key, b.key));
+  for (let i = 1; i < entries.length; i++) {
+    if (compareBytes(entries[i - 1].key, entries[i].key) === 0) invalid(path, `duplicate key ${Buffer.from(entries[i].key).toString('hex')}`);
+  }
+  return `{${entries.map((e) => `${goQuote(bytesToKey(e.key))}:${e.json}`).join(',')}}`;
+}
+
+function encodeStringKeyedObject(entries: [string, string][], path: string): string {
+  return encodeByteKeyedObject(
+    entries.map(([key, json]) => ({ key: Buffer.from(key, 'utf8'), json })),
+    path,
+  );
+}
+
+function asArray(value: unknown, path: string): unknown[] {
+  if (!Array.isArray(value)) invalid(path, 'must be an array or null');
+  return value;
+}
+
+function asString(value: unknown, path: string): string {
+  if (typeof value !== 'string') invalid(path, 'must contain strings');
+  return value;
+}
+
+function invalid(path: string, what: string): never {
+  throw new VMError(ErrorCode.InvalidMessage, `${path} ${what}`);
+}

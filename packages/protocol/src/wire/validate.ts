@@ -1,0 +1,51 @@
+/**
+ * ajv validators for every message kind, compiled once (lazily, on first use of a kind) and cached.
+ */
+import Ajv, { type ValidateFunction, type ErrorObject } from 'ajv';
+import { GO_INT_RANGES, inGoRange, integerValue, type GoIntegerType } from './goJson';
+import { messageSchema } from './schema';
+import type { WireKind } from './messageShapes';
+
+type KeywordValidator = { (type: GoIntegerType, data: unknown): boolean; errors?: Partial<ErrorObject>[] };
+
+const goInteger: KeywordValidator = (type, data) => {
+  const value = integerValue(data);
+  if (value !== undefined && inGoRange(value, type)) return true;
+  goInteger.errors = [{ keyword: 'goInteger', message: `must be a ${type} integer`, params: { type } }];
+  return false;
+};
+
+function createAjv(): Ajv {
+  const ajv = new Ajv({ allErrors: false, allowUnionTypes: true, strict: true, unicodeRegExp: false, code: { optimize: true } });
+  ajv.addKeyword({
+    keyword: 'goInteger',
+    schemaType: 'string',
+    errors: true,
+    metaSchema: { enum: Object.keys(GO_INT_RANGES) },
+    validate: goInteger,
+  });
+  return ajv;
+}
+
+let ajv: Ajv | undefined;
+const validators = new Map<number, ValidateFunction>();
+
+export function validatorFor(kind: WireKind): ValidateFunction {
+  let validate = validators.get(kind);
+  if (!validate) {
+    ajv ??= createAjv();
+    validate = ajv.compile(messageSchema(kind));
+    validators.set(kind, validate);
+  }
+  return validate;
+}
+
+/** A short description of the first schema error: its JSON path and what was wrong. */
+export function describeSchemaErrors(errors: ErrorObject[] | null | undefined): string {
+  const first = errors?.[0];
+  if (!first) return 'unknown schema error';
+  const where = first.instancePath || '/';
+  if (first.keyword === 'additionalProperties') return `${where} has unexpected key ${JSON.stringify(first.params.additionalProperty)}`;
+  if (first.keyword === 'required') return `${where} is missing key ${JSON.stringify(first.params.missingProperty)}`;
+  return `${where} ${first.message ?? first.keyword}`;
+}

@@ -1,0 +1,26 @@
+import fc from 'fast-check';
+import { bytesToKey, keyToBytes, decodeMessage, encodeMessage, createMessage, MessageKind, type MessageOf } from '@vm/protocol';
+
+describe('[@vm/protocol] lossless raw-byte map keys', () => {
+  it('is the identity on valid UTF-8 (byte-identical to Go for ordinary keys)', () => {
+    fc.assert(fc.property(fc.string(), (s) => expect(bytesToKey(Buffer.from(s, 'utf8'))).toBe((s as string & { isWellFormed(): boolean }).isWellFormed() ? s : bytesToKey(Buffer.from(s, "utf8")))));
+    expect(bytesToKey(Buffer.from('mycontract'))).toBe('mycontract');
+  });
+
+  it('round-trips any bytes, and distinct bytes give distinct keys', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 40 }), fc.uint8Array({ maxLength: 40 }), (a, b) => {
+        expect(Buffer.from(keyToBytes(bytesToKey(a))).equals(Buffer.from(a))).toBe(true);
+        if (!Buffer.from(a).equals(Buffer.from(b))) expect(bytesToKey(a)).not.toBe(bytesToKey(b));
+      }),
+    );
+  });
+
+  it('keeps the keys that Go would merge into one U+FFFD key', () => {
+    // 0xfa and 0xfb both become U+FFFD in Go, so Go's decoder would keep one entry of two.
+    const keys = [Uint8Array.of(0, 0xfa, 0x12), Uint8Array.of(0, 0xfb, 0x12), Uint8Array.of(0xed, 0xa0, 0x80)];
+    const message = createMessage(MessageKind.BlockchainGetAllStateResponse, { AllState: keys.map((key, i) => ({ key, value: Uint8Array.of(i) })) });
+    const decoded = decodeMessage(39, encodeMessage(message)) as MessageOf<MessageKind.BlockchainGetAllStateResponse>;
+    expect(decoded.AllState!.map((e) => Buffer.from(e.key).toString('hex')).sort()).toEqual(['00fa12', '00fb12', 'eda080']);
+  });
+});

@@ -8,10 +8,16 @@
  * a Go peer reads such a key as U+FFFD, no worse than its own encoding.
  */
 
+import { isUtf8 } from 'node:buffer';
+
 const ESCAPE_BASE = 0xdc00;
+const SURROGATE = /[\ud800-\udfff]/;
+
+const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
 /** Bytes -> key string. */
 export function bytesToKey(bytes: Uint8Array): string {
+  if (isUtf8(bytes)) return asBuffer(bytes).toString('utf8');
   let out = '';
   let i = 0;
   while (i < bytes.length) {
@@ -37,6 +43,7 @@ export function bytesToKey(bytes: Uint8Array): string {
 
 /** Key string -> bytes (the inverse of bytesToKey). */
 export function keyToBytes(key: string): Uint8Array {
+  if (!SURROGATE.test(key)) return new Uint8Array(Buffer.from(key, 'utf8'));
   const out: number[] = [];
   for (let i = 0; i < key.length; i++) {
     const unit = key.charCodeAt(i);

@@ -111,6 +111,19 @@ describe('[@vm/messenger] AsyncMessenger', () => {
     await pending;
   });
 
+  it('pauses a flooding peer and still delivers every message in order', async () => {
+    const { a, b } = memoryPipes();
+    const node = new AsyncMessenger(a.input, a.output);
+    b.input.resume(); // the peer does not read our answers; drop them
+    const toNode = b.output;
+    const frames = Array.from({ length: 500 }, (_, i) => encodeFrame({ ...storageRequest, DialogueNonce: i * 2 + 1 }));
+    toNode.write(Buffer.concat(frames));
+    for (let i = 0; i < 500; i++) {
+      expect((await node.receive()).DialogueNonce).toBe(i * 2 + 1);
+      await node.send(storageResponse);
+    }
+  });
+
   it('rejects a pending receive when closed', async () => {
     const { node } = pair();
     const pending = node.receive();

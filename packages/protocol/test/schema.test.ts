@@ -1,0 +1,21 @@
+import Ajv from 'ajv';
+import { messageSchema, kindName, BASE64_PATTERN } from '@vm/protocol';
+import { WIRE_KINDS } from '@vm/testkit';
+
+describe('[@vm/protocol] JSON schemas', () => {
+  it.each(WIRE_KINDS.map((kind) => [kindName(kind), kind] as const))('%s has a compilable schema naming every envelope key', (name, kind) => {
+    const schema = messageSchema(kind);
+    expect(schema.title).toBe(name);
+    expect(schema.required).toEqual(expect.arrayContaining(['DialogueNonce', 'Kind', 'ErrorMessage']));
+    expect(schema.additionalProperties).toBe(false);
+    const ajv = new Ajv({ strict: false, allowUnionTypes: true });
+    ajv.addKeyword('goInteger');
+    expect(() => ajv.compile(schema)).not.toThrow();
+  });
+
+  it('describes byte arrays as padded standard base64', () => {
+    const base64 = new RegExp(BASE64_PATTERN);
+    expect(['', 'AA==', 'AAA=', 'AAAA', 'bXljb250cmFjdA=='].every((s) => base64.test(s))).toBe(true);
+    expect(['A', 'AA', 'AAA', 'AA=A', '-_8=', 'AA== '].some((s) => base64.test(s))).toBe(false);
+  });
+});

@@ -3,7 +3,7 @@
  * call and blocks until the node's answer arrives. Violations fail the messenger for good.
  */
 import { writeSync } from 'node:fs';
-import { VMError, ErrorCode, decodeMessage, encodeFrame, describeMessage, type Message } from '@vm/protocol';
+import { VMError, ErrorCode, decodeMessage, encodeFrame, describeMessage, type ErrorDefinition, type Message } from '@vm/protocol';
 import { Deadline } from './deadline';
 import { Dialogue } from './dialogue';
 import { DEFAULT_MAX_FRAME_SIZE, FrameReader } from './frameReader';
@@ -95,7 +95,7 @@ export class SyncMessenger {
     log.log('debug', `[${this.name}]: Messenger.Shutdown()`);
   }
 
-  private guard<T>(action: () => T, otherwise: { code: string; message: string; critical: boolean }): T {
+  private guard<T>(action: () => T, otherwise: ErrorDefinition): T {
     try {
       return action();
     } catch (error) {

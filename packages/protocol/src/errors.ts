@@ -44,13 +44,6 @@ export class VMError extends Error {
     return error instanceof VMError && error.critical;
   }
 
-  /** The same error with the critical bit set (the driver's "wrap as critical", without double wrapping). */
-  asCritical(): VMError {
-    if (this.critical) return this;
-    const copy = new VMError({ code: this.code, message: this.message, critical: true, family: this.family }, undefined, { cause: this.cause });
-    return copy;
-  }
-
   toJSON(): { name: string; code: string; critical: boolean; message: string } {
     return { name: this.name, code: this.code, critical: this.critical, message: this.message };
   }

@@ -1,0 +1,80 @@
+/**
+ * Reads of chain state through the BlockchainHook, cached in the output accounts as the reference does
+ * (balances, nonces), plus address generation and code lookup.
+ */
+import type { BlockchainHook } from '@vm/protocol';
+import { ContractError, EEI_MESSAGES, VM_ERRORS } from '../execution/vmErrors';
+import type { OutputContext } from './output';
+
+export class BlockchainContext {
+  constructor(
+    readonly hook: BlockchainHook,
+    private readonly output: () => OutputContext,
+    private readonly vmType: Uint8Array,
+  ) {}
+
+  /** Cached on-chain balance + the delta of this transaction. */
+  getBalance(address: Uint8Array): bigint {
+    const account = this.output().account(address);
+    if (account.balance === null) {
+      const onChain = this.hook.getUserAccount(address)?.Balance ?? null;
+      if (onChain === null) return account.balanceDelta;
+      account.balance = onChain;
+    }
+    return account.balance + account.balanceDelta;
+  }
+
+  getNonce(address: Uint8Array): bigint {
+    const account = this.output().account(address);
+    if (!account.nonceLoaded) {
+      account.nonce = this.hook.getUserAccount(address)?.Nonce ?? 0n;
+      account.nonceLoaded = true;
+    }
+    return account.nonce;
+  }
+
+  increaseNonce(address: Uint8Array): void {
+    const nonce = this.getNonce(address);
+    this.output().account(address).nonce = nonce + 1n;
+  }
+
+  /** The new contract address: the hook's, from the creator's nonce minus one (the protocol already increased it). */
+  newAddress(creator: Uint8Array): Uint8Array {
+    const nonce = this.getNonce(creator);
+    const address = this.hook.newAddress(creator, nonce > 0n ? nonce - 1n : 0n, this.vmType);
+    return address ?? new Uint8Array(0);
+  }
+
+  /** The code of an account; any failure is ContractNotFound. */
+  getCode(address: Uint8Array): Uint8Array {
+    let code: Uint8Array | null | undefined;
+    try {
+      code = this.hook.getUserAccount(address)?.Code;
+    } catch {
+      throw VM_ERRORS.contractNotFound();
+    }
+    if (!code || code.length === 0) throw VM_ERRORS.contractNotFound();
+    return code;
+  }
+
+  getOwnerAddress(address: Uint8Array): Uint8Array | null {
+    return this.hook.getUserAccount(address)?.OwnerAddress ?? null;
+  }
+
+  accountExists(address: Uint8Array): boolean {
+    return this.hook.getUserAccount(address) !== null;
+  }
+
+  /** `Transfer`: moves value between output accounts (§3.5). */
+  transfer(destination: Uint8Array, sender: Uint8Array, gasLimit: bigint, value: bigint, data: Uint8Array | null): void {
+    if (value < 0n) throw new ContractError(EEI_MESSAGES.negativeValue, 10);
+    if (this.getBalance(sender) < value) throw new ContractError(EEI_MESSAGES.insufficientFunds, 7);
+    const output = this.output();
+    const from = output.account(sender);
+    const to = output.account(destination);
+    from.balanceDelta -= value;
+    to.balanceDelta += value;
+    if (data && data.length > 0) to.data = to.data ? Buffer.concat([to.data, data]) : Uint8Array.from(data);
+    to.gasLimit = gasLimit;
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * Contract storage with the reference's costs and refunds (§3.6): reads are cached as storage updates, writes
+ * are classified (unchanged / added / deleted / modified) and charged per byte.
+ */
+import type { BlockchainHook } from '@vm/protocol';
+import { ContractError, EEI_MESSAGES } from '../execution/vmErrors';
+import type { GasSchedule } from '../gas/gasSchedule';
+import { hexKey, type OutputContext } from './output';
+
+export enum StorageStatus {
+  Unchanged = 0,
+  Modified = 1,
+  Added = 2,
+  Deleted = 3,
+}
+
+export interface StorageCharges {
+  useGas(amount: bigint): void;
+  freeGas(amount: bigint): void;
+}
+
+const EMPTY = new Uint8Array(0);
+
+export class StorageContext {
+  /** Whose storage reads and writes go to. */
+  address: Uint8Array = EMPTY;
+  readOnly = false;
+
+  constructor(
+    private readonly hook: BlockchainHook,
+    private readonly output: () => OutputContext,
+    private readonly schedule: GasSchedule,
+    private readonly protectedPrefix: Uint8Array,
+  ) {}
+
+  get(key: Uint8Array): Uint8Array {
+    const account = this.output().account(this.address);
+    const cached = account.storage.get(hexKey(key));
+    if (cached) return cached.data;
+    const value = this.hook.getStorageData(this.address, key);
+    if (value !== null) account.storage.set(hexKey(key), { key: Uint8Array.from(key), data: Uint8Array.from(value) });
+    return value ?? EMPTY;
+  }
+
+  set(key: Uint8Array, value: Uint8Array, charges: StorageCharges): StorageStatus {
+    if (startsWith(key, this.protectedPrefix)) throw new ContractError(EEI_MESSAGES.reservedKey, 10);
+    if (this.readOnly) return StorageStatus.Unchanged;
+    const account = this.output().account(this.address);
+    const id = hexKey(key);
+    let entry = account.storage.get(id);
+    if (!entry) {
+      entry = { key: Uint8Array.from(key), data: Uint8Array.from(this.get(key)) };
+      account.storage.set(id, entry);
+    }
+    const old = entry.data;
+    const base = this.schedule.costs.BaseOperationCost;
+    const length = BigInt(value.length);
+    const oldLength = BigInt(old.length);
+    entry.data = Uint8Array.from(value);
+    if (Buffer.compare(old, value) === 0) {
+      charges.useGas(base.DataCopyPerByte * length);
+      return StorageStatus.Unchanged;
+    }
+    if (old.length === 0) {
+      charges.useGas(base.StorePerByte * length);
+      return StorageStatus.Added;
+    }
+    if (value.length === 0) {
+      charges.freeGas(base.ReleasePerByte * oldLength);
+      return StorageStatus.Deleted;
+    }
+    if (length > oldLength) charges.useGas(base.PersistPerByte * oldLength + base.StorePerByte * (length - oldLength));
+    else if (length < oldLength) {
+      charges.useGas(base.PersistPerByte * length);
+      charges.freeGas(base.ReleasePerByte * (oldLength - length));
+    }
+    return StorageStatus.Modified;
+  }
+}
+
+function startsWith(key: Uint8Array, prefix: Uint8Array): boolean {
+  if (prefix.length === 0 || key.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (key[i] !== prefix[i]) return false;
+  return true;
+}

@@ -1,0 +1,40 @@
+/**
+ * `env`: hashing (reference arwen/crypto/cryptoei.go) and the built-in CryptoHook. keccak256 charges the SHA256
+ * key, as in the reference.
+ */
+import { createHash } from 'node:crypto';
+import { keccak_256 } from '@noble/hashes/sha3';
+import { ripemd160 } from '@noble/hashes/ripemd160';
+import type { CryptoHook } from '@vm/protocol';
+import { row, type EeiRow } from './table';
+import type { ExecutionContext } from '../execution/executionContext';
+
+/** sha256 from node:crypto; legacy Keccak-256 (not SHA3-256) and RIPEMD-160 from the audited @noble/hashes. */
+export function createCryptoHook(): CryptoHook {
+  return {
+    sha256: (data) => new Uint8Array(createHash('sha256').update(data).digest()),
+    keccak256: (data) => keccak_256(data),
+    ripemd160: (data) => ripemd160(data),
+    ecrecover: () => {
+      throw new Error('ecrecover is not available in the crypto hook');
+    },
+  };
+}
+
+function hashInto(ctx: ExecutionContext, hash: (data: Uint8Array) => Uint8Array, dataPtr: number, length: number, resultPtr: number): number {
+  const data = ctx.load(dataPtr, length);
+  let digest: Uint8Array;
+  try {
+    digest = hash(data);
+  } catch {
+    return 1; // a crypto-hook error is reported, not a fault
+  }
+  ctx.store(resultPtr, digest);
+  ctx.useGas(ctx.cost('CryptoAPICost.SHA256'));
+  return 0;
+}
+
+export const CRYPTO_EEI: readonly EeiRow[] = [
+  row('sha256', 'iii', 'i', undefined, (ctx, dataPtr: number, length: number, resultPtr: number) => hashInto(ctx, ctx.crypto.sha256, dataPtr, length, resultPtr)),
+  row('keccak256', 'iii', 'i', undefined, (ctx, dataPtr: number, length: number, resultPtr: number) => hashInto(ctx, ctx.crypto.keccak256, dataPtr, length, resultPtr)),
+];

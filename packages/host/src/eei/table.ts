@@ -1,0 +1,67 @@
+/**
+ * The contract API as declarative tables: one row per host function with its wasm signature, the gas key charged
+ * on entry, and its implementation. One builder turns the rows into the import object and checks every contract
+ * import against its row (V8 accepts any signature for a JS function; the reference does not).
+ */
+import type { GasKey } from '../gas/gasSchedule';
+import type { ExecutionContext } from '../execution/executionContext';
+import { ContractError } from '../execution/vmErrors';
+import { VALTYPE, type ModuleLayout } from '../wasm/moduleLayout';
+import { invalid } from '../wasm/binary';
+
+type WasmValue = number | bigint;
+export type HostImpl = (ctx: ExecutionContext, ...args: never[]) => WasmValue | void;
+
+export interface EeiRow {
+  readonly namespace: 'env' | 'ethereum';
+  readonly name: string;
+  /** 'i' = i32, 'I' = i64, e.g. 'iI' = (i32, i64). */
+  readonly params: string;
+  readonly results: string;
+  /** Charged before the implementation runs (per-byte costs are charged inside). */
+  readonly gas: GasKey | undefined;
+  readonly impl: HostImpl;
+}
+
+export const row = (name: string, params: string, results: string, gas: GasKey | undefined, impl: HostImpl, namespace: EeiRow['namespace'] = 'env'): EeiRow =>
+  Object.freeze({ namespace, name, params, results, gas, impl });
+
+const TYPE_CODE: Record<string, number> = { i: VALTYPE.i32, I: VALTYPE.i64 };
+
+/** Every import of the contract must name a row and match its signature exactly. */
+export function checkImports(layout: ModuleLayout, rows: ReadonlyMap<string, EeiRow>): void {
+  for (const imp of layout.imports) {
+    const entry = rows.get(`${imp.module}.${imp.name}`);
+    if (!entry) invalid(`unknown import ${imp.module}.${imp.name}`);
+    const type = layout.types[imp.typeIndex];
+    const same = (codes: readonly number[], spec: string) => codes.length === spec.length && codes.every((c, i) => c === TYPE_CODE[spec[i]]);
+    if (!same(type.params, entry.params) || !same(type.results, entry.results)) invalid(`import ${imp.module}.${imp.name} has the wrong signature`);
+  }
+}
+
+/**
+ * The import object: every call charges the row's gas, runs the implementation, and turns a ContractError into
+ * the reference's fault (all gas burned, ExecutionFailed with the error's text).
+ */
+export function buildImports(rows: readonly EeiRow[], current: () => ExecutionContext): WebAssembly.Imports {
+  const imports: Record<string, Record<string, (...args: WasmValue[]) => WasmValue | void>> = {};
+  for (const entry of rows) {
+    const impl = entry.impl as (ctx: ExecutionContext, ...args: WasmValue[]) => WasmValue | void;
+    const gas = entry.gas;
+    (imports[entry.namespace] ??= {})[entry.name] = (...args: WasmValue[]) => {
+      const ctx = current();
+      try {
+        if (gas !== undefined) ctx.useGas(ctx.cost(gas));
+        return impl(ctx, ...args);
+      } catch (error) {
+        if (error instanceof ContractError) ctx.fault(error);
+        throw error; // breakpoints, and bugs (which must never pass as a failed contract)
+      }
+    };
+  }
+  return imports;
+}
+
+export function rowsByName(rows: readonly EeiRow[]): ReadonlyMap<string, EeiRow> {
+  return new Map(rows.map((r) => [`${r.namespace}.${r.name}`, r]));
+}

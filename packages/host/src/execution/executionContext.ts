@@ -1,0 +1,95 @@
+/**
+ * Everything a host function needs about the running contract: its input, address, instance, and the contexts
+ * (output, storage, blockchain, big integers), with the reference's gas and fault helpers.
+ */
+import { ReturnCode, type CryptoHook } from '@vm/protocol';
+import type { BigIntContext } from '../contexts/bigInts';
+import type { BlockchainContext } from '../contexts/blockchain';
+import type { OutputContext } from '../contexts/output';
+import type { StorageContext } from '../contexts/storage';
+import { gasCost, type GasKey, type GasSchedule } from '../gas/gasSchedule';
+import { Breakpoint, BreakpointSignal } from './breakpoints';
+import type { ContractInstance } from './instance';
+import type { ContractError } from './vmErrors';
+
+/** The parts of the transaction input the contract API reads. */
+export interface CallState {
+  readonly caller: Uint8Array;
+  readonly arguments: readonly Uint8Array[];
+  readonly callValue: bigint;
+  readonly function: string;
+  readonly gasPrice: bigint;
+  readonly originalTxHash: Uint8Array;
+  readonly currentTxHash: Uint8Array;
+}
+
+export class ExecutionContext {
+  instance!: ContractInstance;
+
+  constructor(
+    readonly call: CallState,
+    readonly scAddress: Uint8Array,
+    readonly schedule: GasSchedule,
+    readonly output: OutputContext,
+    readonly storage: StorageContext,
+    readonly blockchain: BlockchainContext,
+    readonly bigInts: BigIntContext,
+    readonly crypto: CryptoHook,
+    readonly blockGasLimit: bigint,
+  ) {}
+
+  get readOnly(): boolean {
+    return this.storage.readOnly;
+  }
+
+  cost(key: GasKey): bigint {
+    return gasCost(this.schedule, key);
+  }
+
+  useGas(amount: bigint): void {
+    this.instance.pointsUsed += amount;
+  }
+
+  /** A refund, paid back to the sender by the protocol. */
+  freeGas(amount: bigint): void {
+    this.output.gasRefund += amount;
+  }
+
+  get gasLeft(): bigint {
+    return this.instance.gasLeft;
+  }
+
+  readonly charges = { useGas: (n: bigint) => this.useGas(n), freeGas: (n: bigint) => this.freeGas(n) };
+
+  /** `WithFault(err, ctx, true)`: burn all remaining gas, fail with the error's message, stop. */
+  fault(error: ContractError): never {
+    this.useGas(this.gasLeft);
+    this.output.returnCode = ReturnCode.ExecutionFailed;
+    this.output.returnMessage = error.message;
+    throw new BreakpointSignal(Breakpoint.ExecutionFailed);
+  }
+
+  /** `signalError`: a user error with the contract's message; execution stops. */
+  signalError(message: string): never {
+    this.output.returnCode = ReturnCode.UserError;
+    this.output.returnMessage = message;
+    throw new BreakpointSignal(Breakpoint.SignalError);
+  }
+
+  load(offset: number, length: number): Uint8Array {
+    return this.instance.load(offset, length);
+  }
+
+  store(offset: number, data: Uint8Array): void {
+    this.instance.store(offset, data);
+  }
+
+  /** A 32-byte address argument. */
+  loadAddress(offset: number): Uint8Array {
+    return this.instance.load(offset, 32);
+  }
+
+  perByte(key: 'DataCopyPerByte' | 'PersistPerByte', bytes: number): bigint {
+    return this.schedule.costs.BaseOperationCost[key] * BigInt(bytes);
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * One contract execution's wasm instance: its memory (re-read after every grow), the injected gas and depth
+ * globals, and the breakpoint the injected code sets before trapping.
+ */
+import { INJECTED } from '../wasm/instrument';
+import { EXPORT_KIND, type FuncType, type ModuleLayout } from '../wasm/moduleLayout';
+import { ContractError, EEI_MESSAGES } from './vmErrors';
+
+export interface CompiledContract {
+  readonly module: WebAssembly.Module;
+  readonly layout: ModuleLayout;
+  /** Name of the exported memory, if any. */
+  readonly memoryExport: string | undefined;
+  /** Exported function names -> their type. */
+  readonly functions: ReadonlyMap<string, FuncType>;
+}
+
+const PAGE = 65536;
+/** Longest read a host function makes from memory; the reference zero-pads reads past the end, without a bound. */
+export const MAX_MEMORY_READ = 64 * 1024 * 1024;
+
+export class ContractInstance {
+  private readonly memory: WebAssembly.Memory | undefined;
+  private readonly globals: Record<keyof typeof INJECTED, WebAssembly.Global>;
+
+  constructor(
+    readonly contract: CompiledContract,
+    readonly instance: WebAssembly.Instance,
+    /** The gas limit baked into this instance (GasProvided after the initial deductions). */
+    readonly gasLimit: bigint,
+    depthLimit: number,
+  ) {
+    const exports = instance.exports as Record<string, WebAssembly.ExportValue>;
+    this.memory = contract.memoryExport === undefined ? undefined : (exports[contract.memoryExport] as WebAssembly.Memory);
+    this.globals = Object.fromEntries(Object.entries(INJECTED).map(([key, name]) => [key, exports[name] as WebAssembly.Global])) as Record<keyof typeof INJECTED, WebAssembly.Global>;
+    this.globals.gasLimit.value = gasLimit;
+    this.globals.depthLimit.value = depthLimit;
+  }
+
+  get pointsUsed(): bigint {
+    return this.globals.gasUsed.value as bigint;
+  }
+
+  set pointsUsed(value: bigint) {
+    this.globals.gasUsed.value = BigInt.asUintN(64, value);
+  }
+
+  get gasLeft(): bigint {
+    const left = this.gasLimit - this.pointsUsed;
+    return left > 0n ? left : 0n;
+  }
+
+  get breakpoint(): number {
+    return this.globals.breakpoint.value as number;
+  }
+
+  get depth(): number {
+    return this.globals.depth.value as number;
+  }
+
+  hasFunction(name: string): boolean {
+    return this.contract.functions.has(name);
+  }
+
+  call(name: string): void {
+    (this.instance.exports[name] as () => void)();
+  }
+
+  private bytes(): Uint8Array {
+    if (!this.memory) throw new ContractError(EEI_MESSAGES.memLoadBadBounds, 10);
+    return new Uint8Array(this.memory.buffer);
+  }
+
+  /** MemLoad (§1.0): length 0 is always fine; the tail past the end is zero-padded. */
+  load(offset: number, length: number): Uint8Array {
+    if (length === 0) return new Uint8Array(0);
+    const memory = this.bytes();
+    if (offset < 0 || offset > memory.length) throw new ContractError(EEI_MESSAGES.memLoadBadBounds, 10);
+    if (length < 0) throw new ContractError(EEI_MESSAGES.memLoadNegativeLength, 10);
+    if (length > MAX_MEMORY_READ) throw new ContractError(EEI_MESSAGES.memLoadBadBounds, 10);
+    const out = new Uint8Array(length);
+    out.set(memory.subarray(offset, Math.min(offset + length, memory.length)));
+    return out;
+  }
+
+  /** MemStore (§1.0): a write past the end grows memory by exactly one page, once. */
+  store(offset: number, data: Uint8Array): void {
+    if (data.length === 0) return;
+    if (offset < 0) throw new ContractError(EEI_MESSAGES.badLowerBounds, 10);
+    let memory = this.bytes();
+    if (offset + data.length > memory.length) {
+      try {
+        this.memory!.grow(1);
+      } catch (error) {
+        throw new ContractError(`Failed to grow the memory:\n    ${(error as Error).message}`, 10);
+      }
+      memory = this.bytes();
+      if (offset + data.length > memory.length) throw new ContractError(EEI_MESSAGES.badUpperBounds, 10);
+    }
+    memory.set(data, offset);
+  }
+
+  get memoryPages(): number {
+    return this.memory ? this.memory.buffer.byteLength / PAGE : 0;
+  }
+}
+
+/** What the compiled contract exports, read once from the layout. */
+export function describeExports(layout: ModuleLayout): Pick<CompiledContract, 'memoryExport' | 'functions'> {
+  let memoryExport: string | undefined;
+  const functions = new Map<string, FuncType>();
+  for (const e of layout.exports) {
+    if (e.kind === EXPORT_KIND.memory) memoryExport ??= e.name;
+    if (e.kind !== EXPORT_KIND.func) continue;
+    const typeIndex = e.index < layout.imports.length ? layout.imports[e.index].typeIndex : layout.functionTypes[e.index - layout.imports.length];
+    functions.set(e.name, layout.types[typeIndex]);
+  }
+  return { memoryExport, functions };
+}

@@ -1,0 +1,54 @@
+/**
+ * Compiled modules, keyed by (code hash, gas schedule): validation, instrumentation and compilation happen once
+ * per code; every execution gets a fresh instance (the reference never keeps memory between calls).
+ */
+import { createHash } from 'node:crypto';
+import type { GasSchedule } from '../gas/gasSchedule';
+import { InvalidModule } from '../wasm/binary';
+import { instrumentModule } from '../wasm/instrument';
+import { checkImports, type EeiRow } from '../eei/table';
+import { describeExports, type CompiledContract } from './instance';
+
+export type CompileResult = { ok: true; contract: CompiledContract } | { ok: false; reason: string };
+
+export class ModuleCache {
+  private readonly entries = new Map<string, CompileResult>();
+  /** How many modules were compiled (not served from the cache): a cached call never recompiles. */
+  compilations = 0;
+  private readonly opcodeCosts: readonly number[];
+
+  constructor(
+    schedule: GasSchedule,
+    private readonly rows: ReadonlyMap<string, EeiRow>,
+    private readonly capacity = 512,
+  ) {
+    this.opcodeCosts = schedule.opcodeCosts.map(Number);
+  }
+
+  get(code: Uint8Array): CompileResult {
+    const key = createHash('sha256').update(code).digest('hex');
+    const cached = this.entries.get(key);
+    if (cached) {
+      this.entries.delete(key); // most recently used last
+      this.entries.set(key, cached);
+      return cached;
+    }
+    const result = this.compile(code);
+    this.entries.set(key, result);
+    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string);
+    return result;
+  }
+
+  private compile(code: Uint8Array): CompileResult {
+    this.compilations++;
+    try {
+      const { bytes, layout } = instrumentModule(code, this.opcodeCosts);
+      checkImports(layout, this.rows);
+      const module = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
+      return { ok: true, contract: { module, layout, ...describeExports(layout) } };
+    } catch (error) {
+      if (error instanceof InvalidModule || error instanceof WebAssembly.CompileError) return { ok: false, reason: (error as Error).message };
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,258 @@
+/**
+ * Rewrites a contract's binary for deterministic execution under V8:
+ *  - gas metering exactly as the reference's wasmer middleware: opcode costs accumulated over the ORIGINAL opcode
+ *    stream, flushed into a gas counter before every block boundary, branch, call and return, and the limit
+ *    checked before branches and calls (an overrun traps with the OutOfGas breakpoint);
+ *  - a deterministic call-depth limit: each function adds its frame weight to a depth counter on entry and
+ *    removes it on exit (the body is wrapped in a block so that every exit passes the epilogue);
+ *  - a deterministic memory cap (the declared maximum, lowered to MAX_MEMORY_PAGES).
+ * Injected instructions cost nothing and are stack-neutral. The rewrite works on the binary directly: costs never
+ * depend on a tool's re-encoding. Opcodes are validated on the way (float, SIMD, bulk memory, ... are rejected).
+ */
+import { BinaryReader, BinaryWriter, invalid } from './binary';
+import { CALL_DEPTH_BUDGET, MAX_MEMORY_PAGES, WASM_LIMITS } from './limits';
+import { EXPORT_KIND, SectionId, VALTYPE, parseModuleLayout, type ModuleLayout } from './moduleLayout';
+import { CHECK_OPCODES, FLUSH_OPCODES, PREFIX_FC, SINGLE_BYTE_OPCODES, TRUNC_SAT_COUNT, TRUNC_SAT_OPCODES, UNSUPPORTED_OPCODE_FEATURES } from './opcodes';
+
+/** Export names of the injected globals. They start with NUL: no contract export can be called that. */
+export const INJECTED = Object.freeze({
+  gasUsed: '\u0000vm.gasUsed',
+  gasLimit: '\u0000vm.gasLimit',
+  breakpoint: '\u0000vm.breakpoint',
+  depth: '\u0000vm.depth',
+  depthLimit: '\u0000vm.depthLimit',
+});
+
+/** Breakpoint values the injected code sets before trapping. */
+export const INJECTED_BREAKPOINT = Object.freeze({ outOfGas: 5, callDepth: 100 });
+
+export interface InstrumentedModule {
+  readonly bytes: Uint8Array;
+  readonly layout: ModuleLayout;
+}
+
+/** Parses, validates and instruments. Throws InvalidModule for anything the reference would reject. */
+export function instrumentModule(code: Uint8Array, opcodeCosts: readonly number[]): InstrumentedModule {
+  const layout = parseModuleLayout(code);
+  for (const e of layout.exports) if ((Object.values(INJECTED) as string[]).includes(e.name)) invalid(`export name ${JSON.stringify(e.name)} is reserved`);
+  const g = layout.globalCount;
+  const globals = { gasUsed: g, gasLimit: g + 1, breakpoint: g + 2, depth: g + 3, depthLimit: g + 4 };
+
+  const out = new BinaryWriter().bytes(code.subarray(0, 8));
+  const emitSection = (id: number, content: Uint8Array) => out.u8(id).sized(content);
+  let wroteGlobals = false;
+  let wroteExports = false;
+  const emitGlobalsIfDue = (beforeId: number) => {
+    if (!wroteGlobals && beforeId > SectionId.Global) {
+      emitSection(SectionId.Global, injectedGlobals(0, undefined));
+      wroteGlobals = true;
+    }
+  };
+  const emitExportsIfDue = (beforeId: number) => {
+    if (!wroteExports && beforeId > SectionId.Export) {
+      emitSection(SectionId.Export, injectedExports(0, undefined, globals));
+      wroteExports = true;
+    }
+  };
+
+  for (const section of layout.sections) {
+    if (section.id === SectionId.Custom) continue; // names and other metadata do not run
+    emitGlobalsIfDue(section.id);
+    emitExportsIfDue(section.id);
+    const content = code.subarray(section.start, section.end);
+    switch (section.id) {
+      case SectionId.Memory:
+        emitSection(section.id, cappedMemory(layout));
+        break;
+      case SectionId.Global:
+        emitSection(section.id, injectedGlobals(layout.globalCount, content));
+        wroteGlobals = true;
+        break;
+      case SectionId.Export:
+        emitSection(section.id, injectedExports(layout.exports.length, content, globals));
+        wroteExports = true;
+        break;
+      case SectionId.Code:
+        emitSection(section.id, instrumentCode(layout, opcodeCosts, globals));
+        break;
+      default:
+        emitSection(section.id, content);
+    }
+  }
+  emitGlobalsIfDue(Infinity);
+  emitExportsIfDue(Infinity);
+  return { bytes: out.toBytes(), layout };
+}
+
+function cappedMemory(layout: ModuleLayout): Uint8Array {
+  const { min, max } = layout.memory!;
+  return new BinaryWriter().u32(1).u8(1).u32(min).u32(Math.min(max ?? MAX_MEMORY_PAGES, MAX_MEMORY_PAGES)).toBytes();
+}
+
+/** Section content (without the leading count) of an existing section, followed by the appended entries. */
+function appendToVector(existingCount: number, existing: Uint8Array | undefined, added: BinaryWriter, addedCount: number): Uint8Array {
+  const w = new BinaryWriter().u32(existingCount + addedCount);
+  if (existing) {
+    const r = new BinaryReader(existing);
+    r.u32();
+    w.bytes(existing.subarray(r.pos));
+  }
+  return w.bytes(added.toBytes()).toBytes();
+}
+
+function injectedGlobals(count: number, existing: Uint8Array | undefined): Uint8Array {
+  const w = new BinaryWriter();
+  const global = (type: number) => w.u8(type).u8(1).u8(type === VALTYPE.i64 ? 0x42 : 0x41).u8(0).u8(0x0b);
+  [VALTYPE.i64, VALTYPE.i64, VALTYPE.i32, VALTYPE.i32, VALTYPE.i32].forEach(global);
+  return appendToVector(count, existing, w, 5);
+}
+
+function injectedExports(count: number, existing: Uint8Array | undefined, globals: Record<keyof typeof INJECTED, number>): Uint8Array {
+  const w = new BinaryWriter();
+  for (const key of Object.keys(INJECTED) as (keyof typeof INJECTED)[]) {
+    w.sized(new Uint8Array(Buffer.from(INJECTED[key], 'utf8'))).u8(EXPORT_KIND.global).u32(globals[key]);
+  }
+  return appendToVector(count, existing, w, 5);
+}
+
+interface InjectedGlobals {
+  gasUsed: number;
+  gasLimit: number;
+  breakpoint: number;
+  depth: number;
+  depthLimit: number;
+}
+
+function instrumentCode(layout: ModuleLayout, opcodeCosts: readonly number[], globals: InjectedGlobals): Uint8Array {
+  const w = new BinaryWriter().u32(layout.bodies.length);
+  layout.bodies.forEach((body, i) => {
+    const type = layout.types[layout.functionTypes[i]];
+    w.sized(instrumentBody(layout.bytes, body, type.params.length, type.results[0], opcodeCosts, globals));
+  });
+  return w.toBytes();
+}
+
+const OP = { unreachable: 0x00, block: 0x02, loop: 0x03, if: 0x04, end: 0x0b, br: 0x0c, return: 0x0f, globalGet: 0x23, globalSet: 0x24, i32Const: 0x41, i64Const: 0x42, i32Add: 0x6a, i32Sub: 0x6b, i32GtU: 0x4b, i64GeU: 0x5a, i64Add: 0x7c } as const;
+const EMPTY_BLOCK = 0x40;
+
+function instrumentBody(
+  bytes: Uint8Array,
+  range: { start: number; end: number },
+  paramCount: number,
+  result: number | undefined,
+  opcodeCosts: readonly number[],
+  g: InjectedGlobals,
+): Uint8Array {
+  const r = new BinaryReader(bytes, range.start, range.end);
+  const w = new BinaryWriter();
+
+  // Locals: copied as they are.
+  let locals = 0;
+  const localsStart = r.pos;
+  for (let n = r.u32(); n > 0; n--) {
+    locals += r.u32();
+    if (locals > WASM_LIMITS.localsPerFunction) invalid(`more than ${WASM_LIMITS.localsPerFunction} locals in a function`);
+    const type = r.u8();
+    if (type !== VALTYPE.i32 && type !== VALTYPE.i64 && type !== VALTYPE.f32 && type !== VALTYPE.f64) invalid(`local of unsupported type 0x${type.toString(16)}`);
+  }
+  w.bytes(bytes.subarray(localsStart, r.pos));
+
+  // Prologue: add the frame weight to the depth counter, trap past the limit, open the wrapper block.
+  const weight = 1 + Math.ceil((paramCount + locals + (range.end - range.start) / 16) / 8);
+  w.u8(OP.globalGet).u32(g.depth).u8(OP.i32Const).s32(weight).u8(OP.i32Add).u8(OP.globalSet).u32(g.depth);
+  w.u8(OP.globalGet).u32(g.depth).u8(OP.globalGet).u32(g.depthLimit).u8(OP.i32GtU);
+  trapWithBreakpoint(w, g, INJECTED_BREAKPOINT.callDepth);
+  w.u8(OP.block).u8(result ?? EMPTY_BLOCK);
+
+  let nesting = 0; // labels opened inside the wrapper block
+  let pending = 0; // cost accumulated since the last flush
+  for (;;) {
+    const start = r.pos;
+    const op = r.u8();
+    let costIndex: number;
+    if (op === PREFIX_FC) {
+      const sub = r.u32();
+      if (sub >= TRUNC_SAT_COUNT) invalid(`0xfc ${sub}: bulk memory and table instructions are not supported`);
+      costIndex = TRUNC_SAT_OPCODES[sub].costIndex;
+    } else {
+      const info = SINGLE_BYTE_OPCODES[op];
+      if (!info) invalid(UNSUPPORTED_OPCODE_FEATURES[op] ? `${UNSUPPORTED_OPCODE_FEATURES[op]} is not supported` : `unknown opcode 0x${op.toString(16)}`);
+      if (info.float) invalid(`float instruction ${info.name} is not allowed`);
+      costIndex = info.costIndex;
+      skipImmediate(r, info.immediate);
+    }
+
+    pending += opcodeCosts[costIndex];
+    if (FLUSH_OPCODES.has(op)) {
+      if (pending > 0) w.u8(OP.globalGet).u32(g.gasUsed).u8(OP.i64Const).s64(BigInt(pending)).u8(OP.i64Add).u8(OP.globalSet).u32(g.gasUsed);
+      pending = 0;
+    }
+    if (CHECK_OPCODES.has(op)) {
+      w.u8(OP.globalGet).u32(g.gasUsed).u8(OP.globalGet).u32(g.gasLimit).u8(OP.i64GeU);
+      trapWithBreakpoint(w, g, INJECTED_BREAKPOINT.outOfGas);
+    }
+
+    if (op === OP.end && nesting === 0) {
+      // The function's own end: close the wrapper, run the epilogue, end the function.
+      if (r.pos !== range.end) invalid('code after the end of a function body');
+      w.u8(OP.end);
+      w.u8(OP.globalGet).u32(g.depth).u8(OP.i32Const).s32(weight).u8(OP.i32Sub).u8(OP.globalSet).u32(g.depth);
+      w.u8(OP.end);
+      return w.toBytes();
+    }
+    if (op === OP.return) {
+      w.u8(OP.br).u32(nesting); // leave through the wrapper block, so the epilogue runs
+      continue;
+    }
+    if (op === OP.block || op === OP.loop || op === OP.if) nesting++;
+    else if (op === OP.end) nesting--;
+    w.bytes(bytes.subarray(start, r.pos));
+    if (r.atEnd) invalid('function body without an end');
+  }
+}
+
+function trapWithBreakpoint(w: BinaryWriter, g: InjectedGlobals, breakpoint: number): void {
+  w.u8(OP.if).u8(EMPTY_BLOCK).u8(OP.i32Const).s32(breakpoint).u8(OP.globalSet).u32(g.breakpoint).u8(OP.unreachable).u8(OP.end);
+}
+
+function skipImmediate(r: BinaryReader, immediate: string): void {
+  switch (immediate) {
+    case 'none':
+      return;
+    case 'blockType': {
+      const type = r.u8();
+      if (type === EMPTY_BLOCK || type === VALTYPE.i32 || type === VALTYPE.i64 || type === VALTYPE.f32 || type === VALTYPE.f64) return;
+      return invalid(type === 0x7b ? 'SIMD (v128) is not supported' : 'multi-value block types are not supported');
+    }
+    case 'label':
+    case 'func':
+    case 'index':
+      r.u32();
+      return;
+    case 'labelTable': {
+      const n = r.u32();
+      if (n > WASM_LIMITS.brTableTargets) invalid('br_table too large');
+      for (let i = 0; i <= n; i++) r.u32();
+      return;
+    }
+    case 'callIndirect':
+      r.u32();
+      if (r.u8() !== 0) invalid('call_indirect on a table other than 0 (reference types) is not supported');
+      return;
+    case 'memArg':
+      r.u32();
+      r.u32();
+      return;
+    case 'zeroByte':
+      if (r.u8() !== 0) invalid('memory index other than 0 (multi-memory) is not supported');
+      return;
+    case 'i32':
+      r.skipSigned(32);
+      return;
+    case 'i64':
+      r.skipSigned(64);
+      return;
+    default:
+      invalid(`unexpected immediate ${immediate}`);
+  }
+}

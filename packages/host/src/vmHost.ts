@@ -30,11 +30,12 @@ import { HostError } from './errors';
 import { Breakpoint, BreakpointSignal } from './execution/breakpoints';
 import { ExecutionContext, type CallState } from './execution/executionContext';
 import { ContractInstance } from './execution/instance';
+import { MemoryPool } from './execution/memoryPool';
 import { ModuleCache } from './execution/moduleCache';
 import { isValidExportName, reservedExportNames } from './execution/reservedNames';
 import { ContractError, VM_ERRORS } from './execution/vmErrors';
 import { createGasSchedule, type GasSchedule } from './gas/gasSchedule';
-import { INJECTED_BREAKPOINT } from './wasm/instrument';
+import { INJECTED_BREAKPOINT, MEMORY_IMPORT } from './wasm/instrument';
 import { CALL_DEPTH_BUDGET } from './wasm/limits';
 
 export interface VMHostOptions {
@@ -68,6 +69,7 @@ export class VMHost implements VMExecutionHandler {
   private readonly reservedNames: ReadonlySet<string>;
   private readonly modules: ModuleCache;
   private readonly imports: WebAssembly.Imports;
+  private readonly memories = new MemoryPool();
   private readonly contexts: ExecutionContext[] = [];
   /** The async step's locked gas (reference: a single field, not stacked). */
   private gasLockedForAsyncStep = 0n;
@@ -145,6 +147,7 @@ export class VMHost implements VMExecutionHandler {
       const message = error.returnCode === ReturnCode.UserError || output.returnMessage === '' ? error.message : output.returnMessage;
       return errorVMOutput(error.returnCode, message, this.gasLockedForAsyncStep);
     } finally {
+      for (const ctx of this.contexts) this.releaseMemory(ctx);
       this.contexts.length = 0;
       this.gasLockedForAsyncStep = 0n;
     }
@@ -193,15 +196,24 @@ export class VMHost implements VMExecutionHandler {
     if (code.length === 0) throw VM_ERRORS.contractInvalid();
     const compiled = this.modules.get(code);
     if (!compiled.ok) throw VM_ERRORS.contractInvalid();
+    const { memory } = compiled.contract;
+    const linearMemory = memory && this.memories.acquire(memory.initial, memory.maximum);
+    const imports = linearMemory ? { ...this.imports, [MEMORY_IMPORT.module]: { [MEMORY_IMPORT.name]: linearMemory } } : this.imports;
     let instance: WebAssembly.Instance;
     try {
-      instance = new WebAssembly.Instance(compiled.contract.module, this.imports);
+      instance = new WebAssembly.Instance(compiled.contract.module, imports);
     } catch (error) {
       if (error instanceof WebAssembly.RuntimeError || error instanceof WebAssembly.LinkError) throw VM_ERRORS.contractInvalid();
       throw error;
     }
-    ctx.instance = new ContractInstance(compiled.contract, instance, gasLimit, CALL_DEPTH_BUDGET);
+    ctx.instance = new ContractInstance(compiled.contract, instance, gasLimit, CALL_DEPTH_BUDGET, linearMemory);
     this.contexts.push(ctx);
+  }
+
+  private releaseMemory(ctx: ExecutionContext): void {
+    const memory = ctx.instance?.contract.memory;
+    const object = ctx.instance?.linearMemory;
+    if (memory && object) this.memories.release(object, memory.initial, memory.maximum);
   }
 
   /** VerifyContractCode: an exported memory, and valid, void exported functions. */

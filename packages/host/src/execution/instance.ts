@@ -9,6 +9,8 @@ import { ContractError, EEI_MESSAGES } from './vmErrors';
 export interface CompiledContract {
   readonly module: WebAssembly.Module;
   readonly layout: ModuleLayout;
+  /** The contract's (now imported) memory, if it has one. */
+  readonly memory: { readonly initial: number; readonly maximum: number } | undefined;
   /** Name of the exported memory, if any. */
   readonly memoryExport: string | undefined;
   /** Exported function names -> their type. */
@@ -29,9 +31,11 @@ export class ContractInstance {
     /** The gas limit baked into this instance (GasProvided after the initial deductions). */
     readonly gasLimit: bigint,
     depthLimit: number,
+    /** The memory handed to the instance (the contract's only memory, imported). */
+    memory: WebAssembly.Memory | undefined,
   ) {
     const exports = instance.exports as Record<string, WebAssembly.ExportValue>;
-    this.memory = contract.memoryExport === undefined ? undefined : (exports[contract.memoryExport] as WebAssembly.Memory);
+    this.memory = memory;
     this.globals = Object.fromEntries(Object.entries(INJECTED).map(([key, name]) => [key, exports[name] as WebAssembly.Global])) as Record<keyof typeof INJECTED, WebAssembly.Global>;
     this.globals.gasLimit.value = gasLimit;
     this.globals.depthLimit.value = depthLimit;
@@ -67,7 +71,7 @@ export class ContractInstance {
   }
 
   private bytes(): Uint8Array {
-    if (!this.memory) throw new ContractError(EEI_MESSAGES.memLoadBadBounds, 10);
+    if (!this.memory || this.contract.memoryExport === undefined) throw new ContractError(EEI_MESSAGES.memLoadBadBounds, 10);
     return new Uint8Array(this.memory.buffer);
   }
 
@@ -98,6 +102,11 @@ export class ContractInstance {
       if (offset + data.length > memory.length) throw new ContractError(EEI_MESSAGES.badUpperBounds, 10);
     }
     memory.set(data, offset);
+  }
+
+  /** The instance's linear memory object (to return it to the pool). */
+  get linearMemory(): WebAssembly.Memory | undefined {
+    return this.memory;
   }
 
   get memoryPages(): number {

@@ -42,10 +42,10 @@ export class ModuleCache {
   private compile(code: Uint8Array): CompileResult {
     this.compilations++;
     try {
-      const { bytes, layout } = instrumentModule(code, this.opcodeCosts);
+      const { bytes, layout, memory } = instrumentModule(code, this.opcodeCosts);
       checkImports(layout, this.rows);
       const module = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
-      return { ok: true, contract: { module, layout, ...describeExports(layout) } };
+      return { ok: true, contract: { module, layout, memory, ...describeExports(layout) } };
     } catch (error) {
       if (error instanceof InvalidModule || error instanceof WebAssembly.CompileError) return { ok: false, reason: (error as Error).message };
       throw error;

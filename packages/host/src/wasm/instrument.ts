@@ -5,7 +5,8 @@
  *    checked before branches and calls (an overrun traps with the OutOfGas breakpoint);
  *  - a deterministic call-depth limit: each function adds its frame weight to a depth counter on entry and
  *    removes it on exit (the body is wrapped in a block so that every exit passes the epilogue);
- *  - a deterministic memory cap (the declared maximum, lowered to MAX_MEMORY_PAGES).
+ *  - a deterministic memory cap (the declared maximum, lowered to MAX_MEMORY_PAGES); the memory becomes an
+ *    import (same index 0), because creating a fresh WebAssembly.Memory per call costs far more than reusing one.
  * Injected instructions cost nothing and are stack-neutral. The rewrite works on the binary directly: costs never
  * depend on a tool's re-encoding. Opcodes are validated on the way (float, SIMD, bulk memory, ... are rejected).
  */
@@ -26,9 +27,14 @@ export const INJECTED = Object.freeze({
 /** Breakpoint values the injected code sets before trapping. */
 export const INJECTED_BREAKPOINT = Object.freeze({ outOfGas: 5, callDepth: 100 });
 
+/** The memory is imported from here, so the host can hand each instance a pooled, zeroed memory. */
+export const MEMORY_IMPORT = Object.freeze({ module: '\u0000vm', name: 'memory' });
+
 export interface InstrumentedModule {
   readonly bytes: Uint8Array;
   readonly layout: ModuleLayout;
+  /** The contract's memory (pages; maximum already capped), now imported; undefined if it declares none. */
+  readonly memory: { readonly initial: number; readonly maximum: number } | undefined;
 }
 
 /** Parses, validates and instruments. Throws InvalidModule for anything the reference would reject. */
@@ -40,8 +46,16 @@ export function instrumentModule(code: Uint8Array, opcodeCosts: readonly number[
 
   const out = new BinaryWriter().bytes(code.subarray(0, 8));
   const emitSection = (id: number, content: Uint8Array) => out.u8(id).sized(content);
+  const memory = layout.memory && { initial: layout.memory.min, maximum: Math.min(layout.memory.max ?? MAX_MEMORY_PAGES, MAX_MEMORY_PAGES) };
+  let wroteImports = false;
   let wroteGlobals = false;
   let wroteExports = false;
+  const emitImportsIfDue = (beforeId: number) => {
+    if (!wroteImports && memory && beforeId > SectionId.Import) {
+      emitSection(SectionId.Import, appendToVector(0, undefined, memoryImport(memory), 1));
+      wroteImports = true;
+    }
+  };
   const emitGlobalsIfDue = (beforeId: number) => {
     if (!wroteGlobals && beforeId > SectionId.Global) {
       emitSection(SectionId.Global, injectedGlobals(0, undefined));
@@ -57,13 +71,18 @@ export function instrumentModule(code: Uint8Array, opcodeCosts: readonly number[
 
   for (const section of layout.sections) {
     if (section.id === SectionId.Custom) continue; // names and other metadata do not run
+    emitImportsIfDue(section.id);
     emitGlobalsIfDue(section.id);
     emitExportsIfDue(section.id);
     const content = code.subarray(section.start, section.end);
     switch (section.id) {
-      case SectionId.Memory:
-        emitSection(section.id, cappedMemory(layout));
+      case SectionId.Import:
+        emitSection(section.id, memory ? appendToVector(layout.imports.length, content, memoryImport(memory), 1) : content);
+        wroteImports = true;
         break;
+      case SectionId.Memory:
+        break; // now imported
+
       case SectionId.Global:
         emitSection(section.id, injectedGlobals(layout.globalCount, content));
         wroteGlobals = true;
@@ -79,14 +98,15 @@ export function instrumentModule(code: Uint8Array, opcodeCosts: readonly number[
         emitSection(section.id, content);
     }
   }
+  emitImportsIfDue(Infinity);
   emitGlobalsIfDue(Infinity);
   emitExportsIfDue(Infinity);
-  return { bytes: out.toBytes(), layout };
+  return { bytes: out.toBytes(), layout, memory };
 }
 
-function cappedMemory(layout: ModuleLayout): Uint8Array {
-  const { min, max } = layout.memory!;
-  return new BinaryWriter().u32(1).u8(1).u32(min).u32(Math.min(max ?? MAX_MEMORY_PAGES, MAX_MEMORY_PAGES)).toBytes();
+function memoryImport(memory: { initial: number; maximum: number }): BinaryWriter {
+  const name = (text: string) => new Uint8Array(Buffer.from(text, 'utf8'));
+  return new BinaryWriter().sized(name(MEMORY_IMPORT.module)).sized(name(MEMORY_IMPORT.name)).u8(0x02).u8(1).u32(memory.initial).u32(memory.maximum);
 }
 
 /** Section content (without the leading count) of an existing section, followed by the appended entries. */

@@ -25,10 +25,11 @@ import { StorageContext } from './contexts/storage';
 import { BIG_INT_EEI } from './eei/bigInt';
 import { CRYPTO_EEI, createCryptoHook } from './eei/crypto';
 import { MAIN_EEI } from './eei/main';
+import { NESTED_EEI } from './eei/nested';
 import { buildImports, rowsByName, type EeiRow } from './eei/table';
 import { HostError } from './errors';
 import { Breakpoint, BreakpointSignal } from './execution/breakpoints';
-import { ExecutionContext, type CallState } from './execution/executionContext';
+import { ExecutionContext, type CallState, type NestedCalls } from './execution/executionContext';
 import { ContractInstance } from './execution/instance';
 import { MemoryPool } from './execution/memoryPool';
 import { ModuleCache } from './execution/moduleCache';
@@ -52,14 +53,18 @@ export interface VMHostOptions {
 }
 
 /** Every host function, one table. */
-export const EEI_ROWS: readonly EeiRow[] = [...MAIN_EEI, ...BIG_INT_EEI, ...CRYPTO_EEI];
+export const EEI_ROWS: readonly EeiRow[] = [...MAIN_EEI, ...NESTED_EEI, ...BIG_INT_EEI, ...CRYPTO_EEI];
+
+/** At most this many live instances (nesting depth 9 below the top level). */
+export const MAX_INSTANCES = 10;
 
 const INIT_FUNCTIONS = ['init', 'solidity.ctor'];
 const CALLBACK_FUNCTION = 'callBack';
 const UPGRADE_FUNCTION = 'upgradeContract';
 const EMPTY = new Uint8Array(0);
+const CREATE_CONTRACT_METADATA = Uint8Array.of(1, 0);
 
-export class VMHost implements VMExecutionHandler {
+export class VMHost implements VMExecutionHandler, NestedCalls {
   readonly schedule: GasSchedule;
   private readonly hook: BlockchainHook;
   private readonly crypto: CryptoHook;
@@ -67,6 +72,7 @@ export class VMHost implements VMExecutionHandler {
   private readonly protectedPrefix: Uint8Array;
   private readonly vmType: Uint8Array;
   private readonly reservedNames: ReadonlySet<string>;
+  private readonly builtinFunctions: ReadonlySet<string>;
   private readonly modules: ModuleCache;
   private readonly imports: WebAssembly.Imports;
   private readonly memories = new MemoryPool();
@@ -84,6 +90,7 @@ export class VMHost implements VMExecutionHandler {
     if (this.protectedPrefix.length === 0) throw new VMError(HostError.InvalidHostParameters, 'kalyan3104ProtectedKeyPrefix cannot be empty');
     this.vmType = options.vmType ?? DEFAULT_VM_TYPE;
     this.reservedNames = reservedExportNames(options.builtinFunctions ?? []);
+    this.builtinFunctions = new Set(options.builtinFunctions ?? []);
     this.modules = new ModuleCache(this.schedule, rowsByName(EEI_ROWS));
     this.imports = buildImports(EEI_ROWS, () => this.contexts[this.contexts.length - 1]);
   }
@@ -176,24 +183,23 @@ export class VMHost implements VMExecutionHandler {
     return output.toVMOutput(ctx.gasLeft);
   }
 
+  /** A frame for a top-level execution: its own storage (at `address`) and big-integer table. */
   private context(input: VMInput, address: Uint8Array, fn: string, output: OutputContext, blockchain: BlockchainContext): ExecutionContext {
-    const call: CallState = {
-      caller: input.CallerAddr ?? EMPTY,
-      arguments: (input.Arguments ?? []).map((a) => a ?? EMPTY),
-      callValue: input.CallValue ?? 0n,
-      function: fn,
-      gasPrice: input.GasPrice,
-      originalTxHash: input.OriginalTxHash ?? EMPTY,
-      currentTxHash: input.CurrentTxHash ?? EMPTY,
-    };
     const storage = new StorageContext(this.hook, () => output, this.schedule, this.protectedPrefix);
     storage.address = address;
-    return new ExecutionContext(call, address, this.schedule, output, storage, blockchain, new BigIntContext(), this.crypto, this.blockGasLimit);
+    return this.frame(callState(input, fn), address, output, blockchain, storage, new BigIntContext());
+  }
+
+  private frame(call: CallState, address: Uint8Array, output: OutputContext, blockchain: BlockchainContext, storage: StorageContext, bigInts: BigIntContext): ExecutionContext {
+    return new ExecutionContext(call, address, this.schedule, output, storage, blockchain, bigInts, this.crypto, this.blockGasLimit, this);
   }
 
   /** Compile (cached) and instantiate with the gas limit; any failure is ContractInvalid. */
   private start(ctx: ExecutionContext, code: Uint8Array, gasLimit: bigint): void {
+    if (this.contexts.length >= MAX_INSTANCES) throw VM_ERRORS.maxInstancesReached();
     if (code.length === 0) throw VM_ERRORS.contractInvalid();
+    const parent = this.contexts[this.contexts.length - 1];
+    const depthLimit = parent ? Math.max(0, parent.instance.depthLimit - parent.instance.depth) : CALL_DEPTH_BUDGET;
     const compiled = this.modules.get(code);
     if (!compiled.ok) throw VM_ERRORS.contractInvalid();
     const { memory } = compiled.contract;
@@ -206,8 +212,121 @@ export class VMHost implements VMExecutionHandler {
       if (error instanceof WebAssembly.RuntimeError || error instanceof WebAssembly.LinkError) throw VM_ERRORS.contractInvalid();
       throw error;
     }
-    ctx.instance = new ContractInstance(compiled.contract, instance, gasLimit, CALL_DEPTH_BUDGET, linearMemory);
+    ctx.instance = new ContractInstance(compiled.contract, instance, gasLimit, depthLimit, linearMemory);
     this.contexts.push(ctx);
+  }
+
+  // ------------------------------------------------------------------ nested executions (digest §3.3)
+
+  /** The callee runs with its own storage and a fresh big-integer table; on success its output is merged. */
+  executeOnDestContext(parent: ExecutionContext, input: ContractCallInput): void {
+    const output = parent.output;
+    const saved = output.snapshot();
+    output.censor();
+    try {
+      const recipient = input.RecipientAddr ?? EMPTY;
+      parent.blockchain.transfer(recipient, input.CallerAddr ?? EMPTY, 0n, input.CallValue ?? 0n, null);
+      const storage = new StorageContext(this.hook, () => output, this.schedule, this.protectedPrefix);
+      storage.address = recipient;
+      storage.readOnly = parent.readOnly;
+      this.execute(parent, this.frame(callState(input, input.Function), recipient, output, parent.blockchain, storage, new BigIntContext()), input);
+      output.mergeOnto(saved);
+    } catch (error) {
+      if (error instanceof ContractError) output.restore(saved);
+      throw error;
+    }
+  }
+
+  /** The callee runs on the caller's storage and big integers; everything is reverted if it fails. */
+  executeOnSameContext(parent: ExecutionContext, input: ContractCallInput, readOnly: boolean): void {
+    const output = parent.output;
+    const saved = output.snapshot();
+    const savedBigInts = parent.bigInts.clone();
+    const wasReadOnly = parent.storage.readOnly;
+    try {
+      const recipient = input.RecipientAddr ?? EMPTY;
+      parent.blockchain.transfer(recipient, input.CallerAddr ?? EMPTY, 0n, input.CallValue ?? 0n, null);
+      parent.storage.readOnly = readOnly;
+      this.execute(parent, this.frame(callState(input, input.Function), recipient, output, parent.blockchain, parent.storage, parent.bigInts), input);
+    } catch (error) {
+      if (error instanceof ContractError) {
+        output.restore(saved);
+        parent.bigInts.restoreFrom(savedBigInts);
+      }
+      throw error;
+    } finally {
+      parent.storage.readOnly = wasReadOnly;
+    }
+  }
+
+  /** CreateNewContract: all remaining gas goes to the new contract's init; the output is not reverted on failure. */
+  createNewContract(parent: ExecutionContext, value: bigint, code: Uint8Array, args: Uint8Array[], gas: bigint): Uint8Array {
+    parent.useGas(gas);
+    if (parent.readOnly) throw new ContractError('operation not permitted in read only mode', ReturnCode.ExecutionFailed);
+    const creator = parent.scAddress;
+    let address: Uint8Array;
+    try {
+      address = parent.blockchain.newAddress(creator);
+    } catch (error) {
+      throw hookFailure(error);
+    }
+    parent.blockchain.transfer(address, creator, 0n, value, null);
+    parent.blockchain.increaseNonce(creator);
+    const childGas = deduct(gas, this.schedule.costs.BaseOperationCost.CompilePerByte * BigInt(code.length));
+    const call: CallState = { ...parent.call, caller: creator, arguments: args, callValue: value, function: '' };
+    const child = this.frame(call, address, parent.output, parent.blockchain, parent.storage, parent.bigInts);
+    this.start(child, code, childGas);
+    try {
+      this.verifyContractCode(child);
+      const init = INIT_FUNCTIONS.find((name) => child.instance.hasFunction(name));
+      if (init) this.callExport(child, init);
+      parent.output.deployCode(address, code, CREATE_CONTRACT_METADATA);
+      parent.restoreGas(child.gasLeft);
+    } finally {
+      this.popFrame(child);
+    }
+    return address;
+  }
+
+  /** host.execute: a built-in function, or the callee's code in its own instance. */
+  private execute(parent: ExecutionContext, child: ExecutionContext, input: ContractCallInput): void {
+    if (this.builtinFunctions.has(input.Function)) return this.callBuiltinFunction(parent, input);
+    parent.useGas(input.GasProvided);
+    if (INIT_FUNCTIONS.includes(input.Function)) throw VM_ERRORS.initCalledInRun();
+    const code = parent.blockchain.getCode(input.RecipientAddr ?? EMPTY);
+    const gas = deduct(input.GasProvided, this.schedule.costs.BaseOperationCost.CompilePerByte * BigInt(code.length));
+    this.start(child, code, gas);
+    try {
+      const fn = child.instance.hasFunction(input.Function) ? input.Function : child.instance.hasFunction('main') ? 'main' : undefined;
+      if (fn === undefined) throw VM_ERRORS.funcNotFound();
+      this.callExport(child, fn);
+      if (child.output.returnCode !== ReturnCode.Ok) throw VM_ERRORS.returnCodeNotOk();
+      parent.restoreGas(child.gasLeft);
+    } finally {
+      this.popFrame(child);
+    }
+  }
+
+  private callBuiltinFunction(parent: ExecutionContext, input: ContractCallInput): void {
+    let result: VMOutput | null;
+    try {
+      result = this.hook.processBuiltInFunction(input);
+    } catch (error) {
+      parent.useGas(input.GasProvided);
+      throw hookFailure(error);
+    }
+    if (!result) {
+      parent.useGas(input.GasProvided);
+      throw VM_ERRORS.executionFailed();
+    }
+    parent.useGas(input.GasProvided - result.GasRemaining);
+    parent.output.addToActiveState(result);
+  }
+
+  private popFrame(ctx: ExecutionContext): void {
+    const index = this.contexts.lastIndexOf(ctx);
+    if (index >= 0) this.contexts.splice(index, 1);
+    this.releaseMemory(ctx);
   }
 
   private releaseMemory(ctx: ExecutionContext): void {
@@ -242,6 +361,18 @@ export class VMHost implements VMExecutionHandler {
       throw breakpointError(ctx, error);
     }
   }
+}
+
+function callState(input: VMInput, fn: string): CallState {
+  return {
+    caller: input.CallerAddr ?? EMPTY,
+    arguments: (input.Arguments ?? []).map((a) => a ?? EMPTY),
+    callValue: input.CallValue ?? 0n,
+    function: fn,
+    gasPrice: input.GasPrice,
+    originalTxHash: input.OriginalTxHash ?? EMPTY,
+    currentTxHash: input.CurrentTxHash ?? EMPTY,
+  };
 }
 
 function breakpointError(ctx: ExecutionContext, error: unknown): ContractError {

@@ -22,6 +22,11 @@ export class BigIntContext {
     this.values.set(handle, value);
   }
 
+  /** Back to a clone's values (a failed same-context call). */
+  restoreFrom(clone: BigIntContext): void {
+    this.values = new Map(clone.values);
+  }
+
   clone(): BigIntContext {
     const copy = new BigIntContext();
     copy.values = new Map(this.values);

@@ -26,6 +26,15 @@ export interface AccountState {
 
 export const hexKey = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 
+export interface OutputSnapshot {
+  readonly accounts: ReadonlyMap<string, AccountState>;
+  readonly returnData: Uint8Array[];
+  readonly returnCode: ReturnCode;
+  readonly returnMessage: string;
+  readonly logs: LogEntry[];
+  readonly gasRefund: bigint;
+}
+
 export class OutputContext {
   readonly accounts = new Map<string, AccountState>();
   returnData: Uint8Array[] = [];
@@ -66,6 +75,59 @@ export class OutputContext {
 
   writeLog(address: Uint8Array, topics: Uint8Array[], data: Uint8Array): void {
     this.logs.push({ Identifier: topics.length > 0 ? topics[0] : null, Address: Uint8Array.from(address), Topics: topics.slice(1), Data: Uint8Array.from(data) });
+  }
+
+  /** PushState: a copy of everything, to revert to. */
+  snapshot(): OutputSnapshot {
+    const accounts = new Map<string, AccountState>();
+    for (const [key, a] of this.accounts) accounts.set(key, { ...a, storage: new Map([...a.storage].map(([k, e]) => [k, { key: e.key, data: e.data }])) });
+    return { accounts, returnData: [...this.returnData], returnCode: this.returnCode, returnMessage: this.returnMessage, logs: [...this.logs], gasRefund: this.gasRefund };
+  }
+
+  /** PopSetActiveState: back to the snapshot (a failed nested call). */
+  restore(snapshot: OutputSnapshot): void {
+    this.accounts.clear();
+    for (const [key, a] of snapshot.accounts) this.accounts.set(key, a);
+    this.returnData = snapshot.returnData;
+    this.returnCode = snapshot.returnCode;
+    this.returnMessage = snapshot.returnMessage;
+    this.logs = snapshot.logs;
+    this.gasRefund = snapshot.gasRefund;
+  }
+
+  /** CensorVMOutput: a destination-context call starts with no return data, logs, refund or status, but the same accounts. */
+  censor(): void {
+    this.returnData = [];
+    this.returnCode = ReturnCode.Ok;
+    this.returnMessage = '';
+    this.logs = [];
+    this.gasRefund = 0n;
+  }
+
+  /**
+   * PopMergeActiveState after a successful destination-context call: accounts as they are now (they evolved from
+   * the snapshot's), return data and logs appended after the snapshot's; refund, status and message are the
+   * child's (so refunds accrued before the call are dropped, as in the reference).
+   */
+  mergeOnto(snapshot: OutputSnapshot): void {
+    this.returnData = [...snapshot.returnData, ...this.returnData];
+    this.logs = [...snapshot.logs, ...this.logs];
+  }
+
+  /** AddToActiveState: a built-in function's output, whose balance deltas are relative to this state. */
+  addToActiveState(result: VMOutput): void {
+    for (const given of result.OutputAccounts ?? []) {
+      if (!given.Address) continue;
+      const account = this.account(given.Address);
+      account.balanceDelta += given.BalanceDelta ?? 0n;
+      if (given.Nonce > account.nonce) account.nonce = given.Nonce;
+      for (const update of given.StorageUpdates ?? []) if (update.Offset) account.storage.set(hexKey(update.Offset), { key: update.Offset, data: update.Data ?? new Uint8Array(0) });
+      if (given.Code && given.Code.length > 0) account.code = given.Code;
+      if (given.Data && given.Data.length > 0) account.data = account.data ? Buffer.concat([account.data, given.Data]) : given.Data;
+    }
+    this.returnData.push(...(result.ReturnData ?? []).map((d) => d ?? new Uint8Array(0)));
+    this.logs.push(...(result.Logs ?? []));
+    this.gasRefund += result.GasRefund ?? 0n;
   }
 
   deployCode(address: Uint8Array, code: Uint8Array, metadata: Uint8Array | null): void {

@@ -2,7 +2,7 @@
  * Everything a host function needs about the running contract: its input, address, instance, and the contexts
  * (output, storage, blockchain, big integers), with the reference's gas and fault helpers.
  */
-import { ReturnCode, type CryptoHook } from '@vm/protocol';
+import { ReturnCode, type ContractCallInput, type CryptoHook } from '@vm/protocol';
 import type { BigIntContext } from '../contexts/bigInts';
 import type { BlockchainContext } from '../contexts/blockchain';
 import type { OutputContext } from '../contexts/output';
@@ -23,6 +23,14 @@ export interface CallState {
   readonly currentTxHash: Uint8Array;
 }
 
+/** Nested executions, provided by the host (reference digest §3.3). Each throws a ContractError on failure. */
+export interface NestedCalls {
+  executeOnDestContext(parent: ExecutionContext, input: ContractCallInput): void;
+  executeOnSameContext(parent: ExecutionContext, input: ContractCallInput, readOnly: boolean): void;
+  /** Deploys `code` from the running contract; returns the new address. */
+  createNewContract(parent: ExecutionContext, value: bigint, code: Uint8Array, args: Uint8Array[], gas: bigint): Uint8Array;
+}
+
 export class ExecutionContext {
   instance!: ContractInstance;
 
@@ -36,6 +44,7 @@ export class ExecutionContext {
     readonly bigInts: BigIntContext,
     readonly crypto: CryptoHook,
     readonly blockGasLimit: bigint,
+    readonly nested: NestedCalls,
   ) {}
 
   get readOnly(): boolean {
@@ -53,6 +62,11 @@ export class ExecutionContext {
   /** A refund, paid back to the sender by the protocol. */
   freeGas(amount: bigint): void {
     this.output.gasRefund += amount;
+  }
+
+  /** RestoreGas: gas a nested call did not use comes back (only if no more than was used). */
+  restoreGas(amount: bigint): void {
+    if (amount <= this.instance.pointsUsed) this.instance.pointsUsed -= amount;
   }
 
   get gasLeft(): bigint {

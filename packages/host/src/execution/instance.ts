@@ -58,6 +58,10 @@ export class ContractInstance {
     return this.globals.breakpoint.value as number;
   }
 
+  get depthLimit(): number {
+    return this.globals.depthLimit.value as number;
+  }
+
   get depth(): number {
     return this.globals.depth.value as number;
   }

@@ -25,6 +25,7 @@ export const VM_ERRORS = Object.freeze({
   callBackCalledInRun: () => err('invalid function (calling callBack() directly is forbidden)', ReturnCode.UserError),
   upgradeInvalidArguments: () => err('upgrade failed (invalid arguments)', ReturnCode.UpgradeFailed),
   executionFailed: (message = 'execution failed') => err(message),
+  returnCodeNotOk: () => err('return not is not ok'),
   maxInstancesReached: () => err('execution failed (max instances reached)'),
   unhandledBreakpoint: () => err('unhandled runtime breakpoint'),
   callStackOverflow: () => err('call stack overflow', ReturnCode.CallStackOverFlow),

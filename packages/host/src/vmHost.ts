@@ -92,7 +92,7 @@ export class VMHost implements VMExecutionHandler, NestedCalls {
     this.reservedNames = reservedExportNames(options.builtinFunctions ?? []);
     this.builtinFunctions = new Set(options.builtinFunctions ?? []);
     this.modules = new ModuleCache(this.schedule, rowsByName(EEI_ROWS));
-    this.imports = buildImports(EEI_ROWS, () => this.contexts[this.contexts.length - 1]);
+    this.imports = buildImports(EEI_ROWS, this.schedule, () => this.contexts[this.contexts.length - 1]);
   }
 
   /** Modules compiled so far (a call to cached code compiles nothing). */

@@ -3,7 +3,7 @@
  * on entry, and its implementation. One builder turns the rows into the import object and checks every contract
  * import against its row (V8 accepts any signature for a JS function; the reference does not).
  */
-import type { GasKey } from '../gas/gasSchedule';
+import { gasCost, type GasKey, type GasSchedule } from '../gas/gasSchedule';
 import type { ExecutionContext } from '../execution/executionContext';
 import { ContractError } from '../execution/vmErrors';
 import { VALTYPE, type ModuleLayout } from '../wasm/moduleLayout';
@@ -43,15 +43,15 @@ export function checkImports(layout: ModuleLayout, rows: ReadonlyMap<string, Eei
  * The import object: every call charges the row's gas, runs the implementation, and turns a ContractError into
  * the reference's fault (all gas burned, ExecutionFailed with the error's text).
  */
-export function buildImports(rows: readonly EeiRow[], current: () => ExecutionContext): WebAssembly.Imports {
+export function buildImports(rows: readonly EeiRow[], schedule: GasSchedule, current: () => ExecutionContext): WebAssembly.Imports {
   const imports: Record<string, Record<string, (...args: WasmValue[]) => WasmValue | void>> = {};
   for (const entry of rows) {
     const impl = entry.impl as (ctx: ExecutionContext, ...args: WasmValue[]) => WasmValue | void;
-    const gas = entry.gas;
+    const cost = entry.gas === undefined ? undefined : gasCost(schedule, entry.gas);
     (imports[entry.namespace] ??= {})[entry.name] = (...args: WasmValue[]) => {
       const ctx = current();
       try {
-        if (gas !== undefined) ctx.useGas(ctx.cost(gas));
+        if (cost !== undefined) ctx.useGas(cost);
         return impl(ctx, ...args);
       } catch (error) {
         if (error instanceof ContractError) ctx.fault(error);

@@ -13,6 +13,11 @@ export type CompileResult = { ok: true; contract: CompiledContract } | { ok: fal
 
 export class ModuleCache {
   private readonly entries = new Map<string, CompileResult>();
+  /**
+   * The same code array again (as an in-memory world returns it) skips hashing; its bytes are still compared
+   * with a private copy (a memcmp, far cheaper than a hash), so a mutated array can never run stale code.
+   */
+  private readonly byIdentity = new WeakMap<Uint8Array, { copy: Buffer; result: CompileResult }>();
   /** How many modules were compiled (not served from the cache): a cached call never recompiles. */
   compilations = 0;
   private readonly opcodeCosts: readonly number[];
@@ -26,6 +31,14 @@ export class ModuleCache {
   }
 
   get(code: Uint8Array): CompileResult {
+    const known = this.byIdentity.get(code);
+    if (known && known.copy.equals(code)) return known.result;
+    const result = this.getByHash(code);
+    this.byIdentity.set(code, { copy: Buffer.from(code), result });
+    return result;
+  }
+
+  private getByHash(code: Uint8Array): CompileResult {
     const key = createHash('sha256').update(code).digest('hex');
     const cached = this.entries.get(key);
     if (cached) {

@@ -46,6 +46,8 @@ export type GasKey = { [S in GasSection]: `${S}.${Sections[S][number]}` }[GasSec
 export interface GasSchedule {
   readonly costs: { readonly [S in GasSection]: { readonly [K in Sections[S][number]]: bigint } };
   readonly opcodeCosts: readonly bigint[];
+  /** Every cost by its `Section.Key`. */
+  readonly byKey: ReadonlyMap<string, bigint>;
   /** The schedule's identity, for caches keyed by it. */
   readonly fingerprint: string;
 }
@@ -69,7 +71,9 @@ export function createGasSchedule(map: GasScheduleMap): GasSchedule {
   const fingerprint = Object.entries(costs)
     .map(([section, values]) => `${section}:${Object.values(values).join(',')}`)
     .join(';');
-  return Object.freeze({ costs: Object.freeze(costs) as GasSchedule['costs'], opcodeCosts, fingerprint });
+  const byKey = new Map<string, bigint>();
+  for (const [section, values] of Object.entries(costs)) for (const [key, value] of Object.entries(values)) byKey.set(`${section}.${key}`, value);
+  return Object.freeze({ costs: Object.freeze(costs) as GasSchedule['costs'], opcodeCosts, byKey, fingerprint });
 }
 
 /** Reads a schedule map from a `.toml` (the reference's format) or `.json` file. Unknown sections are kept (and ignored). */
@@ -101,6 +105,5 @@ function toGasScheduleMap(raw: unknown, source: string): GasScheduleMap {
 
 /** The cost of `Section.Key`. */
 export function gasCost(schedule: GasSchedule, key: GasKey): bigint {
-  const [section, name] = key.split('.') as [GasSection, string];
-  return (schedule.costs[section] as Record<string, bigint>)[name];
+  return schedule.byKey.get(key) as bigint;
 }

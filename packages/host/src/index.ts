@@ -2,7 +2,7 @@ export { VMHost, EEI_ROWS } from './vmHost';
 export { createGasSchedule, loadGasSchedule, readGasScheduleFile, gasCost, GAS_SECTION_KEYS } from './gas/gasSchedule';
 export { OPCODE_COST_KEYS } from './gas/opcodeCostKeys';
 export { createCryptoHook } from './eei/crypto';
-export { instrumentModule, INJECTED, INJECTED_BREAKPOINT } from './wasm/instrument';
+export { instrumentModule, INJECTED, INJECTED_BREAKPOINT, MEMORY_IMPORT } from './wasm/instrument';
 export { parseModuleLayout } from './wasm/moduleLayout';
 export { InvalidModule } from './wasm/binary';
 export { WASM_LIMITS, MAX_MEMORY_PAGES, CALL_DEPTH_BUDGET } from './wasm/limits';

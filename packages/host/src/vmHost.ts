@@ -25,9 +25,12 @@ import { StorageContext } from './contexts/storage';
 import { BIG_INT_EEI } from './eei/bigInt';
 import { CRYPTO_EEI, createCryptoHook } from './eei/crypto';
 import { MAIN_EEI } from './eei/main';
+import { ASYNC_EEI } from './eei/async';
 import { NESTED_EEI } from './eei/nested';
 import { buildImports, rowsByName, type EeiRow } from './eei/table';
 import { HostError } from './errors';
+import { handleAsyncCallBreakpoint, sendCallbackToCurrentCaller, type AsyncHost, type ChildResult } from './execution/asyncCalls';
+import { processAsyncInfo } from './execution/promises';
 import { Breakpoint, BreakpointSignal } from './execution/breakpoints';
 import { ExecutionContext, type CallState, type NestedCalls } from './execution/executionContext';
 import { ContractInstance } from './execution/instance';
@@ -53,7 +56,7 @@ export interface VMHostOptions {
 }
 
 /** Every host function, one table. */
-export const EEI_ROWS: readonly EeiRow[] = [...MAIN_EEI, ...NESTED_EEI, ...BIG_INT_EEI, ...CRYPTO_EEI];
+export const EEI_ROWS: readonly EeiRow[] = [...MAIN_EEI, ...NESTED_EEI, ...ASYNC_EEI, ...BIG_INT_EEI, ...CRYPTO_EEI];
 
 /** At most this many live instances (nesting depth 9 below the top level). */
 export const MAX_INSTANCES = 10;
@@ -64,7 +67,7 @@ const UPGRADE_FUNCTION = 'upgradeContract';
 const EMPTY = new Uint8Array(0);
 const CREATE_CONTRACT_METADATA = Uint8Array.of(1, 0);
 
-export class VMHost implements VMExecutionHandler, NestedCalls {
+export class VMHost implements VMExecutionHandler, NestedCalls, AsyncHost {
   readonly schedule: GasSchedule;
   private readonly hook: BlockchainHook;
   private readonly crypto: CryptoHook;
@@ -122,22 +125,17 @@ export class VMHost implements VMExecutionHandler, NestedCalls {
       }
       output.account(recipient).balanceDelta += input.CallValue ?? 0n;
       const code = blockchain.getCode(recipient);
-      let gas = deduct(input.GasProvided, this.schedule.costs.BaseOperationCost.CompilePerByte * BigInt(code.length));
-      let locked = 0n;
-      if (input.CallType === CallType.AsynchronousCall) {
-        const api = this.schedule.costs.Kalyan3104APICost;
-        locked = api.AsyncCallStep + api.AsyncCallbackGasLock;
-        const total = api.AsyncCallStep + locked;
-        if (gas <= total) throw VM_ERRORS.notEnoughGas();
-        gas -= total;
-        this.gasLockedForAsyncStep = locked;
-      }
+      const { gas, lock } = this.deductForExecution(input.GasProvided, code, input.CallType);
       const ctx = this.context(input, recipient, input.Function, output, blockchain);
       this.start(ctx, code, gas);
       const fn = this.functionToCall(ctx, input.Function, input.CallType);
       this.callExport(ctx, fn);
-      const gasRemaining = ctx.gasLeft + locked;
-      this.gasLockedForAsyncStep = 0n;
+      if (input.CallType !== CallType.AsynchronousCallBack) {
+        const pending = processAsyncInfo(this, ctx);
+        if (input.CallType === CallType.AsynchronousCall && !pending) sendCallbackToCurrentCaller(ctx);
+      }
+      this.unlockGas(ctx, lock);
+      const gasRemaining = ctx.gasLeft;
       return output.toVMOutput(gasRemaining);
     });
   }
@@ -151,8 +149,7 @@ export class VMHost implements VMExecutionHandler, NestedCalls {
       return flow(output, blockchain);
     } catch (error) {
       if (!(error instanceof ContractError)) throw error;
-      const message = error.returnCode === ReturnCode.UserError || output.returnMessage === '' ? error.message : output.returnMessage;
-      return errorVMOutput(error.returnCode, message, this.gasLockedForAsyncStep);
+      return errorVMOutput(error.returnCode, errorMessage(error, output), this.gasLockedForAsyncStep);
     } finally {
       for (const ctx of this.contexts) this.releaseMemory(ctx);
       this.contexts.length = 0;
@@ -220,6 +217,12 @@ export class VMHost implements VMExecutionHandler, NestedCalls {
 
   /** The callee runs with its own storage and a fresh big-integer table; on success its output is merged. */
   executeOnDestContext(parent: ExecutionContext, input: ContractCallInput): void {
+    const result = this.runOnDestContext(parent, input);
+    if (result.returnCode !== ReturnCode.Ok) throw new ContractError(result.returnMessage, result.returnCode);
+  }
+
+  /** ExecuteOnDestContext, returning the callee's VMOutput (an error one if it failed) as the reference does. */
+  runOnDestContext(parent: ExecutionContext, input: ContractCallInput): ChildResult {
     const output = parent.output;
     const saved = output.snapshot();
     output.censor();
@@ -229,12 +232,40 @@ export class VMHost implements VMExecutionHandler, NestedCalls {
       const storage = new StorageContext(this.hook, () => output, this.schedule, this.protectedPrefix);
       storage.address = recipient;
       storage.readOnly = parent.readOnly;
-      this.execute(parent, this.frame(callState(input, input.Function), recipient, output, parent.blockchain, storage, new BigIntContext()), input);
+      const { gasProvided: childGasProvided, pendingAsync } = this.execute(parent, this.frame(callState(input, input.Function), recipient, output, parent.blockchain, storage, new BigIntContext()), input);
+      // GetVMOutput after the callee's instance is gone: its gas measured against the caller's counter (a reference quirk).
+      const used = parent.instance.pointsUsed;
+      const result: ChildResult = { returnCode: output.returnCode, returnMessage: output.returnMessage, returnData: [...output.returnData], gasRemaining: childGasProvided > used ? childGasProvided - used : 0n, pendingAsync };
       output.mergeOnto(saved);
+      return result;
     } catch (error) {
-      if (error instanceof ContractError) output.restore(saved);
-      throw error;
+      if (!(error instanceof ContractError)) throw error;
+      const result: ChildResult = { returnCode: error.returnCode, returnMessage: errorMessage(error, output), returnData: [], gasRemaining: this.gasLockedForAsyncStep, pendingAsync: false };
+      output.restore(saved);
+      return result;
     }
+  }
+
+  isBuiltinFunction(name: string): boolean {
+    return this.builtinFunctions.has(name);
+  }
+
+  /** DeductInitialGasForExecution: the compile cost, and for an asynchronous step the callback's gas lock. */
+  private deductForExecution(gasProvided: bigint, code: Uint8Array, callType: CallType): { gas: bigint; lock: bigint } {
+    let gas = deduct(gasProvided, this.schedule.costs.BaseOperationCost.CompilePerByte * BigInt(code.length));
+    if (callType !== CallType.AsynchronousCall) return { gas, lock: 0n };
+    const api = this.schedule.costs.Kalyan3104APICost;
+    const lock = api.AsyncCallStep + api.AsyncCallbackGasLock;
+    if (gas <= api.AsyncCallStep + lock) throw VM_ERRORS.notEnoughGas();
+    gas -= api.AsyncCallStep + lock;
+    this.gasLockedForAsyncStep = lock;
+    return { gas, lock };
+  }
+
+  /** UnlockGasIfAsyncStep. */
+  private unlockGas(ctx: ExecutionContext, lock: bigint): void {
+    ctx.unlockedGas = lock;
+    this.gasLockedForAsyncStep = 0n;
   }
 
   /** The callee runs on the caller's storage and big integers; everything is reverted if it fails. */
@@ -288,20 +319,28 @@ export class VMHost implements VMExecutionHandler, NestedCalls {
     return address;
   }
 
-  /** host.execute: a built-in function, or the callee's code in its own instance. */
-  private execute(parent: ExecutionContext, child: ExecutionContext, input: ContractCallInput): void {
-    if (this.builtinFunctions.has(input.Function)) return this.callBuiltinFunction(parent, input);
+  /** host.execute: a built-in function, or the callee's code in its own instance. Returns the callee's final GasProvided. */
+  private execute(parent: ExecutionContext, child: ExecutionContext, input: ContractCallInput): { gasProvided: bigint; pendingAsync: boolean } {
+    if (this.builtinFunctions.has(input.Function)) {
+      this.callBuiltinFunction(parent, input);
+      return { gasProvided: input.GasProvided, pendingAsync: false };
+    }
     parent.useGas(input.GasProvided);
     if (INIT_FUNCTIONS.includes(input.Function)) throw VM_ERRORS.initCalledInRun();
     const code = parent.blockchain.getCode(input.RecipientAddr ?? EMPTY);
-    const gas = deduct(input.GasProvided, this.schedule.costs.BaseOperationCost.CompilePerByte * BigInt(code.length));
+    const { gas, lock } = this.deductForExecution(input.GasProvided, code, input.CallType);
     this.start(child, code, gas);
     try {
       const fn = child.instance.hasFunction(input.Function) ? input.Function : child.instance.hasFunction('main') ? 'main' : undefined;
       if (fn === undefined) throw VM_ERRORS.funcNotFound();
       this.callExport(child, fn);
       if (child.output.returnCode !== ReturnCode.Ok) throw VM_ERRORS.returnCodeNotOk();
+      // processAsyncInfo runs here, while the callee's instance still counts its gas (the reference runs it
+      // after the instance is gone, against the caller's counter).
+      const pendingAsync = input.CallType !== CallType.AsynchronousCallBack && processAsyncInfo(this, child);
+      this.unlockGas(child, lock);
       parent.restoreGas(child.gasLeft);
+      return { gasProvided: child.gasExhausted ? 0n : gas + lock, pendingAsync };
     } finally {
       this.popFrame(child);
     }
@@ -358,9 +397,15 @@ export class VMHost implements VMExecutionHandler, NestedCalls {
     try {
       ctx.instance.call(name);
     } catch (error) {
+      if (error instanceof BreakpointSignal && error.breakpoint === Breakpoint.AsyncCall) return handleAsyncCallBreakpoint(this, ctx);
       throw breakpointError(ctx, error);
     }
   }
+}
+
+/** CreateVMOutputInCaseOfError's message: a user error's own text, else a message already in the output, else the error's. */
+function errorMessage(error: ContractError, output: OutputContext): string {
+  return error.returnCode === ReturnCode.UserError || output.returnMessage === '' ? error.message : output.returnMessage;
 }
 
 function callState(input: VMInput, fn: string): CallState {

@@ -23,6 +23,31 @@ export interface CallState {
   readonly currentTxHash: Uint8Array;
 }
 
+/** A legacy `asyncCall` waiting for its breakpoint to be handled (reference digest §3.7). */
+export interface PendingAsyncCall {
+  readonly destination: Uint8Array;
+  readonly data: Uint8Array;
+  readonly gasLimit: bigint;
+  readonly value: bigint;
+}
+
+/** A "promise" made with createAsyncCall (§3.8). Status: 0 pending, 1 resolved, 2 rejected. */
+export interface AsyncGeneratedCall {
+  status: number;
+  readonly destination: Uint8Array;
+  readonly data: Uint8Array;
+  gasLimit: bigint;
+  readonly valueBytes: Uint8Array;
+  readonly successCallback: string;
+  readonly errorCallback: string;
+  readonly providedGas: bigint;
+}
+
+export interface AsyncContext {
+  callback: string;
+  readonly calls: AsyncGeneratedCall[];
+}
+
 /** Nested executions, provided by the host (reference digest §3.3). Each throws a ContractError on failure. */
 export interface NestedCalls {
   executeOnDestContext(parent: ExecutionContext, input: ContractCallInput): void;
@@ -33,6 +58,14 @@ export interface NestedCalls {
 
 export class ExecutionContext {
   instance!: ContractInstance;
+  /** Set by asyncCall; handled when the contract has stopped. */
+  asyncCall: PendingAsyncCall | undefined;
+  /** Promises by context id, in creation order (the reference iterates a Go map: random order). */
+  readonly asyncContexts = new Map<string, AsyncContext>();
+  /** Gas that was locked for an asynchronous step's callback, once given back (UnlockGasIfAsyncStep). */
+  unlockedGas = 0n;
+  /** A failed async callback leaves the caller no gas (the reference sets vmInput.GasProvided to 0). */
+  gasExhausted = false;
 
   constructor(
     readonly call: CallState,
@@ -69,8 +102,11 @@ export class ExecutionContext {
     if (amount <= this.instance.pointsUsed) this.instance.pointsUsed -= amount;
   }
 
+  /** GasLeft: the limit plus any unlocked async gas, minus what was used; 0 after a failed callback. */
   get gasLeft(): bigint {
-    return this.instance.gasLeft;
+    if (this.gasExhausted) return 0n;
+    const left = this.instance.gasLimit + this.unlockedGas - this.instance.pointsUsed;
+    return left > 0n ? left : 0n;
   }
 
   readonly charges = { useGas: (n: bigint) => this.useGas(n), freeGas: (n: bigint) => this.freeGas(n) };

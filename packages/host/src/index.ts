@@ -19,3 +19,4 @@ export { MemoryWorld } from './scenario/memoryWorld';
 export { ScenarioError, evalBytes } from './scenario/valueExpression';
 export type { ScenarioOptions, ScenarioResult } from './scenario/runScenario';
 export type { WorldAccount, BlockInfo, NewAddressMock } from './scenario/memoryWorld';
+export { runCli } from './scenario/cli';

@@ -3,7 +3,7 @@
  * every scalar is a string that evaluates to bytes, then is read per field as an address, an unsigned or
  * signed big integer, or a u64.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { keccak_256 } from '@noble/hashes/sha3';
 import { magnitudeBytes, fromUnsignedBytes, fromSignedBytes, signedBytes } from '../eei/bytes';
@@ -28,7 +28,8 @@ export function evalBytes(expression: string, ctx: EvalContext): Uint8Array {
   if (expression === '') return EMPTY;
   if (expression.startsWith('file:')) {
     const written = expression.slice(5);
-    const file = path.resolve(ctx.baseDir, ctx.replacements.get(written) ?? written);
+    const replacement = ctx.replacements.get(written);
+    const file = replacement === undefined ? path.resolve(ctx.baseDir, written) : resolveReplacement(ctx.baseDir, replacement);
     try {
       return new Uint8Array(readFileSync(file));
     } catch (error) {
@@ -45,6 +46,16 @@ export function evalBytes(expression: string, ctx: EvalContext): Uint8Array {
     return signedBytes(expression[0] === '-' ? -magnitude : magnitude);
   }
   return unsignedBytes(expression);
+}
+
+/** A replacement path: against the scenario's directory, then each of its ancestors; the first that exists. */
+function resolveReplacement(baseDir: string, replacement: string): string {
+  if (path.isAbsolute(replacement)) return replacement;
+  for (let dir = baseDir; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, replacement);
+    if (existsSync(candidate)) return candidate;
+    if (path.dirname(dir) === dir) return path.resolve(baseDir, replacement);
+  }
 }
 
 function unsignedBytes(text: string): Uint8Array {

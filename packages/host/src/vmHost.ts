@@ -34,6 +34,7 @@ import { processAsyncInfo } from './execution/promises';
 import { Breakpoint, BreakpointSignal } from './execution/breakpoints';
 import { ExecutionContext, type CallState, type NestedCalls } from './execution/executionContext';
 import { ContractInstance } from './execution/instance';
+import { InstancePool } from './execution/instancePool';
 import { MemoryPool } from './execution/memoryPool';
 import { ModuleCache } from './execution/moduleCache';
 import { isValidExportName, reservedExportNames } from './execution/reservedNames';
@@ -79,6 +80,7 @@ export class VMHost implements VMExecutionHandler, NestedCalls, AsyncHost {
   private readonly modules: ModuleCache;
   private readonly imports: WebAssembly.Imports;
   private readonly memories = new MemoryPool();
+  private readonly instances = new InstancePool();
   private readonly contexts: ExecutionContext[] = [];
   /** The async step's locked gas (reference: a single field, not stacked). */
   private gasLockedForAsyncStep = 0n;
@@ -200,14 +202,21 @@ export class VMHost implements VMExecutionHandler, NestedCalls, AsyncHost {
     const compiled = this.modules.get(code);
     if (!compiled.ok) throw VM_ERRORS.contractInvalid();
     const { memory } = compiled.contract;
-    const linearMemory = memory && this.memories.acquire(memory.initial, memory.maximum);
-    const imports = linearMemory ? { ...this.imports, [MEMORY_IMPORT.module]: { [MEMORY_IMPORT.name]: linearMemory } } : this.imports;
     let instance: WebAssembly.Instance;
-    try {
-      instance = new WebAssembly.Instance(compiled.contract.module, imports);
-    } catch (error) {
-      if (error instanceof WebAssembly.RuntimeError || error instanceof WebAssembly.LinkError) throw VM_ERRORS.contractInvalid();
-      throw error;
+    let linearMemory: WebAssembly.Memory | undefined;
+    const pooled = this.instances.acquire(compiled.contract);
+    if (pooled) {
+      instance = pooled.instance;
+      linearMemory = pooled.memory;
+    } else {
+      linearMemory = memory && this.memories.acquire(memory.initial, memory.maximum);
+      const imports = linearMemory ? { ...this.imports, [MEMORY_IMPORT.module]: { [MEMORY_IMPORT.name]: linearMemory } } : this.imports;
+      try {
+        instance = new WebAssembly.Instance(compiled.contract.module, imports);
+      } catch (error) {
+        if (error instanceof WebAssembly.RuntimeError || error instanceof WebAssembly.LinkError) throw VM_ERRORS.contractInvalid();
+        throw error;
+      }
     }
     ctx.instance = new ContractInstance(compiled.contract, instance, gasLimit, depthLimit, linearMemory);
     this.contexts.push(ctx);
@@ -368,10 +377,13 @@ export class VMHost implements VMExecutionHandler, NestedCalls, AsyncHost {
     this.releaseMemory(ctx);
   }
 
+  /** The finished frame's instance goes back to the instance pool (or its memory to the memory pool). */
   private releaseMemory(ctx: ExecutionContext): void {
-    const memory = ctx.instance?.contract.memory;
-    const object = ctx.instance?.linearMemory;
-    if (memory && object) this.memories.release(object, memory.initial, memory.maximum);
+    const instance = ctx.instance;
+    if (!instance) return;
+    const { contract } = instance;
+    if (contract.layout.dataSegments !== undefined) this.instances.release(contract, instance.instance, instance.linearMemory);
+    else if (contract.memory && instance.linearMemory) this.memories.release(instance.linearMemory, contract.memory.initial, contract.memory.maximum);
   }
 
   /** VerifyContractCode: an exported memory, and valid, void exported functions. */

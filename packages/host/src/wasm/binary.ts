@@ -44,6 +44,20 @@ export class BinaryReader {
     return invalid(`u32 too long at byte ${this.pos}`);
   }
 
+  /** Signed LEB128, 32 bits. */
+  s32(): number {
+    let result = 0;
+    let shift = 0;
+    let byte: number;
+    do {
+      byte = this.u8();
+      result |= (byte & 0x7f) << shift;
+      shift += 7;
+    } while (byte & 0x80 && shift < 35);
+    if (shift < 32 && byte & 0x40) result |= -1 << shift;
+    return result;
+  }
+
   /** Skips a signed LEB128 of at most `bits` bits (the value itself is not needed). */
   skipSigned(bits: 32 | 33 | 64): void {
     const maxBytes = Math.ceil(bits / 7);

@@ -24,6 +24,12 @@ export const INJECTED = Object.freeze({
   depthLimit: '\u0000vm.depthLimit',
 });
 
+/**
+ * An injected function that puts every mutable global (the contract's and ours) back to its initial value, so an
+ * instance can be reused: with its memory zeroed and its data segments written again, it is exactly a fresh one.
+ */
+export const RESET_EXPORT = '\u0000vm.reset';
+
 /** Breakpoint values the injected code sets before trapping. */
 export const INJECTED_BREAKPOINT = Object.freeze({ outOfGas: 5, callDepth: 100 });
 
@@ -45,62 +51,44 @@ export function instrumentModule(code: Uint8Array, opcodeCosts: readonly number[
   const globals = { gasUsed: g, gasLimit: g + 1, breakpoint: g + 2, depth: g + 3, depthLimit: g + 4 };
 
   const out = new BinaryWriter().bytes(code.subarray(0, 8));
-  const emitSection = (id: number, content: Uint8Array) => out.u8(id).sized(content);
   const memory = layout.memory && { initial: layout.memory.min, maximum: Math.min(layout.memory.max ?? MAX_MEMORY_PAGES, MAX_MEMORY_PAGES) };
-  let wroteImports = false;
-  let wroteGlobals = false;
-  let wroteExports = false;
-  const emitImportsIfDue = (beforeId: number) => {
-    if (!wroteImports && memory && beforeId > SectionId.Import) {
-      emitSection(SectionId.Import, appendToVector(0, undefined, memoryImport(memory), 1));
-      wroteImports = true;
-    }
-  };
-  const emitGlobalsIfDue = (beforeId: number) => {
-    if (!wroteGlobals && beforeId > SectionId.Global) {
-      emitSection(SectionId.Global, injectedGlobals(0, undefined));
-      wroteGlobals = true;
-    }
-  };
-  const emitExportsIfDue = (beforeId: number) => {
-    if (!wroteExports && beforeId > SectionId.Export) {
-      emitSection(SectionId.Export, injectedExports(0, undefined, globals));
-      wroteExports = true;
+  const resetType = layout.types.length;
+  const resetFunction = layout.imports.length + layout.functionTypes.length;
+
+  /** What each section gets appended (entries, count); a section that does not exist is created with them. */
+  const appends = new Map<number, { entries: BinaryWriter; count: number; existing: number }>([
+    [SectionId.Type, { entries: new BinaryWriter().u8(0x60).u8(0).u8(0), count: 1, existing: layout.types.length }],
+    [SectionId.Function, { entries: new BinaryWriter().u32(resetType), count: 1, existing: layout.functionTypes.length }],
+    [SectionId.Global, { entries: injectedGlobals(), count: 5, existing: layout.globalCount }],
+    [SectionId.Export, { entries: injectedExports(globals, resetFunction), count: 6, existing: layout.exports.length }],
+    [SectionId.Code, { entries: new BinaryWriter().sized(resetBody(layout, globals)), count: 1, existing: layout.bodies.length }],
+  ]);
+  if (memory) appends.set(SectionId.Import, { entries: memoryImport(memory), count: 1, existing: layout.imports.length });
+  const written = new Set<number>();
+  const emitSection = (id: number, content: Uint8Array) => out.u8(id).sized(content);
+  const emitMissingBefore = (id: number) => {
+    for (const [appendId, append] of [...appends].sort(([a], [b]) => a - b)) {
+      if (appendId < id && !written.has(appendId)) {
+        emitSection(appendId, appendToVector(0, undefined, append.entries, append.count));
+        written.add(appendId);
+      }
     }
   };
 
   for (const section of layout.sections) {
     if (section.id === SectionId.Custom) continue; // names and other metadata do not run
-    emitImportsIfDue(section.id);
-    emitGlobalsIfDue(section.id);
-    emitExportsIfDue(section.id);
-    const content = code.subarray(section.start, section.end);
-    switch (section.id) {
-      case SectionId.Import:
-        emitSection(section.id, memory ? appendToVector(layout.imports.length, content, memoryImport(memory), 1) : content);
-        wroteImports = true;
-        break;
-      case SectionId.Memory:
-        break; // now imported
-
-      case SectionId.Global:
-        emitSection(section.id, injectedGlobals(layout.globalCount, content));
-        wroteGlobals = true;
-        break;
-      case SectionId.Export:
-        emitSection(section.id, injectedExports(layout.exports.length, content, globals));
-        wroteExports = true;
-        break;
-      case SectionId.Code:
-        emitSection(section.id, instrumentCode(layout, opcodeCosts, globals));
-        break;
-      default:
-        emitSection(section.id, content);
+    emitMissingBefore(section.id);
+    let content = code.subarray(section.start, section.end);
+    if (section.id === SectionId.Memory) continue; // now imported
+    if (section.id === SectionId.Code) content = instrumentCode(layout, opcodeCosts, globals);
+    const append = appends.get(section.id);
+    if (append) {
+      content = appendToVector(append.existing, content, append.entries, append.count);
+      written.add(section.id);
     }
+    emitSection(section.id, content);
   }
-  emitImportsIfDue(Infinity);
-  emitGlobalsIfDue(Infinity);
-  emitExportsIfDue(Infinity);
+  emitMissingBefore(Infinity);
   return { bytes: out.toBytes(), layout, memory };
 }
 
@@ -120,19 +108,27 @@ function appendToVector(existingCount: number, existing: Uint8Array | undefined,
   return w.bytes(added.toBytes()).toBytes();
 }
 
-function injectedGlobals(count: number, existing: Uint8Array | undefined): Uint8Array {
+function injectedGlobals(): BinaryWriter {
   const w = new BinaryWriter();
   const global = (type: number) => w.u8(type).u8(1).u8(type === VALTYPE.i64 ? 0x42 : 0x41).u8(0).u8(0x0b);
   [VALTYPE.i64, VALTYPE.i64, VALTYPE.i32, VALTYPE.i32, VALTYPE.i32].forEach(global);
-  return appendToVector(count, existing, w, 5);
+  return w;
 }
 
-function injectedExports(count: number, existing: Uint8Array | undefined, globals: Record<keyof typeof INJECTED, number>): Uint8Array {
+function injectedExports(globals: Record<keyof typeof INJECTED, number>, resetFunction: number): BinaryWriter {
   const w = new BinaryWriter();
-  for (const key of Object.keys(INJECTED) as (keyof typeof INJECTED)[]) {
-    w.sized(new Uint8Array(Buffer.from(INJECTED[key], 'utf8'))).u8(EXPORT_KIND.global).u32(globals[key]);
-  }
-  return appendToVector(count, existing, w, 5);
+  const name = (text: string) => new Uint8Array(Buffer.from(text, 'utf8'));
+  for (const key of Object.keys(INJECTED) as (keyof typeof INJECTED)[]) w.sized(name(INJECTED[key])).u8(EXPORT_KIND.global).u32(globals[key]);
+  return w.sized(name(RESET_EXPORT)).u8(EXPORT_KIND.func).u32(resetFunction);
+}
+
+/** Every mutable global back to its init expression (copied as written); ours back to 0. */
+function resetBody(layout: ModuleLayout, g: InjectedGlobals): Uint8Array {
+  const w = new BinaryWriter().u32(0);
+  for (const global of layout.mutableGlobals) w.bytes(layout.bytes.subarray(global.init.start, global.init.end)).u8(OP.globalSet).u32(global.index);
+  w.u8(OP.i64Const).u8(0).u8(OP.globalSet).u32(g.gasUsed);
+  for (const index of [g.breakpoint, g.depth]) w.u8(OP.i32Const).u8(0).u8(OP.globalSet).u32(index);
+  return w.u8(OP.end).toBytes();
 }
 
 interface InjectedGlobals {

@@ -65,6 +65,10 @@ export interface ModuleLayout {
   readonly exports: readonly Export[];
   /** Content ranges of the function bodies. */
   readonly bodies: readonly { readonly start: number; readonly end: number }[];
+  /** Mutable globals: index and the byte range of their init expression (without its end). */
+  readonly mutableGlobals: readonly { readonly index: number; readonly init: { readonly start: number; readonly end: number } }[];
+  /** Active data segments with a constant offset; undefined if any offset is not an i32.const. */
+  readonly dataSegments: readonly { readonly offset: number; readonly bytes: Uint8Array }[] | undefined;
 }
 
 const MAGIC_AND_VERSION = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
@@ -83,6 +87,8 @@ export function parseModuleLayout(bytes: Uint8Array): ModuleLayout {
     globalCount: 0,
     exports: [] as Export[],
     bodies: [] as { start: number; end: number }[],
+    mutableGlobals: [] as ModuleLayout['mutableGlobals'][number][],
+    dataSegments: [] as { offset: number; bytes: Uint8Array }[] | undefined,
   };
   let lastId = 0;
   while (!reader.atEnd) {
@@ -114,6 +120,8 @@ type MutableLayout = {
   globalCount: number;
   exports: Export[];
   bodies: { start: number; end: number }[];
+  mutableGlobals: ModuleLayout['mutableGlobals'][number][];
+  dataSegments: { offset: number; bytes: Uint8Array }[] | undefined;
 };
 
 function count(reader: BinaryReader, limit: number, what: string): number {
@@ -204,8 +212,11 @@ function parseSection(id: number, reader: BinaryReader, layout: MutableLayout): 
     case SectionId.Global:
       for (let i = count(reader, WASM_LIMITS.globals, 'globals'); i > 0; i--) {
         valType(reader);
-        if (reader.u8() > 1) invalid('bad global mutability');
+        const mutability = reader.u8();
+        if (mutability > 1) invalid('bad global mutability');
+        const start = reader.pos;
         constExpr(reader);
+        if (mutability === 1) layout.mutableGlobals.push({ index: layout.globalCount, init: { start, end: reader.pos - 1 } });
         layout.globalCount++;
       }
       return;
@@ -237,8 +248,12 @@ function parseSection(id: number, reader: BinaryReader, layout: MutableLayout): 
     case SectionId.Data:
       for (let i = count(reader, WASM_LIMITS.dataSegments, 'data segments'); i > 0; i--) {
         if (reader.u32() !== 0) invalid('only active data segments of memory 0 are supported (bulk memory)');
+        const exprStart = reader.pos;
         constExpr(reader);
-        reader.bytesOf(reader.u32());
+        const offset = reader.bytes[exprStart] === 0x41 ? new BinaryReader(reader.bytes, exprStart + 1, reader.pos).s32() : undefined;
+        const bytes = reader.bytesOf(reader.u32());
+        if (offset === undefined) layout.dataSegments = undefined;
+        else layout.dataSegments?.push({ offset, bytes });
       }
       return;
   }

@@ -1,0 +1,40 @@
+/**
+ * Reused wasm instances. Creating an instance costs more than a whole ERC20 transfer's other work; an instance
+ * whose memory did not grow is made exactly fresh again instead: its memory zeroed and its data segments written
+ * again (as instantiation does), its mutable globals reset by the injected reset function. Tables cannot change
+ * in the MVP. The reference creates a fresh instance per call; the contract cannot tell the difference.
+ */
+import { RESET_EXPORT } from '../wasm/instrument';
+import type { CompiledContract } from './instance';
+
+interface Pooled {
+  readonly instance: WebAssembly.Instance;
+  readonly memory: WebAssembly.Memory;
+}
+
+const PAGE = 65536;
+const KEEP_PER_CONTRACT = 8;
+
+export class InstancePool {
+  private readonly free = new WeakMap<CompiledContract, Pooled[]>();
+
+  /** A reset instance of the contract, if one is available. */
+  acquire(contract: CompiledContract): Pooled | undefined {
+    const pooled = this.free.get(contract)?.pop();
+    if (!pooled) return undefined;
+    const bytes = new Uint8Array(pooled.memory.buffer);
+    bytes.fill(0);
+    for (const segment of contract.layout.dataSegments!) bytes.set(segment.bytes, segment.offset);
+    (pooled.instance.exports[RESET_EXPORT] as () => void)();
+    return pooled;
+  }
+
+  /** Keeps the instance for reuse if it can be made fresh again (its memory did not grow). */
+  release(contract: CompiledContract, instance: WebAssembly.Instance, memory: WebAssembly.Memory | undefined): void {
+    if (!memory || !contract.memory || contract.layout.dataSegments === undefined) return;
+    if (memory.buffer.byteLength !== contract.memory.initial * PAGE) return;
+    let list = this.free.get(contract);
+    if (!list) this.free.set(contract, (list = []));
+    if (list.length < KEEP_PER_CONTRACT) list.push({ instance, memory });
+  }
+}

@@ -26,13 +26,14 @@ import { BIG_INT_EEI } from './eei/bigInt';
 import { CRYPTO_EEI, createCryptoHook } from './eei/crypto';
 import { MAIN_EEI } from './eei/main';
 import { ASYNC_EEI } from './eei/async';
+import { ETHEREUM_EEI } from './eei/ethereum';
 import { NESTED_EEI } from './eei/nested';
 import { buildImports, rowsByName, type EeiRow } from './eei/table';
 import { HostError } from './errors';
 import { handleAsyncCallBreakpoint, sendCallbackToCurrentCaller, type AsyncHost, type ChildResult } from './execution/asyncCalls';
 import { processAsyncInfo } from './execution/promises';
 import { Breakpoint, BreakpointSignal } from './execution/breakpoints';
-import { ExecutionContext, type CallState, type NestedCalls } from './execution/executionContext';
+import { ExecutionContext, type CallState, type NestedCalls, type TxState } from './execution/executionContext';
 import { ContractInstance } from './execution/instance';
 import { InstancePool } from './execution/instancePool';
 import { MemoryPool } from './execution/memoryPool';
@@ -57,7 +58,7 @@ export interface VMHostOptions {
 }
 
 /** Every host function, one table. */
-export const EEI_ROWS: readonly EeiRow[] = [...MAIN_EEI, ...NESTED_EEI, ...ASYNC_EEI, ...BIG_INT_EEI, ...CRYPTO_EEI];
+export const EEI_ROWS: readonly EeiRow[] = [...MAIN_EEI, ...NESTED_EEI, ...ASYNC_EEI, ...BIG_INT_EEI, ...CRYPTO_EEI, ...ETHEREUM_EEI];
 
 /** At most this many live instances (nesting depth 9 below the top level). */
 export const MAX_INSTANCES = 10;
@@ -84,6 +85,7 @@ export class VMHost implements VMExecutionHandler, NestedCalls, AsyncHost {
   private readonly contexts: ExecutionContext[] = [];
   /** The async step's locked gas (reference: a single field, not stacked). */
   private gasLockedForAsyncStep = 0n;
+  private tx: TxState = { function: '', arguments: [] };
 
   constructor(options: VMHostOptions) {
     this.schedule = 'opcodeCosts' in options.gasSchedule ? (options.gasSchedule as GasSchedule) : createGasSchedule(options.gasSchedule as GasScheduleMap);
@@ -147,6 +149,7 @@ export class VMHost implements VMExecutionHandler, NestedCalls, AsyncHost {
     const output = new OutputContext();
     const blockchain = new BlockchainContext(this.hook, () => output, this.vmType);
     this.contexts.length = 0;
+    this.tx = { function: 'Function' in input ? (input as ContractCallInput).Function : '', arguments: (input.Arguments ?? []).map((a) => a ?? EMPTY) };
     try {
       return flow(output, blockchain);
     } catch (error) {
@@ -190,7 +193,7 @@ export class VMHost implements VMExecutionHandler, NestedCalls, AsyncHost {
   }
 
   private frame(call: CallState, address: Uint8Array, output: OutputContext, blockchain: BlockchainContext, storage: StorageContext, bigInts: BigIntContext): ExecutionContext {
-    return new ExecutionContext(call, address, this.schedule, output, storage, blockchain, bigInts, this.crypto, this.blockGasLimit, this);
+    return new ExecutionContext(call, address, this.schedule, output, storage, blockchain, bigInts, this.crypto, this.blockGasLimit, this, this.tx);
   }
 
   /** Compile (cached) and instantiate with the gas limit; any failure is ContractInvalid. */
@@ -219,6 +222,7 @@ export class VMHost implements VMExecutionHandler, NestedCalls, AsyncHost {
       }
     }
     ctx.instance = new ContractInstance(compiled.contract, instance, gasLimit, depthLimit, linearMemory);
+    ctx.code = code;
     this.contexts.push(ctx);
   }
 
@@ -300,7 +304,7 @@ export class VMHost implements VMExecutionHandler, NestedCalls, AsyncHost {
   }
 
   /** CreateNewContract: all remaining gas goes to the new contract's init; the output is not reverted on failure. */
-  createNewContract(parent: ExecutionContext, value: bigint, code: Uint8Array, args: Uint8Array[], gas: bigint): Uint8Array {
+  createNewContract(parent: ExecutionContext, value: bigint, code: Uint8Array, args: Uint8Array[], gas: bigint, metadata: Uint8Array | null = CREATE_CONTRACT_METADATA): Uint8Array {
     parent.useGas(gas);
     if (parent.readOnly) throw new ContractError('operation not permitted in read only mode', ReturnCode.ExecutionFailed);
     const creator = parent.scAddress;
@@ -320,7 +324,7 @@ export class VMHost implements VMExecutionHandler, NestedCalls, AsyncHost {
       this.verifyContractCode(child);
       const init = INIT_FUNCTIONS.find((name) => child.instance.hasFunction(name));
       if (init) this.callExport(child, init);
-      parent.output.deployCode(address, code, CREATE_CONTRACT_METADATA);
+      parent.output.deployCode(address, code, metadata);
       parent.restoreGas(child.gasLeft);
     } finally {
       this.popFrame(child);

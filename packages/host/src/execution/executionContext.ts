@@ -48,12 +48,20 @@ export interface AsyncContext {
   readonly calls: AsyncGeneratedCall[];
 }
 
+/** The top-level transaction, shared by every frame of an execution. */
+export interface TxState {
+  readonly function: string;
+  readonly arguments: readonly Uint8Array[];
+  /** The Ethereum-style call data, built once per transaction from the top-level call (reference: host.ethInput). */
+  ethCallData?: Uint8Array;
+}
+
 /** Nested executions, provided by the host (reference digest §3.3). Each throws a ContractError on failure. */
 export interface NestedCalls {
   executeOnDestContext(parent: ExecutionContext, input: ContractCallInput): void;
   executeOnSameContext(parent: ExecutionContext, input: ContractCallInput, readOnly: boolean): void;
   /** Deploys `code` from the running contract; returns the new address. */
-  createNewContract(parent: ExecutionContext, value: bigint, code: Uint8Array, args: Uint8Array[], gas: bigint): Uint8Array;
+  createNewContract(parent: ExecutionContext, value: bigint, code: Uint8Array, args: Uint8Array[], gas: bigint, metadata?: Uint8Array | null): Uint8Array;
 }
 
 export class ExecutionContext {
@@ -78,7 +86,11 @@ export class ExecutionContext {
     readonly crypto: CryptoHook,
     readonly blockGasLimit: bigint,
     readonly nested: NestedCalls,
+    readonly tx: TxState,
   ) {}
+
+  /** The running contract's code. */
+  code: Uint8Array = new Uint8Array(0);
 
   get readOnly(): boolean {
     return this.storage.readOnly;

@@ -31,7 +31,7 @@ import { NESTED_EEI } from './eei/nested';
 import { buildImports, rowsByName, type EeiRow } from './eei/table';
 import { HostError } from './errors';
 import { handleAsyncCallBreakpoint, sendCallbackToCurrentCaller, type AsyncHost, type ChildResult } from './execution/asyncCalls';
-import { processAsyncInfo } from './execution/promises';
+import { callbackFunctionFor, processAsyncInfo, processCallbackStack } from './execution/promises';
 import { Breakpoint, BreakpointSignal } from './execution/breakpoints';
 import { ExecutionContext, type CallState, type NestedCalls, type TxState } from './execution/executionContext';
 import { ContractInstance } from './execution/instance';
@@ -132,9 +132,11 @@ export class VMHost implements VMExecutionHandler, NestedCalls, AsyncHost {
       const { gas, lock } = this.deductForExecution(input.GasProvided, code, input.CallType);
       const ctx = this.context(input, recipient, input.Function, output, blockchain);
       this.start(ctx, code, gas);
-      const fn = this.functionToCall(ctx, input.Function, input.CallType);
+      const requested = input.CallType === CallType.AsynchronousCallBack ? callbackFunctionFor(ctx, input.Function) : input.Function;
+      const fn = this.functionToCall(ctx, requested, input.CallType);
       this.callExport(ctx, fn);
-      if (input.CallType !== CallType.AsynchronousCallBack) {
+      if (input.CallType === CallType.AsynchronousCallBack) processCallbackStack(this, ctx);
+      else {
         const pending = processAsyncInfo(this, ctx);
         if (input.CallType === CallType.AsynchronousCall && !pending) sendCallbackToCurrentCaller(ctx);
       }

@@ -105,3 +105,79 @@ export function asyncContextInfoJson(ctx: ExecutionContext): string {
     .join(',');
   return `{"CallerAddr":${b64(ctx.call.caller)},"ReturnData":null,"AsyncContextMap":{${map}}}`;
 }
+
+interface StoredAsyncContextInfo {
+  callerAddr: Uint8Array;
+  contexts: { id: string; callback: string; calls: { destination: Uint8Array; successCallback: string; status: number }[] }[];
+}
+
+function asyncCallsKey(ctx: ExecutionContext): Uint8Array {
+  return new Uint8Array(Buffer.concat([ctx.call.originalTxHash, Buffer.from(ASYNC_CALLS_KEY_SUFFIX)]));
+}
+
+/** The pending promises saved by an earlier call, if any. */
+function loadAsyncContextInfo(ctx: ExecutionContext): StoredAsyncContextInfo | undefined {
+  const stored = ctx.storage.get(asyncCallsKey(ctx));
+  if (stored.length === 0) return undefined;
+  let json: { CallerAddr: string | null; AsyncContextMap: Record<string, { Callback: string; AsyncCalls: { Destination: string | null; SuccessCallback: string; Status: number }[] }> | null };
+  try {
+    json = JSON.parse(Buffer.from(stored).toString('utf8'));
+  } catch {
+    throw VM_ERRORS.executionFailed('invalid stored async context');
+  }
+  const bytes = (b64: string | null) => new Uint8Array(Buffer.from(b64 ?? '', 'base64'));
+  return {
+    callerAddr: bytes(json.CallerAddr),
+    contexts: Object.entries(json.AsyncContextMap ?? {}).map(([id, context]) => ({
+      id,
+      callback: context.Callback,
+      calls: (context.AsyncCalls ?? []).map((c) => ({ destination: bytes(c.Destination), successCallback: c.SuccessCallback, status: c.Status })),
+    })),
+  };
+}
+
+/** For a top-level callback: the success callback of the promise that targeted the caller, if one is stored. */
+export function callbackFunctionFor(ctx: ExecutionContext, fallback: string): string {
+  const info = loadAsyncContextInfo(ctx);
+  for (const context of info?.contexts ?? []) {
+    const call = context.calls.find((c) => Buffer.compare(c.destination, ctx.call.caller) === 0);
+    if (call) return call.successCallback;
+  }
+  return fallback;
+}
+
+/**
+ * processCallbackStack, after a successful top-level callback: the answered promise is removed; when none is left,
+ * the stored record is deleted and the original caller is called back.
+ */
+export function processCallbackStack(host: AsyncHost, ctx: ExecutionContext): void {
+  const info = loadAsyncContextInfo(ctx);
+  if (!info) return;
+  const context = info.contexts.find((c) => c.calls.some((call) => Buffer.compare(call.destination, ctx.call.caller) === 0));
+  if (!context) throw new ContractError('invalid function (unexpected callback was received)', ReturnCode.UserError);
+  const index = context.calls.findIndex((call) => Buffer.compare(call.destination, ctx.call.caller) === 0);
+  context.calls[index] = context.calls[context.calls.length - 1]; // swap-remove, as the reference does
+  context.calls.pop();
+  const remaining = info.contexts.filter((c) => c.calls.length > 0);
+  if (remaining.some((c) => c.calls.some((call) => call.status === PENDING))) return;
+  ctx.storage.set(asyncCallsKey(ctx), new Uint8Array(0), ctx.charges);
+  if (hasCode(ctx, info.callerAddr)) {
+    const result = host.runOnDestContext(ctx, {
+      CallerAddr: ctx.scAddress,
+      Arguments: [],
+      CallValue: 0n,
+      CallType: CallType.AsynchronousCallBack,
+      GasPrice: ctx.call.gasPrice,
+      GasProvided: ctx.gasLeft,
+      OriginalTxHash: ctx.call.originalTxHash,
+      CurrentTxHash: ctx.call.currentTxHash,
+      RecipientAddr: info.callerAddr,
+      Function: 'callBack',
+    });
+    if (result.returnCode !== ReturnCode.Ok) throw new ContractError(result.returnMessage, result.returnCode);
+  } else {
+    const data = `@${Buffer.from('ok').toString('hex')}`;
+    ctx.blockchain.transfer(info.callerAddr, ctx.scAddress, ctx.gasLeft, 0n, new Uint8Array(Buffer.from(data)));
+    ctx.output.account(info.callerAddr).callType = CallType.AsynchronousCallBack;
+  }
+}

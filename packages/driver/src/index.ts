@@ -1,1 +1,6 @@
-export {};
+export { VMDriver } from './vmDriver';
+export { locateArwen } from './locateArwen';
+export { CrashLoopBreaker } from './restartPolicy';
+export { DriverError } from './errors';
+export type { VMDriverOptions } from './vmDriver';
+export type { RestartPolicy } from './restartPolicy';

@@ -37,6 +37,7 @@ export class AsyncMessenger {
   private drainWaiter: ((error: VMError) => void) | null = null;
   private failure: VMError | null = null;
   private closed = false;
+  private closeReason: VMError | null = null;
 
   constructor(
     private readonly input: Readable,
@@ -100,12 +101,13 @@ export class AsyncMessenger {
     this.dialogue.reset();
   }
 
-  /** Detaches from the streams and rejects a pending receive. Does not end the streams. */
-  close(): void {
+  /** Detaches from the streams and rejects a pending receive (with `reason`, if given). Does not end the streams. */
+  close(reason: VMError = new VMError(ErrorCode.MessengerClosed)): void {
     if (this.closed) return;
     this.closed = true;
-    this.waiter?.reject(new VMError(ErrorCode.MessengerClosed));
-    this.drainWaiter?.(new VMError(ErrorCode.MessengerClosed));
+    this.closeReason = reason;
+    this.waiter?.reject(reason);
+    this.drainWaiter?.(reason);
     this.input.off('data', this.onData);
     this.input.off('end', this.onEnd);
     this.input.off('close', this.onEnd);
@@ -163,7 +165,7 @@ export class AsyncMessenger {
   }
 
   private throwIfUnusable(): void {
-    if (this.closed) throw new VMError(ErrorCode.MessengerClosed);
+    if (this.closed) throw this.closeReason ?? new VMError(ErrorCode.MessengerClosed);
     if (this.failure) throw this.failure;
   }
 

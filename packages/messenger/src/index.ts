@@ -4,7 +4,7 @@ export { Deadline } from './deadline';
 export { AsyncMessenger } from './asyncMessenger';
 export { SyncMessenger } from './syncMessenger';
 export { FdByteSource, WatchedFdByteSource } from './byteSource';
-export { getLogger, rootLogger, LOG_LEVELS } from './logging';
+export { getLogger, rootLogger, setLogLevels, getLogLevels, setLevelRefresher, emitRecord, NamedLogger, LOG_LEVELS } from './logging';
 
 export type { Frame } from './frameReader';
 export type { AsyncMessengerOptions, MessengerState } from './asyncMessenger';

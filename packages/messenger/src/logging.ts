@@ -1,29 +1,101 @@
 /**
- * winston loggers named as the reference names them (`arwen/baseMessenger`, `arwen/host`, ...), with the
- * reference's levels. Hot paths guard their trace calls with `isLevelEnabled('trace')`.
+ * Named loggers over winston, with the reference's names (`arwen/baseMessenger`, `arwen/host`, ...) and its
+ * level patterns: `setLogLevels("*:INFO,arwen/host:TRACE")` — `*` sets every logger, other names match as
+ * substrings, later entries win. Hot paths guard their trace calls with `isLevelEnabled('trace')`.
  */
 import winston from 'winston';
 
+/** winston's levels, most severe first; `none` disables a logger. */
 export const LOG_LEVELS = { none: 0, error: 1, warn: 2, info: 3, debug: 4, trace: 5 } as const;
 export type LogLevel = Exclude<keyof typeof LOG_LEVELS, 'none'>;
 
 const root = winston.createLogger({
   levels: LOG_LEVELS,
-  level: process.env.DME_VM_LOG_LEVEL ?? 'info',
-  format: winston.format.combine(winston.format.timestamp(), winston.format.json()),
+  level: 'trace', // filtering is per named logger, below
+  format: winston.format.combine(winston.format.timestamp(), winston.format.json({ replacer: (_key, value) => (typeof value === 'bigint' ? value.toString() : value) })),
   transports: [new winston.transports.Console({ stderrLevels: Object.keys(LOG_LEVELS) })],
 });
 
-const loggers = new Map<string, winston.Logger>();
+interface Rule {
+  readonly match: string;
+  readonly level: number;
+}
 
-/** The logger of a component; its records carry `logger: name`. */
-export function getLogger(name: string): winston.Logger {
+let rules: Rule[] = [{ match: '*', level: LOG_LEVELS[(process.env.DME_VM_LOG_LEVEL as LogLevel) ?? 'info'] ?? LOG_LEVELS.info }];
+let version = 0;
+let refresher: (() => void) | undefined;
+
+/** Registers a cheap check run before every level lookup (e.g. a new pattern published by another thread). */
+export function setLevelRefresher(check: (() => void) | undefined): void {
+  refresher = check;
+}
+
+/** Applies a pattern like `*:INFO,arwen/host:TRACE` (reference level names; case-insensitive). Unknown levels are ignored. */
+export function setLogLevels(pattern: string): void {
+  const parsed: Rule[] = [];
+  for (const entry of pattern.split(',')) {
+    const [match, levelName] = entry.trim().split(':');
+    const level = LOG_LEVELS[(levelName ?? '').trim().toLowerCase() as keyof typeof LOG_LEVELS];
+    if (match && level !== undefined) parsed.push({ match: match.trim(), level });
+  }
+  if (parsed.length === 0) return;
+  rules = parsed;
+  version++;
+}
+
+/** The current pattern, in the reference's notation. */
+export function getLogLevels(): string {
+  const names = Object.fromEntries(Object.entries(LOG_LEVELS).map(([k, v]) => [v, k.toUpperCase()]));
+  return rules.map((r) => `${r.match}:${names[r.level]}`).join(',');
+}
+
+export class NamedLogger {
+  private cachedVersion = -1;
+  private cachedLevel: number = LOG_LEVELS.info;
+
+  constructor(readonly name: string) {}
+
+  private level(): number {
+    refresher?.();
+    if (this.cachedVersion !== version) {
+      let level: number = LOG_LEVELS.info;
+      for (const rule of rules) if (rule.match === '*' || this.name.includes(rule.match)) level = rule.level;
+      this.cachedLevel = level;
+      this.cachedVersion = version;
+    }
+    return this.cachedLevel;
+  }
+
+  isLevelEnabled(level: LogLevel): boolean {
+    return LOG_LEVELS[level] <= this.level();
+  }
+
+  log(level: LogLevel, message: string, meta: Record<string, unknown> = {}): void {
+    if (this.isLevelEnabled(level)) root.log(level, message, { logger: this.name, ...meta });
+  }
+
+  error = (message: string, meta?: Record<string, unknown>): void => this.log('error', message, meta);
+  warn = (message: string, meta?: Record<string, unknown>): void => this.log('warn', message, meta);
+  info = (message: string, meta?: Record<string, unknown>): void => this.log('info', message, meta);
+  debug = (message: string, meta?: Record<string, unknown>): void => this.log('debug', message, meta);
+  trace = (message: string, meta?: Record<string, unknown>): void => this.log('trace', message, meta);
+}
+
+const loggers = new Map<string, NamedLogger>();
+
+/** The logger of a component. */
+export function getLogger(name: string): NamedLogger {
   let logger = loggers.get(name);
-  if (!logger) loggers.set(name, (logger = root.child({ logger: name })));
+  if (!logger) loggers.set(name, (logger = new NamedLogger(name)));
   return logger;
 }
 
-/** The root logger all named loggers write through (to add or replace transports). */
+/** The winston logger every named logger writes through (to add or replace transports). */
 export function rootLogger(): winston.Logger {
   return root;
+}
+
+/** Writes a record as it is (used to re-emit a child process's log lines under their own logger name and level). */
+export function emitRecord(level: LogLevel, loggerName: string, message: string, meta: Record<string, unknown> = {}): void {
+  root.log(level, message, { logger: loggerName, ...meta });
 }

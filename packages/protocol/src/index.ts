@@ -8,6 +8,7 @@ export { PAYLOAD_SHAPES, EnvelopeShape } from './wire/messageShapes';
 export { VMInputShape, ContractCreateInputShape, ContractCallInputShape, VMOutputShape, OutputAccountShape, StorageUpdateShape, LogEntryShape, AccountShape, VMHostParametersShape, ArwenArgumentsShape } from './wire/shapes';
 export { bytesToKey, keyToBytes } from './wire/byteKeys';
 export { parseJsonLossless, goQuote } from './wire/goJson';
+export { HOOK_CALLS } from './types/hookCalls';
 export { CallType, ReturnCode, returnCodeString, DEFAULT_PROTECTED_KEY_PREFIX, METADATA_UPGRADEABLE, DEFAULT_VM_TYPE } from './types/vmTypes';
 
 export type { ErrorDefinition } from './errors';
@@ -17,4 +18,5 @@ export type { Bytes, BytesMapEntry, GasScheduleMap, Field, Shape, ShapeValue } f
 export type { Message, MessageOf, WireKind } from './wire/messageShapes';
 export type { JsonSchema } from './wire/schema';
 export type { VMInput, ContractCreateInput, ContractCallInput, VMOutput, OutputAccount, StorageUpdate, LogEntry, Account, VMHostParameters, ArwenArguments } from './wire/shapes';
+export type { HookCall } from './types/hookCalls';
 export type { BlockchainHook, AsyncBlockchainHook, CryptoHook, VMExecutionHandler, Awaitable } from './types/hooks';

@@ -2,7 +2,17 @@
  * Reads of chain state through the BlockchainHook, cached in the output accounts as the reference does
  * (balances, nonces), plus address generation and code lookup.
  */
-import type { BlockchainHook } from '@vm/protocol';
+import { VMError, type BlockchainHook } from '@vm/protocol';
+
+/** A hook's own error means "no value", as in the reference; a transport failure (VMError) aborts the execution. */
+export function hookValue<T>(read: () => T, fallback: T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof VMError) throw error;
+    return fallback;
+  }
+}
 import { ContractError, EEI_MESSAGES, VM_ERRORS } from '../execution/vmErrors';
 import type { OutputContext } from './output';
 
@@ -17,7 +27,7 @@ export class BlockchainContext {
   getBalance(address: Uint8Array): bigint {
     const account = this.output().account(address);
     if (account.balance === null) {
-      const onChain = this.hook.getUserAccount(address)?.Balance ?? null;
+      const onChain = hookValue(() => this.hook.getUserAccount(address)?.Balance ?? null, null);
       if (onChain === null) return account.balanceDelta;
       account.balance = onChain;
     }
@@ -27,7 +37,7 @@ export class BlockchainContext {
   getNonce(address: Uint8Array): bigint {
     const account = this.output().account(address);
     if (!account.nonceLoaded) {
-      account.nonce = this.hook.getUserAccount(address)?.Nonce ?? 0n;
+      account.nonce = hookValue(() => this.hook.getUserAccount(address)?.Nonce ?? 0n, 0n);
       account.nonceLoaded = true;
     }
     return account.nonce;
@@ -48,21 +58,13 @@ export class BlockchainContext {
   /** The code of an account; any failure is ContractNotFound. */
   getCode(address: Uint8Array): Uint8Array {
     let code: Uint8Array | null | undefined;
-    try {
-      code = this.hook.getUserAccount(address)?.Code;
-    } catch {
-      throw VM_ERRORS.contractNotFound();
-    }
+    code = hookValue(() => this.hook.getUserAccount(address)?.Code, undefined);
     if (!code || code.length === 0) throw VM_ERRORS.contractNotFound();
     return code;
   }
 
   getOwnerAddress(address: Uint8Array): Uint8Array | null {
-    return this.hook.getUserAccount(address)?.OwnerAddress ?? null;
-  }
-
-  accountExists(address: Uint8Array): boolean {
-    return this.hook.getUserAccount(address) !== null;
+    return hookValue(() => this.hook.getUserAccount(address)?.OwnerAddress ?? null, null);
   }
 
   /** `Transfer`: moves value between output accounts (§3.5). */

@@ -8,6 +8,7 @@ import { CallType, type ContractCallInput } from '@vm/protocol';
 import { fromUnsignedBytes, magnitudeBytes, padLeft } from './bytes';
 import { row, type EeiRow, type HostImpl } from './table';
 import type { ExecutionContext } from '../execution/executionContext';
+import { hookValue } from '../contexts/blockchain';
 import { ContractError } from '../execution/vmErrors';
 
 const fail = (message: string): never => {
@@ -90,12 +91,7 @@ export const ETHEREUM_EEI: readonly EeiRow[] = [
   eth('getAddress', 'i', '', 'GetAddress', (ctx, ptr: number) => ctx.store(ptr, ctx.scAddress)),
   eth('getExternalBalance', 'ii', '', 'GetExternalBalance', (ctx, addrPtr: number, ptr: number) => ctx.store(ptr, magnitudeBytes(ctx.blockchain.getBalance(ctx.loadAddress(addrPtr))))),
   eth('getBlockHash', 'Ii', 'i', 'GetBlockHash', (ctx, nonce: bigint, ptr: number) => {
-    let hash: Uint8Array | null = null;
-    try {
-      hash = nonce >= 0n ? ctx.blockchain.hook.getBlockhash(nonce) : null;
-    } catch {
-      hash = null;
-    }
+    const hash = nonce >= 0n ? hookValue(() => ctx.blockchain.hook.getBlockhash(nonce), null) : null;
     if (!hash || hash.length === 0) return 0;
     return status(() => ctx.store(ptr, hash!)) === 0 ? 1 : 0;
   }),

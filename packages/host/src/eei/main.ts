@@ -6,6 +6,7 @@
 import { fromSignedBytes, fromUnsignedBytes, isInt64, lowInt64, magnitudeBytes, padLeft, signedBytes } from './bytes';
 import { row, type EeiRow } from './table';
 import type { ExecutionContext } from '../execution/executionContext';
+import { hookValue } from '../contexts/blockchain';
 import { ContractError, EEI_MESSAGES } from '../execution/vmErrors';
 
 const TIMELOCK_SUFFIX = Buffer.from('timelock');
@@ -65,14 +66,7 @@ export const MAIN_EEI: readonly EeiRow[] = [
     ctx.store(resultPtr, magnitudeBytes(ctx.blockchain.getBalance(ctx.loadAddress(addrPtr))));
   }),
   row('getBlockHash', 'Ii', 'i', 'Kalyan3104APICost.GetBlockHash', (ctx, nonce: bigint, resultPtr: number) => {
-    let hash: Uint8Array | null = null;
-    if (nonce >= 0n) {
-      try {
-        hash = ctx.blockchain.hook.getBlockhash(nonce);
-      } catch {
-        hash = null;
-      }
-    }
+    const hash = nonce >= 0n ? hookValue(() => ctx.blockchain.hook.getBlockhash(nonce), null) : null;
     if (hash) ctx.store(resultPtr, hash);
     return 0;
   }),

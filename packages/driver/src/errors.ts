@@ -1,0 +1,9 @@
+import { defineErrors } from '@vm/protocol';
+
+export const DriverError = defineErrors({
+  ArwenCrashLoop: { message: 'arwen keeps crashing; not restarted', critical: true },
+  ArwenExited: { message: 'arwen exited', critical: true },
+  ArwenStartFailed: { message: 'arwen could not be started', critical: true },
+  ArwenPanic: { message: 'arwen failed to run the request', critical: false },
+  DriverClosed: { message: 'the driver is closed', critical: true },
+});

@@ -1,0 +1,41 @@
+/**
+ * Finding the `arwen` executable, by path only (the driver never loads VM code): an explicit option, else
+ * `./arwen` in the working directory, else the file named by ARWEN_PATH, else the `arwen` bin of an installed
+ * @vm/host. A clear error names everything that was tried.
+ */
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import { VMError, ErrorCode } from '@vm/protocol';
+
+function isFile(file: string): boolean {
+  try {
+    return statSync(file).isFile();
+  } catch {
+    return false; // ENOENT, EACCES, ...: not usable (the reference crashed on anything but ENOENT)
+  }
+}
+
+export function locateArwen(explicit?: string, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
+  const tried: string[] = [];
+  const candidates: [string, string | undefined][] = [
+    ['option', explicit],
+    ['working directory', path.join(cwd, 'arwen')],
+    ['ARWEN_PATH', env.ARWEN_PATH],
+    ['installed @vm/host', installedHostBin()],
+  ];
+  for (const [source, candidate] of candidates) {
+    if (!candidate) continue;
+    if (isFile(candidate)) return path.resolve(candidate);
+    tried.push(`${source}: ${candidate}`);
+    if (source === 'option') break; // an explicit path that does not exist is an error, not a hint
+  }
+  throw new VMError(ErrorCode.ArwenNotFound, `tried ${tried.join('; ') || 'nothing'}`);
+}
+
+function installedHostBin(): string | undefined {
+  try {
+    return path.join(path.dirname(require.resolve('@vm/host/package.json')), 'bin', 'arwen.js');
+  } catch {
+    return undefined;
+  }
+}

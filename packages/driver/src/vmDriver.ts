@@ -1,0 +1,232 @@
+/**
+ * The node's VMExecutionHandler over an `arwen` child process (reference ipc/nodepart/arwenDriver.go, improved):
+ * requests are queued (never interleaved on the pipes); a child that exits fails the request in flight at once;
+ * any critical error kills the child and the next request starts a new one, unless it keeps crashing; Stop is
+ * graceful with a kill after a grace period; nothing leaks across restarts.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
+import {
+  createMessage,
+  encodeFrame,
+  MarshalizerKind,
+  MessageKind,
+  VMError,
+  ErrorCode,
+  DEFAULT_PROTECTED_KEY_PREFIX,
+  DEFAULT_VM_TYPE,
+  type AsyncBlockchainHook,
+  type ContractCallInput,
+  type ContractCreateInput,
+  type GasScheduleMap,
+  type Message,
+  type MessageOf,
+  type VMExecutionHandler,
+  type VMOutput,
+} from '@vm/protocol';
+import { AsyncMessenger, getLogger, getLogLevels } from '@vm/messenger';
+import { runNodePart } from '@vm/node-part';
+import { captureChildOutput, profileFrame } from './childLogs';
+import { DriverError } from './errors';
+import { locateArwen } from './locateArwen';
+import { CrashLoopBreaker, type RestartPolicy } from './restartPolicy';
+
+export interface VMDriverOptions {
+  blockchainHook: AsyncBlockchainHook;
+  gasSchedule: GasScheduleMap;
+  blockGasLimit?: bigint;
+  protectedKeyPrefix?: Uint8Array;
+  vmType?: Uint8Array;
+  builtinFunctions?: string[];
+  /** Path of the arwen executable (see locateArwen for the search when omitted). */
+  arwenPath?: string;
+  /** Budget of one request, reads and writes included (MaxLoopTime). Default 10,000 ms. */
+  maxLoopTimeMs?: number;
+  /** How long a graceful Stop may take before the child is killed. Default 1,000 ms. */
+  closeGraceMs?: number;
+  /** When to stop restarting a crashing child. Default: more than 5 crashes within 60 s. */
+  restartPolicy?: RestartPolicy;
+  /** Extra environment for the child (e.g. ARWEN_NODE_TIMEOUT_MS). */
+  env?: NodeJS.ProcessEnv;
+}
+
+const log = getLogger('arwenDriver');
+
+interface Child {
+  readonly process: ChildProcess;
+  readonly messenger: AsyncMessenger;
+  readonly profile: Writable;
+  readonly exited: Promise<void>;
+  exitReason: VMError | undefined;
+}
+
+export class VMDriver implements VMExecutionHandler {
+  private child: Child | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly breaker: CrashLoopBreaker;
+  private closedForGood = false;
+  private requests = 0;
+
+  constructor(private readonly options: VMDriverOptions) {
+    this.breaker = new CrashLoopBreaker(options.restartPolicy);
+  }
+
+  /** The pid of the running child, if any. */
+  get pid(): number | undefined {
+    return this.child?.process.pid;
+  }
+
+  runSmartContractCreate(input: ContractCreateInput): Promise<VMOutput> {
+    return this.contractRequest(createMessage(MessageKind.ContractDeployRequest, { CreateInput: input }));
+  }
+
+  runSmartContractCall(input: ContractCallInput): Promise<VMOutput> {
+    return this.contractRequest(createMessage(MessageKind.ContractCallRequest, { CallInput: input }));
+  }
+
+  /** Makes the child sleep `milliseconds` before answering (to exercise timeouts). */
+  async diagnoseWait(milliseconds: number): Promise<void> {
+    await this.serialized(() => this.request(createMessage(MessageKind.DiagnoseWaitRequest, { Milliseconds: milliseconds })));
+  }
+
+  isClosed(): boolean {
+    return !this.child || this.child.exitReason !== undefined;
+  }
+
+  /** Starts a child if none is running. */
+  async restartIfNecessary(): Promise<void> {
+    if (this.closedForGood) throw new VMError(DriverError.DriverClosed);
+    if (!this.isClosed()) return;
+    await this.child?.exited;
+    const refusal = this.breaker.refusal();
+    if (refusal) throw refusal;
+    this.child = this.start();
+  }
+
+  /** Sends the node's current log-level pattern (or `pattern`) to the child. */
+  setLogLevels(pattern: string = getLogLevels()): void {
+    if (this.child && !this.isClosed()) this.child.profile.write(profileFrame(pattern));
+  }
+
+  /** Graceful Stop, then a kill after the grace period. The driver can be used again afterwards (it restarts). */
+  async close(): Promise<void> {
+    await this.serialized(() => this.stopChild());
+  }
+
+  /** Stops the child and refuses further requests. */
+  async dispose(): Promise<void> {
+    await this.close();
+    this.closedForGood = true;
+  }
+
+  private async contractRequest(request: Message): Promise<VMOutput> {
+    const response = (await this.serialized(() => this.request(request))) as MessageOf<MessageKind.ContractResponse>;
+    if (response.Kind !== MessageKind.ContractResponse) throw new VMError(ErrorCode.BadMessageFromArwen, `expected a ContractResponse, got kind ${response.Kind}`);
+    if (response.ErrorMessage !== '' || !response.VMOutput) throw new VMError(DriverError.ArwenPanic, response.ErrorMessage || 'no VMOutput');
+    return response.VMOutput;
+  }
+
+  /** Requests run one at a time, in order. */
+  private serialized<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(task, task);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private async request(message: Message): Promise<Message> {
+    this.requests++;
+    try {
+      await this.restartIfNecessary();
+    } catch (error) {
+      throw asCritical(error);
+    }
+    const child = this.child!;
+    try {
+      return await runNodePart(child.messenger, this.options.blockchainHook, message, { maxLoopTimeMs: this.options.maxLoopTimeMs ?? 10_000 });
+    } catch (error) {
+      // The child closing its pipes is usually its exit, reported a moment later: wait for that reason.
+      if (VMError.is(error, ErrorCode.PeerClosed) || VMError.is(error, ErrorCode.PeerClosedMidFrame) || VMError.is(error, ErrorCode.WriteFailed)) {
+        await Promise.race([child.exited, new Promise((resolve) => setTimeout(resolve, 250).unref())]);
+      }
+      const failure = child.exitReason ?? asCritical(error);
+      log.warn('request failed; arwen is stopped', { err: failure.message, request: this.requests });
+      this.breaker.recordCrash();
+      await this.kill(child);
+      throw failure;
+    }
+  }
+
+  private start(): Child {
+    const arwen = locateArwen(this.options.arwenPath);
+    const [command, args] = arwen.endsWith('.js') ? [process.execPath, [arwen]] : [arwen, []];
+    log.info('ArwenDriver.startArwen()', { path: arwen });
+    const child = spawn(command, args, {
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe'],
+      env: { ...process.env, ...this.options.env },
+    });
+    const stdio = child.stdio as unknown as [null, Readable, Readable, Writable, Writable, Readable, Writable, Readable];
+    const messenger = new AsyncMessenger(stdio[5], stdio[4], { name: 'NODE' });
+    const stderrTail: string[] = [];
+    captureChildOutput(stdio[1], stdio[2], stdio[7], (line) => stderrTail.push(line) > 5 && stderrTail.shift());
+    for (const stream of [stdio[3], stdio[4], stdio[6]]) stream.on('error', () => undefined);
+    const state: Child = {
+      process: child,
+      messenger,
+      profile: stdio[6],
+      exitReason: undefined,
+      exited: new Promise<void>((resolve) => {
+        const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
+          const how = signal ? `signal ${signal}` : `code ${code}`;
+          state.exitReason ??= new VMError(DriverError.ArwenExited, `${how}${stderrTail.length ? `: ${stderrTail.join(' | ')}` : ''}`);
+          messenger.close(state.exitReason);
+          log.info('arwen exited', { how });
+          resolve();
+        };
+        child.once('exit', onExit);
+        child.once('error', (error) => {
+          state.exitReason ??= new VMError(DriverError.ArwenStartFailed, error.message, { cause: error });
+          messenger.close(state.exitReason);
+          resolve();
+        });
+      }),
+    };
+    stdio[3].end(encodeFrame(createMessage(MessageKind.Initialize, { Arguments: this.arguments() })));
+    stdio[6].write(profileFrame(getLogLevels()));
+    return state;
+  }
+
+  private arguments(): MessageOf<MessageKind.Initialize>['Arguments'] {
+    const o = this.options;
+    return {
+      VMType: o.vmType ?? DEFAULT_VM_TYPE,
+      BlockGasLimit: o.blockGasLimit ?? 10_000_000n,
+      GasSchedule: o.gasSchedule,
+      ProtocolBuiltinFunctions: o.builtinFunctions ?? null,
+      Kalyan3104ProtectedKeyPrefix: o.protectedKeyPrefix ?? Buffer.from(DEFAULT_PROTECTED_KEY_PREFIX),
+      LogsMarshalizer: MarshalizerKind.JSON,
+      MessagesMarshalizer: MarshalizerKind.JSON,
+    };
+  }
+
+  private async stopChild(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitReason) return;
+    try {
+      await child.messenger.send(createMessage(MessageKind.Stop, {}));
+    } catch {
+      // already broken: kill below
+    }
+    const grace = new Promise<'timeout'>((resolve) => setTimeout(resolve, this.options.closeGraceMs ?? 1000, 'timeout').unref());
+    if ((await Promise.race([child.exited.then(() => 'exited' as const), grace])) === 'timeout') await this.kill(child);
+  }
+
+  private async kill(child: Child): Promise<void> {
+    if (!child.exitReason) child.process.kill('SIGKILL');
+    await child.exited;
+  }
+}
+
+function asCritical(error: unknown): VMError {
+  if (error instanceof VMError) return error.critical ? error : new VMError({ code: error.code, message: error.message, critical: true, family: error.family });
+  return new VMError(ErrorCode.ReadFailed, String(error), { cause: error });
+}

@@ -1,0 +1,122 @@
+import path from 'node:path';
+import { ErrorCode, ReturnCode, type ContractCallInput } from '@vm/protocol';
+import { VMDriver, DriverError, locateArwen } from '@vm/driver';
+import { FakeBlockchainHook, describeWithConformance, referenceContract } from '@vm/testkit';
+import { rejection, testGasScheduleMap } from './helpers';
+
+const FAKE = path.join(__dirname, 'fixtures', 'fakeArwen.js');
+const COUNTER = Buffer.from('counter'.padEnd(32, '_'));
+const input = (fn: string): ContractCallInput => ({
+  CallerAddr: Buffer.alloc(32, 1), Arguments: [], CallValue: 0n, CallType: 0, GasPrice: 0n, GasProvided: 100000n,
+  OriginalTxHash: null, CurrentTxHash: null, RecipientAddr: COUNTER, Function: fn,
+});
+
+function driver(options: Partial<ConstructorParameters<typeof VMDriver>[0]> = {}) {
+  const hook = new FakeBlockchainHook();
+  return { hook, driver: new VMDriver({ blockchainHook: hook, gasSchedule: testGasScheduleMap(), maxLoopTimeMs: 1000, ...options }) };
+}
+
+describe('[@vm/driver] the arwen child process (reference IPC tests)', () => {
+  it('DiagnoseWait(100) succeeds', async () => {
+    const { driver: d } = driver();
+    await d.diagnoseWait(100);
+    expect(d.isClosed()).toBe(false);
+    await d.close();
+  }, 20000);
+
+  it('DiagnoseWait(5000) with MaxLoopTime 1000: a critical "timeout" error, and the child is dead', async () => {
+    const { driver: d } = driver();
+    const started = performance.now();
+    const error = await rejection(d.diagnoseWait(5000));
+    expect(error.critical).toBe(true);
+    expect(error.message).toContain('timeout');
+    expect(performance.now() - started).toBeLessThan(4000);
+    expect(d.isClosed()).toBe(true);
+  }, 20000);
+
+  describeWithConformance('with the reference counter contract', () => {
+    it('deploys and calls counter.wasm through a real child; after close the next request restarts it', async () => {
+      const { hook, driver: d } = driver();
+      const code = referenceContract('counter');
+      hook.setAccount(COUNTER, { code });
+      const deployed = await d.runSmartContractCreate({ ...input(''), ContractCode: code, ContractCodeMetadata: Uint8Array.of(1, 0) });
+      expect(deployed.ReturnCode).toBe(ReturnCode.Ok);
+      const called = await d.runSmartContractCall(input('increment'));
+      expect(called.ReturnCode).toBe(ReturnCode.Ok);
+      expect(d.isClosed()).toBe(false);
+      await d.close();
+      expect(d.isClosed()).toBe(true);
+      expect((await d.runSmartContractCreate({ ...input(''), ContractCode: code, ContractCodeMetadata: Uint8Array.of(1, 0) })).ReturnCode).toBe(ReturnCode.Ok);
+      expect(d.isClosed()).toBe(false);
+      await d.close();
+    }, 30000);
+
+    it('a missing contract is a VMOutput (ContractNotFound), not an IPC error', async () => {
+      const { driver: d } = driver();
+      expect(await d.runSmartContractCall(input('increment'))).toMatchObject({ ReturnCode: ReturnCode.ContractNotFound });
+      await d.close();
+    }, 20000);
+
+    it('kill -9 in the middle of a request: a typed error at once, and the next request is served', async () => {
+      const { hook, driver: d } = driver({ maxLoopTimeMs: 10000 });
+      hook.setAccount(COUNTER, { code: referenceContract('counter') });
+      await d.diagnoseWait(1);
+      const pending = d.diagnoseWait(3000);
+      setTimeout(() => process.kill(d.pid!, 'SIGKILL'), 200);
+      const started = performance.now();
+      const error = await rejection(pending);
+      expect(error.code).toBe(DriverError.ArwenExited.code);
+      expect(error.message).toContain('SIGKILL');
+      expect(performance.now() - started).toBeLessThan(2000);
+      expect((await d.runSmartContractCall(input('increment'))).ReturnCode).toBe(ReturnCode.Ok);
+      await d.close();
+    }, 30000);
+
+    it('a hook implementation that never resolves: Timeout at MaxLoopTime, the child killed', async () => {
+      const { hook, driver: d } = driver({ maxLoopTimeMs: 500 });
+      hook.getUserAccount = () => new Promise(() => undefined) as never;
+      const error = await rejection(d.runSmartContractCall(input('increment')));
+      expect(error.code).toBe(ErrorCode.Timeout.code);
+      expect(d.isClosed()).toBe(true);
+    }, 20000);
+
+    it('concurrent requests are queued, never interleaved', async () => {
+      const { hook, driver: d } = driver();
+      hook.setAccount(COUNTER, { code: referenceContract('counter') });
+      const results = await Promise.all(Array.from({ length: 20 }, () => d.runSmartContractCall(input('increment'))));
+      expect(results.every((r) => r.ReturnCode === ReturnCode.Ok)).toBe(true);
+      await d.close();
+    }, 30000);
+  });
+});
+
+describe('[@vm/driver] misbehaving children', () => {
+  it.each([
+    ['garbage frames', 'garbage', ErrorCode.UnknownKind.code],
+    ['an oversized frame', 'oversized', ErrorCode.FrameTooLarge.code],
+  ])('%s from the child: a typed critical error', async (_name, mode, code) => {
+    const { driver: d } = driver({ arwenPath: FAKE, env: { FAKE_ARWEN: mode } });
+    const error = await rejection(d.diagnoseWait(10));
+    expect(error.code).toBe(code);
+    expect(error.critical).toBe(true);
+    expect(d.isClosed()).toBe(true);
+  }, 20000);
+
+  it('a child that exits during startup: ArwenExited with its stderr, quickly', async () => {
+    const { driver: d } = driver({ arwenPath: FAKE, env: { FAKE_ARWEN: 'exit' }, maxLoopTimeMs: 10000 });
+    const started = performance.now();
+    const error = await rejection(d.diagnoseWait(10));
+    expect(error.code).toBe(DriverError.ArwenExited.code);
+    expect(performance.now() - started).toBeLessThan(5000);
+  }, 20000);
+
+  it('a child that keeps crashing is not restarted past the crash-loop limit', async () => {
+    const { driver: d } = driver({ arwenPath: FAKE, env: { FAKE_ARWEN: 'exit' }, restartPolicy: { maxCrashes: 2, windowMs: 60000 } });
+    for (let i = 0; i < 3; i++) await rejection(d.diagnoseWait(10));
+    expect((await rejection(d.diagnoseWait(10))).code).toBe(DriverError.ArwenCrashLoop.code);
+  }, 30000);
+
+  it('a missing executable: ArwenNotFound naming what was tried', () => {
+    expect(() => locateArwen('/no/such/arwen')).toThrow(/arwen binary not found: tried option: \/no\/such\/arwen/);
+  });
+});

@@ -1,0 +1,67 @@
+/**
+ * The `arwen` VM process (reference cmd/arwen/main.go): fd 3 one Initialize frame; fd 4 node -> VM; fd 5 VM -> node;
+ * fd 6 log levels; fd 7 log lines. Exit codes: 2 bad initialization, 3 the loop ended (Stop, the node gone,
+ * a protocol violation). The process never outlives its node: EOF on fd 4, or no answer within
+ * ARWEN_NODE_TIMEOUT_MS while a contract waits on a hook, ends it.
+ */
+import { readSync } from 'node:fs';
+import { assertSupportedMarshalizer, decodeMessage, MessageKind, VMError, ErrorCode, type MessageOf } from '@vm/protocol';
+import { FrameReader, SyncMessenger, getLogger } from '@vm/messenger';
+import { VMHost } from '../vmHost';
+import { createBlockchainGateway } from './blockchainGateway';
+import { runArwenLoop } from './arwenPart';
+import { startLogPipes } from './logPipes';
+
+export const FD = Object.freeze({ init: 3, nodeToArwen: 4, arwenToNode: 5, logProfile: 6, logLines: 7 });
+export const EXIT_CODE = Object.freeze({ success: 0, cannotCreateFile: 1, init: 2, terminated: 3 });
+
+const log = getLogger('arwen/host');
+
+/** Reads the single Initialize frame from fd 3 (always JSON). */
+function readInitialize(): MessageOf<MessageKind.Initialize> {
+  const reader = new FrameReader(64 * 1024 * 1024);
+  const chunk = Buffer.allocUnsafe(65536);
+  for (;;) {
+    const n = readSync(FD.init, chunk, 0, chunk.length, null);
+    if (n === 0) {
+      reader.end();
+      throw new VMError(ErrorCode.PeerClosed, 'no Initialize frame on fd 3');
+    }
+    const frames = reader.push(chunk.subarray(0, n));
+    if (frames.length > 0) {
+      const message = decodeMessage(frames[0].kind, frames[0].payload);
+      if (message.Kind !== MessageKind.Initialize) throw new VMError(ErrorCode.BadRequestFromNode, `expected Initialize on fd 3, got kind ${message.Kind}`);
+      return message as MessageOf<MessageKind.Initialize>;
+    }
+  }
+}
+
+export function main(): void {
+  let messenger: SyncMessenger;
+  let vm: VMHost;
+  let pipes: ReturnType<typeof startLogPipes>;
+  try {
+    const { Arguments: args } = readInitialize();
+    assertSupportedMarshalizer(args.MessagesMarshalizer, 'MessagesMarshalizer');
+    assertSupportedMarshalizer(args.LogsMarshalizer, 'LogsMarshalizer');
+    pipes = startLogPipes(FD.logProfile, FD.logLines);
+    const timeout = Number(process.env.ARWEN_NODE_TIMEOUT_MS ?? '');
+    messenger = new SyncMessenger({ readFd: FD.nodeToArwen, writeFd: FD.arwenToNode, name: 'ARWEN', receiveTimeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : undefined });
+    vm = new VMHost({
+      blockchainHook: createBlockchainGateway(messenger),
+      gasSchedule: args.GasSchedule ?? {},
+      blockGasLimit: args.BlockGasLimit,
+      protectedKeyPrefix: args.Kalyan3104ProtectedKeyPrefix ?? undefined,
+      vmType: args.VMType ?? undefined,
+      builtinFunctions: args.ProtocolBuiltinFunctions ?? [],
+    });
+  } catch (error) {
+    process.stderr.write(`Cannot create ArwenPart: ${(error as Error).message}\n`);
+    process.exit(EXIT_CODE.init);
+  }
+  log.info('arwen started');
+  const reason = runArwenLoop(messenger, vm, { beforeRequest: pipes.refresh });
+  process.stderr.write(`Ended Arwen loop: ${reason.message}\n`);
+  pipes.close();
+  process.exit(EXIT_CODE.terminated);
+}

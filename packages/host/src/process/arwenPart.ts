@@ -1,0 +1,88 @@
+/**
+ * The VM process's forever loop (reference ipc/arwenpart/part.go): receive a request, run it, answer, reset the
+ * dialogue; Stop, the node closing fd 4, or any protocol violation ends the loop.
+ */
+import { ErrorCode, MessageKind, VMError, createMessage, describeMessage, type Message, type MessageOf, type VMExecutionHandler, type VMOutput } from '@vm/protocol';
+import { getLogger, type SyncMessenger } from '@vm/messenger';
+
+const log = getLogger('arwen/part');
+const durations = getLogger('arwen/duration');
+
+export interface ArwenPartOptions {
+  /** Called before each request (e.g. to apply new log levels). */
+  beforeRequest?: () => void;
+}
+
+/** Runs until the loop ends; returns the reason (a VMError). */
+export function runArwenLoop(messenger: SyncMessenger, vm: VMExecutionHandler, options: ArwenPartOptions = {}): VMError {
+  messenger.resetDialogue();
+  for (;;) {
+    let request: Message;
+    try {
+      options.beforeRequest?.();
+      request = messenger.receive();
+    } catch (error) {
+      return endOfLoop(error);
+    }
+    if (request.Kind === MessageKind.Stop) return endOfLoop(new VMError(ErrorCode.StopPerNodeRequest));
+    const started = performance.now();
+    let response: Message;
+    try {
+      response = serve(request, vm);
+    } catch (error) {
+      return endOfLoop(error);
+    }
+    try {
+      if (log.isLevelEnabled('trace')) log.trace('[ARWEN]: SendContractResponse', { msg: describeMessage(response) });
+      messenger.send(response);
+    } catch (error) {
+      return endOfLoop(error);
+    }
+    messenger.resetDialogue();
+    durations.trace('request served', { kind: request.Kind, ms: (performance.now() - started).toFixed(3) });
+  }
+}
+
+function serve(request: Message, vm: VMExecutionHandler): Message {
+  switch (request.Kind) {
+    case MessageKind.ContractDeployRequest:
+      return contractResponse(() => {
+        const input = (request as MessageOf<MessageKind.ContractDeployRequest>).CreateInput;
+        if (!input) throw new VMError(ErrorCode.BadRequestFromNode, 'ContractDeployRequest without CreateInput');
+        return vm.runSmartContractCreate(input) as VMOutput;
+      });
+    case MessageKind.ContractCallRequest:
+      return contractResponse(() => {
+        const input = (request as MessageOf<MessageKind.ContractCallRequest>).CallInput;
+        if (!input) throw new VMError(ErrorCode.BadRequestFromNode, 'ContractCallRequest without CallInput');
+        return vm.runSmartContractCall(input) as VMOutput;
+      });
+    case MessageKind.DiagnoseWaitRequest: {
+      const ms = (request as MessageOf<MessageKind.DiagnoseWaitRequest>).Milliseconds;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+      return createMessage(MessageKind.DiagnoseWaitResponse, {});
+    }
+    default:
+      throw new VMError(ErrorCode.BadRequestFromNode, `unexpected ${describeMessage(request)}`);
+  }
+}
+
+/**
+ * A contract response. A critical VMError (a broken pipe, a bad answer from the node) ends the loop; any other
+ * exception is a VM bug: reported in ErrorMessage, as the reference does with a caught panic, and the VM goes on.
+ */
+function contractResponse(run: () => VMOutput): Message {
+  try {
+    return createMessage(MessageKind.ContractResponse, { VMOutput: run() });
+  } catch (error) {
+    if (error instanceof VMError && error.critical) throw error;
+    log.error('contract execution failed unexpectedly', { err: (error as Error).message });
+    return createMessage(MessageKind.ContractResponse, { VMOutput: null }, `arwen panic: ${(error as Error).message}`);
+  }
+}
+
+function endOfLoop(error: unknown): VMError {
+  const reason = error instanceof VMError ? error : new VMError(ErrorCode.ReadFailed, String(error), { cause: error });
+  log.error('end of loop', { err: reason.message });
+  return reason;
+}

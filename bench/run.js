@@ -7,6 +7,7 @@ const path = require('node:path');
 const { codecBenchmarks } = require('./codec');
 const { ipcBenchmarks } = require('./ipc');
 const { hostBenchmarks } = require('./host');
+const { stackBenchmarks } = require('./stack');
 
 const us = (ns) => (ns / 1000).toFixed(2);
 
@@ -40,6 +41,12 @@ async function main() {
     rows.push({ benchmark: `cold deploy: validate + meter + compile + instantiate (${host.coldDeploy.bytes} B)`, median: `${us(host.coldDeploy.median)} µs`, p99: `${us(host.coldDeploy.p99)} µs`, note: 'target <= 20 ms' });
     rows.push({ benchmark: 'cached call: counter.increment', median: `${us(host.cachedCall.median)} µs`, p99: `${us(host.cachedCall.p99)} µs`, note: `recompiled ${host.cachedCall.recompiled}` });
   }
+
+  const stack = await stackBenchmarks();
+  results.stack = stack;
+  rows.push({ benchmark: 'hook round trip: driver -> arwen -> gateway -> node-part (amortized over 100 hooks)', median: `${us(stack.perHook.median)} µs`, p99: `${us(stack.perHook.p99)} µs`, note: `${(stack.perHook.median / ipc.raw.median).toFixed(2)}x raw ping-pong (target <= 1.5x)` });
+  if (stack.erc20) rows.push({ benchmark: 'ERC20 transferToken through the process stack', median: `${us(stack.erc20.median)} µs`, p99: `${us(stack.erc20.p99)} µs`, note: `${Math.round(stack.erc20.txPerSecond)} tx/s (target >= 5,000)` });
+  rows.push({ benchmark: 'killed arwen -> next answered request (restart included)', median: `${(stack.restart.median / 1e6).toFixed(1)} ms`, p99: `${(stack.restart.p99 / 1e6).toFixed(1)} ms`, note: 'target <= 300 ms' });
 
   console.table(rows);
   const out = path.join(__dirname, 'results', 'bench.json');

@@ -39,6 +39,7 @@ function readInitialize(): MessageOf<MessageKind.Initialize> {
 export function main(): void {
   let messenger: SyncMessenger;
   let vm: VMHost;
+  let gateway: ReturnType<typeof createBlockchainGateway>;
   let pipes: ReturnType<typeof startLogPipes>;
   try {
     const { Arguments: args } = readInitialize();
@@ -47,8 +48,9 @@ export function main(): void {
     pipes = startLogPipes(FD.logProfile, FD.logLines);
     const timeout = Number(process.env.ARWEN_NODE_TIMEOUT_MS ?? '');
     messenger = new SyncMessenger({ readFd: FD.nodeToArwen, writeFd: FD.arwenToNode, name: 'ARWEN', receiveTimeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : undefined });
+    gateway = createBlockchainGateway(messenger);
     vm = new VMHost({
-      blockchainHook: createBlockchainGateway(messenger),
+      blockchainHook: gateway,
       gasSchedule: args.GasSchedule ?? {},
       blockGasLimit: args.BlockGasLimit,
       protectedKeyPrefix: args.Kalyan3104ProtectedKeyPrefix ?? undefined,
@@ -60,7 +62,12 @@ export function main(): void {
     process.exit(EXIT_CODE.init);
   }
   log.info('arwen started');
-  const reason = runArwenLoop(messenger, vm, { beforeRequest: pipes.refresh });
+  const reason = runArwenLoop(messenger, vm, {
+    beforeRequest: () => {
+      pipes.refresh();
+      gateway.startRequest();
+    },
+  });
   process.stderr.write(`Ended Arwen loop: ${reason.message}\n`);
   pipes.close();
   process.exit(EXIT_CODE.terminated);

@@ -15,20 +15,40 @@ export class HookError extends Error {
   }
 }
 
-export type BlockchainGateway = BlockchainHook;
+export type BlockchainGateway = BlockchainHook & {
+  /** Forgets what was learned during the last request (the node's state may have changed since). */
+  startRequest(): void;
+};
+
+/**
+ * Accounts are read many times per request (code, balance, nonce, owner of the same address) and cannot change
+ * while the request runs (the node applies results only after it): the gateway asks once per request.
+ */
+const CACHED_PER_REQUEST = new Set(['getUserAccount']);
 
 export function createBlockchainGateway(messenger: SyncMessenger): BlockchainGateway {
   const gateway: Record<string, (...args: never[]) => unknown> = {};
+  const cache = new Map<string, unknown>();
+  gateway.startRequest = () => cache.clear();
   for (const kind of HOOK_REQUEST_KINDS) {
     const call = HOOK_CALLS[kind];
     const expected = responseKindOf(kind) as number;
-    gateway[call.method] = (...args: never[]) => {
+    const ask = (...args: never[]) => {
       // A transport failure throws a critical VMError from the messenger: it aborts the execution.
       const response: Message = messenger.request(createMessage(kind as WireKind, call.toRequest(...args) as never) as Message);
       if (response.Kind !== expected) throw new VMError(ErrorCode.BadHookResponseFromNode, `${kindName(kind)} answered with ${kindName(response.Kind) ?? response.Kind}`);
       if (call.canFail && response.ErrorMessage !== '') throw new HookError(response.ErrorMessage);
       return call.fromResponse(response as unknown as Record<string, unknown>);
     };
+    gateway[call.method] = !CACHED_PER_REQUEST.has(call.method)
+      ? ask
+      : (...args: never[]) => {
+          const key = `${call.method}:${Buffer.from(args[0] as Uint8Array).toString('hex')}`;
+          if (cache.has(key)) return cache.get(key);
+          const value = ask(...args);
+          cache.set(key, value);
+          return value;
+        };
   }
   return gateway as unknown as BlockchainGateway;
 }

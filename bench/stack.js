@@ -1,0 +1,77 @@
+// The process stack: hook round trips through driver -> arwen -> gateway -> node-part, ERC20 through the stack,
+// and the time from a killed child to the next answered request.
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+const { VMDriver } = require('@vm/driver');
+const { GAS_SECTION_KEYS, MemoryWorld } = require('@vm/host');
+const { wat } = require('@vm/testkit');
+const { summarize } = require('./stats');
+
+const CONFORMANCE = path.resolve(__dirname, '..', '..', 'shared', 'conformance');
+const gasSchedule = Object.fromEntries(Object.entries(GAS_SECTION_KEYS).map(([s, keys]) => [s, Object.fromEntries(keys.map((k) => [k, 1n]))]));
+gasSchedule.Kalyan3104APICost.AsyncCallbackGasLock = 100000n;
+
+const account = (address, fields) => ({ address, nonce: 0n, balance: 0n, storage: new Map(), code: new Uint8Array(0), asyncCallData: '', owner: new Uint8Array(0), ...fields });
+const callInput = (to, fn, args, from) => ({ CallerAddr: from, Arguments: args, CallValue: 0n, CallType: 0, GasPrice: 1n, GasProvided: 10_000_000n, OriginalTxHash: null, CurrentTxHash: null, RecipientAddr: to, Function: fn });
+
+async function timeRequests(run, count) {
+  for (let i = 0; i < 50; i++) await run();
+  const samples = [];
+  for (let i = 0; i < count; i++) {
+    const start = process.hrtime.bigint();
+    await run();
+    samples.push(Number(process.hrtime.bigint() - start));
+  }
+  return summarize(samples);
+}
+
+async function stackBenchmarks() {
+  const world = new MemoryWorld();
+  const driver = new VMDriver({ blockchainHook: world, gasSchedule, maxLoopTimeMs: 30000 });
+  const caller = Buffer.alloc(32, 1);
+  try {
+    // hook round trips: a contract asking the node for the block timestamp 1 or 101 times per call
+    const hooks = Buffer.alloc(32, 2);
+    world.setAccount(account(hooks, { code: await wat(`(module (import "env" "getBlockTimestamp" (func $t (result i64))) (memory (export "memory") 1)
+      (func (export "run") (local $i i32) (local.set $i (i32.const 0)) (block $d (loop $l (br_if $d (i32.ge_u (local.get $i) (i32.const 100))) (drop (call $t)) (local.set $i (i32.add (local.get $i) (i32.const 1))) (br $l))))
+      (func (export "one") (drop (call $t))))`) }));
+    const hundred = await timeRequests(() => driver.runSmartContractCall(callInput(hooks, 'run', [], caller)), 300);
+    const one = await timeRequests(() => driver.runSmartContractCall(callInput(hooks, 'one', [], caller)), 300);
+    const perHook = { median: (hundred.median - one.median) / 99, p99: (hundred.p99 - one.median) / 99 };
+
+    let erc20;
+    if (fs.existsSync(CONFORMANCE)) {
+      const token = Buffer.alloc(32); token[0] = 0x10;
+      const from = Buffer.from('a94f5374fce5edbc8e2a8697c15331677e6ebf0b000000000000000000000000', 'hex');
+      world.setAccount(account(from, { balance: 10n ** 12n }));
+      world.setAccount(account(token, { code: new Uint8Array(fs.readFileSync(path.join(CONFORMANCE, 'test', 'erc20', 'contracts', 'erc20-c.wasm'))),
+        storage: new Map([['19efaebcc296cffac396adb4a60d54c05eff43926a6072498a618e943908efe1', Buffer.from('2710', 'hex')]]) }));
+      const input = callInput(token, 'transferToken', [Buffer.alloc(32, 0x42), Uint8Array.of(0x17)], from);
+      const r = await timeRequests(() => driver.runSmartContractCall(input), 1000);
+      erc20 = { ...r, txPerSecond: 1e9 / r.median };
+    }
+
+    // a killed child: time until the next request is answered (including the restart)
+    const restarts = [];
+    for (let i = 0; i < 5; i++) {
+      await driver.runSmartContractCall(callInput(hooks, 'one', [], caller));
+      process.kill(driver.pid, 'SIGKILL');
+      const start = process.hrtime.bigint();
+      for (;;) {
+        try {
+          await driver.runSmartContractCall(callInput(hooks, 'one', [], caller));
+          break;
+        } catch {
+          // the request in flight at the kill fails; the next one restarts arwen
+        }
+      }
+      restarts.push(Number(process.hrtime.bigint() - start));
+    }
+    return { perHook, hundredHookCall: hundred, oneHookCall: one, erc20, restart: summarize(restarts) };
+  } finally {
+    await driver.close();
+  }
+}
+
+module.exports = { stackBenchmarks };

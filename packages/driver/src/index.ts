@@ -4,3 +4,4 @@ export { CrashLoopBreaker } from './restartPolicy';
 export { DriverError } from './errors';
 export type { VMDriverOptions } from './vmDriver';
 export type { RestartPolicy } from './restartPolicy';
+export { VMQueryPool } from './vmPool';

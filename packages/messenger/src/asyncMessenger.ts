@@ -72,7 +72,7 @@ export class AsyncMessenger {
     const stamped = { ...message, DialogueNonce: this.dialogue.stamp() } as Message;
     const frame = encodeFrame(stamped);
     if (log.isLevelEnabled('trace')) log.log('trace', `[${this.name}][#${stamped.DialogueNonce}]: SENT message`, { size: frame.length, msg: describeMessage(stamped) });
-    const accepted = this.output.write(frame, (error) => error && this.fail(writeError(error)));
+    const accepted = this.output.write(frame); // a failed write surfaces as the stream's 'error' event
     if (!accepted) await this.waitForDrain(deadline);
   }
 

@@ -13,6 +13,7 @@ module.exports = {
     rootDir: path.join(packagesDir, name),
     testEnvironment: 'node',
     testMatch: ['<rootDir>/test/**/*.test.ts'],
+    setupFiles: [path.join(__dirname, 'jest.setup.js')],
     moduleNameMapper: { '^@vm/([^/]+)$': '<rootDir>/../$1/src' },
     transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(__dirname, 'tsconfig.jest.json') }] },
   })),

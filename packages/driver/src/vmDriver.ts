@@ -58,6 +58,8 @@ interface Child {
   readonly profile: Writable;
   readonly exited: Promise<void>;
   exitReason: VMError | undefined;
+  /** Set when the driver itself stops or kills the child: such an exit is not a crash. */
+  expectedExit: boolean;
 }
 
 export class VMDriver implements VMExecutionHandler {
@@ -150,7 +152,7 @@ export class VMDriver implements VMExecutionHandler {
       }
       const failure = child.exitReason ?? asCritical(error);
       log.warn('request failed; arwen is stopped', { err: failure.message, request: this.requests });
-      this.breaker.recordCrash();
+      if (!child.exitReason) this.breaker.recordCrash(); // an exit of its own was counted when it happened
       await this.kill(child);
       throw failure;
     }
@@ -162,7 +164,8 @@ export class VMDriver implements VMExecutionHandler {
     log.info('ArwenDriver.startArwen()', { path: arwen });
     const child = spawn(command, args, {
       stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe'],
-      env: { ...process.env, ...this.options.env },
+      // the node's current levels from the first line on (fd 6 carries later changes)
+      env: { ...process.env, ARWEN_LOG_LEVELS: getLogLevels(), ...this.options.env },
     });
     const stdio = child.stdio as unknown as [null, Readable, Readable, Writable, Writable, Readable, Writable, Readable];
     const messenger = new AsyncMessenger(stdio[5], stdio[4], { name: 'NODE' });
@@ -174,9 +177,11 @@ export class VMDriver implements VMExecutionHandler {
       messenger,
       profile: stdio[6],
       exitReason: undefined,
+      expectedExit: false,
       exited: new Promise<void>((resolve) => {
         const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
           const how = signal ? `signal ${signal}` : `code ${code}`;
+          if (!state.expectedExit) this.breaker.recordCrash();
           state.exitReason ??= new VMError(DriverError.ArwenExited, `${how}${stderrTail.length ? `: ${stderrTail.join(' | ')}` : ''}`);
           messenger.close(state.exitReason);
           log.info('arwen exited', { how });
@@ -211,6 +216,7 @@ export class VMDriver implements VMExecutionHandler {
   private async stopChild(): Promise<void> {
     const child = this.child;
     if (!child || child.exitReason) return;
+    child.expectedExit = true;
     try {
       await child.messenger.send(createMessage(MessageKind.Stop, {}));
     } catch {
@@ -221,6 +227,7 @@ export class VMDriver implements VMExecutionHandler {
   }
 
   private async kill(child: Child): Promise<void> {
+    child.expectedExit = true;
     if (!child.exitReason) child.process.kill('SIGKILL');
     await child.exited;
   }

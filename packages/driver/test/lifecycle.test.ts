@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import Transport from 'winston-transport';
-import { rootLogger } from '@vm/messenger';
+import { rootLogger, setLogLevels, getLogLevels } from '@vm/messenger';
 import { VMDriver } from '@vm/driver';
 import { FakeBlockchainHook } from '@vm/testkit';
 import { testGasScheduleMap } from './helpers';
@@ -42,6 +42,8 @@ describe('[@vm/driver] logs', () => {
     }
     const capture = new Capture({ level: 'trace' });
     rootLogger().add(capture);
+    const levels = getLogLevels();
+    setLogLevels('*:INFO'); // the child starts with the node's levels
     const driver = new VMDriver({ blockchainHook: new FakeBlockchainHook(), gasSchedule: testGasScheduleMap(), maxLoopTimeMs: 5000 });
     try {
       await driver.diagnoseWait(1);
@@ -57,6 +59,7 @@ describe('[@vm/driver] logs', () => {
     } finally {
       await driver.close();
       rootLogger().remove(capture);
+      setLogLevels(levels);
     }
   }, 30000);
 });

@@ -16,7 +16,11 @@ export interface SyncMessengerOptions {
   writeFd: number;
   name?: string;
   maxFrameSize?: number;
-  /** Longest wait for the peer in one receive; omitted = wait as long as it takes (fastest: plain blocking reads). */
+  /**
+   * Longest wait for the answer to a `request` (a hook call); omitted = as long as it takes (fastest: plain
+   * blocking reads). `receive` (e.g. waiting for the node's next request) waits as long as it takes unless given
+   * its own timeout.
+   */
   receiveTimeoutMs?: number;
 }
 
@@ -58,10 +62,10 @@ export class SyncMessenger {
     }, ErrorCode.WriteFailed);
   }
 
-  /** Blocks until the next message arrives; checks its nonce. */
-  receive(): Message {
+  /** Blocks until the next message arrives (at most `timeoutMs`, if given); checks its nonce. */
+  receive(timeoutMs?: number): Message {
     this.throwIfUnusable();
-    const deadline = this.receiveTimeoutMs === undefined ? Deadline.never() : Deadline.after(this.receiveTimeoutMs);
+    const deadline = timeoutMs === undefined ? Deadline.never() : Deadline.after(timeoutMs);
     while (this.queue.length === 0) {
       const n = this.guard(() => this.source.read(this.chunk, deadline), ErrorCode.ReadFailed);
       if (n === 0) {
@@ -78,10 +82,10 @@ export class SyncMessenger {
     return message;
   }
 
-  /** A hook call: send, then block for the answer. */
+  /** A hook call: send, then block for the answer (at most receiveTimeoutMs). */
   request(message: Message): Message {
     this.send(message);
-    return this.receive();
+    return this.receive(this.receiveTimeoutMs);
   }
 
   resetDialogue(): void {

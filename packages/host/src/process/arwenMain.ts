@@ -6,7 +6,7 @@
  */
 import { readSync } from 'node:fs';
 import { assertSupportedMarshalizer, decodeMessage, MessageKind, VMError, ErrorCode, type MessageOf } from '@vm/protocol';
-import { FrameReader, SyncMessenger, getLogger } from '@vm/messenger';
+import { FrameReader, SyncMessenger, getLogger, setLogLevels } from '@vm/messenger';
 import { VMHost } from '../vmHost';
 import { createBlockchainGateway } from './blockchainGateway';
 import { runArwenLoop } from './arwenPart';
@@ -45,6 +45,7 @@ export function main(): void {
     const { Arguments: args } = readInitialize();
     assertSupportedMarshalizer(args.MessagesMarshalizer, 'MessagesMarshalizer');
     assertSupportedMarshalizer(args.LogsMarshalizer, 'LogsMarshalizer');
+    if (process.env.ARWEN_LOG_LEVELS) setLogLevels(process.env.ARWEN_LOG_LEVELS);
     pipes = startLogPipes(FD.logProfile, FD.logLines);
     const timeout = Number(process.env.ARWEN_NODE_TIMEOUT_MS ?? '');
     messenger = new SyncMessenger({ readFd: FD.nodeToArwen, writeFd: FD.arwenToNode, name: 'ARWEN', receiveTimeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : undefined });

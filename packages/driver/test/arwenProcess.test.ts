@@ -1,0 +1,112 @@
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+import { AsyncMessenger, Deadline } from '@vm/messenger';
+import { createMessage, encodeFrame, MarshalizerKind, MessageKind, DEFAULT_VM_TYPE } from '@vm/protocol';
+import { locateArwen, VMDriver } from '@vm/driver';
+import { FakeBlockchainHook, wat } from '@vm/testkit';
+import { testGasScheduleMap } from './helpers';
+
+const ARWEN = locateArwen();
+
+function startArwen(env: NodeJS.ProcessEnv = {}, gasSchedule = testGasScheduleMap()) {
+  const child = spawn(process.execPath, [ARWEN], { stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const stdio = child.stdio as unknown as [null, Readable, Readable, Writable, Writable, Readable, Writable, Readable];
+  let stderr = '';
+  stdio[2].on('data', (d) => (stderr += d));
+  stdio[7].resume();
+  stdio[1].resume();
+  for (const s of [stdio[3], stdio[4], stdio[6]]) s.on('error', () => undefined);
+  stdio[3].end(
+    encodeFrame(
+      createMessage(MessageKind.Initialize, {
+        Arguments: { VMType: DEFAULT_VM_TYPE, BlockGasLimit: 10_000_000n, GasSchedule: gasSchedule, ProtocolBuiltinFunctions: null, Kalyan3104ProtectedKeyPrefix: Buffer.from('KALYAN3104'), LogsMarshalizer: MarshalizerKind.JSON, MessagesMarshalizer: MarshalizerKind.JSON },
+      }),
+    ),
+  );
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, stdio, exit, stderr: () => stderr };
+}
+
+describe('[@vm/host] the arwen executable, driven by hand', () => {
+  it('a bad gas schedule: exit code 2 with the reason', async () => {
+    const { exit, stderr } = startArwen({}, { BaseOperationCost: {} });
+    expect(await exit).toBe(2);
+    expect(stderr()).toContain('Gas cost for operation StorePerByte has been set to 0 or is not set.');
+  }, 20000);
+
+  it('garbage from the node: the loop ends, exit code 3', async () => {
+    const { stdio, exit, stderr } = startArwen();
+    stdio[4].write(Buffer.from('garbage garbage garbage'));
+    expect(await exit).toBe(3);
+    expect(stderr()).toMatch(/Ended Arwen loop: unknown message kind/);
+  }, 20000);
+
+  it('Stop ends the loop with the reference message', async () => {
+    const { stdio, exit, stderr } = startArwen();
+    stdio[4].write(encodeFrame({ ...createMessage(MessageKind.Stop, {}), DialogueNonce: 1 }));
+    expect(await exit).toBe(3);
+    expect(stderr()).toContain('Ended Arwen loop: arwen will stop, as requested');
+  }, 20000);
+
+  it('a node that stops answering a hook call: arwen gives up after ARWEN_NODE_TIMEOUT_MS and exits', async () => {
+    const { stdio, exit, stderr } = startArwen({ ARWEN_NODE_TIMEOUT_MS: '300' });
+    const node = new AsyncMessenger(stdio[5], stdio[4]);
+    const input = { CallerAddr: Buffer.alloc(32, 1), Arguments: [], CallValue: 0n, CallType: 0, GasPrice: 0n, GasProvided: 100000n, OriginalTxHash: null, CurrentTxHash: null, RecipientAddr: Buffer.alloc(32, 2), Function: 'x' };
+    await node.send(createMessage(MessageKind.ContractCallRequest, { CallInput: input }));
+    expect((await node.receive(Deadline.after(5000))).Kind).toBe(MessageKind.BlockchainGetUserAccountRequest);
+    expect(await exit).toBe(3); // no answer: the hook call times out
+    expect(stderr()).toContain('timeout');
+  }, 20000);
+});
+
+describe('[@vm/driver] executable lookup and restarts', () => {
+  it('finds arwen in the working directory, then through ARWEN_PATH, then in the installed @vm/host', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'arwen-'));
+    const inCwd = path.join(dir, 'arwen');
+    writeFileSync(inCwd, '#!/bin/sh\n');
+    chmodSync(inCwd, 0o755);
+    expect(locateArwen(undefined, {}, dir)).toBe(inCwd);
+    const elsewhere = path.join(mkdtempSync(path.join(tmpdir(), 'arwen-')), 'my-arwen');
+    writeFileSync(elsewhere, '');
+    expect(locateArwen(undefined, { ARWEN_PATH: elsewhere }, tmpdir())).toBe(elsewhere);
+    expect(locateArwen(undefined, {}, tmpdir())).toMatch(/host[/\\]bin[/\\]arwen\.js$/);
+    expect(() => locateArwen(undefined, { ARWEN_PATH: dir }, tmpdir())).not.toThrow(); // a directory is skipped, the installed one found
+  });
+
+  it('20 restarts leak no file descriptors and no children', async () => {
+    const hook = new FakeBlockchainHook();
+    const sc = Buffer.alloc(32, 7);
+    hook.setAccount(sc, { code: await wat(`(module (memory (export "memory") 1) (func (export "f")))`) });
+    // the kills below are crashes: allow them all
+    const driver = new VMDriver({ blockchainHook: hook, gasSchedule: testGasScheduleMap(), maxLoopTimeMs: 10000, restartPolicy: { maxCrashes: 100, windowMs: 60000 } });
+    const input = { CallerAddr: Buffer.alloc(32, 1), Arguments: [], CallValue: 0n, CallType: 0, GasPrice: 0n, GasProvided: 100000n, OriginalTxHash: null, CurrentTxHash: null, RecipientAddr: sc, Function: 'f' };
+    await driver.runSmartContractCall(input);
+    await driver.close();
+    const fdsBefore = readdirSync('/proc/self/fd').length;
+    const pids: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      await driver.runSmartContractCall(input);
+      pids.push(driver.pid!);
+      if (i % 2 === 0) await driver.close();
+      else {
+        process.kill(driver.pid!, 'SIGKILL');
+        while (!driver.isClosed()) await new Promise((r) => setTimeout(r, 5)); // noticed through its exit
+      }
+    }
+    await driver.close();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(readdirSync('/proc/self/fd').length).toBeLessThanOrEqual(fdsBefore + 2);
+    const alive = pids.filter((pid) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    expect(alive).toEqual([]);
+  }, 60000);
+});

@@ -6,7 +6,7 @@
 import { keccak_256 } from '@noble/hashes/sha3';
 import { CallType, type ContractCallInput } from '@vm/protocol';
 import { fromUnsignedBytes, magnitudeBytes, padLeft } from './bytes';
-import { row, type EeiRow, type HostImpl } from './table';
+import { row, zeroOrOne, type EeiRow, type HostImpl } from './table';
 import type { ExecutionContext } from '../execution/executionContext';
 import { hookValue } from '../contexts/blockchain';
 import { ContractError } from '../execution/vmErrors';
@@ -61,17 +61,6 @@ function mainCall(ctx: ExecutionContext, caller: Uint8Array, recipient: Uint8Arr
   };
 }
 
-/** 0 on success, 1 on a contract-level failure (the caller goes on). */
-function status(action: () => void): number {
-  try {
-    action();
-    return 0;
-  } catch (error) {
-    if (error instanceof ContractError) return 1;
-    throw error;
-  }
-}
-
 /** Predefined contracts at 0x…01 .. 0x…09 (20-byte addresses), for callStatic. */
 const PREDEFINED: Record<number, (ctx: ExecutionContext, input: Uint8Array) => Uint8Array> = {
   1: () => fail('EEI system contract not implemented: ecrecover'),
@@ -93,10 +82,10 @@ export const ETHEREUM_EEI: readonly EeiRow[] = [
   eth('getBlockHash', 'Ii', 'i', 'GetBlockHash', (ctx, nonce: bigint, ptr: number) => {
     const hash = nonce >= 0n ? hookValue(() => ctx.blockchain.hook.getBlockhash(nonce), null) : null;
     if (!hash || hash.length === 0) return 0;
-    return status(() => ctx.store(ptr, hash!)) === 0 ? 1 : 0;
+    return zeroOrOne(() => ctx.store(ptr, hash!)) === 0 ? 1 : 0;
   }),
   eth('call', 'Iiiii', 'i', 'Call', (ctx, gas: bigint, addrPtr: number, valuePtr: number, dataPtr: number, length: number) =>
-    status(() => {
+    zeroOrOne(() => {
       const destination = ctx.loadAddress(addrPtr);
       const value = littleEndian(ctx.load(valuePtr, 32));
       const data = ctx.load(dataPtr, length);
@@ -106,7 +95,7 @@ export const ETHEREUM_EEI: readonly EeiRow[] = [
     }),
   ),
   eth('callCode', 'Iiiii', 'i', 'CallCode', (ctx, gas: bigint, addrPtr: number, valuePtr: number, dataPtr: number, length: number) =>
-    status(() => {
+    zeroOrOne(() => {
       const destination = ctx.loadAddress(addrPtr);
       const valueBytes = ctx.load(valuePtr, 32);
       const data = ctx.load(dataPtr, length);
@@ -116,7 +105,7 @@ export const ETHEREUM_EEI: readonly EeiRow[] = [
     }),
   ),
   eth('callDelegate', 'Iiii', 'i', 'CallDelegate', (ctx, gas: bigint, addrPtr: number, dataPtr: number, length: number) =>
-    status(() => {
+    zeroOrOne(() => {
       const destination = ctx.loadAddress(addrPtr);
       const data = ctx.load(dataPtr, length);
       ctx.useGas(ctx.perByte('DataCopyPerByte', length));
@@ -125,7 +114,7 @@ export const ETHEREUM_EEI: readonly EeiRow[] = [
     }),
   ),
   eth('callStatic', 'Iiii', 'i', 'CallStatic', (ctx, gas: bigint, addrPtr: number, dataPtr: number, length: number) =>
-    status(() => {
+    zeroOrOne(() => {
       const address20 = ctx.load(addrPtr, 20);
       const data = ctx.load(dataPtr, length);
       ctx.useGas(ctx.perByte('DataCopyPerByte', length));
@@ -213,7 +202,7 @@ export const ETHEREUM_EEI: readonly EeiRow[] = [
     const value = littleEndian(ctx.load(valuePtr, 32));
     const code = ctx.load(dataPtr, length);
     let address: Uint8Array | undefined;
-    const result = status(() => (address = ctx.nested.createNewContract(ctx, value, code, [], ctx.gasLeft, null)));
+    const result = zeroOrOne(() => (address = ctx.nested.createNewContract(ctx, value, code, [], ctx.gasLeft, null)));
     if (address) ctx.store(resultPtr, address);
     return result;
   }),

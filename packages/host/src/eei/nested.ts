@@ -5,7 +5,7 @@
  */
 import { CallType, type ContractCallInput } from '@vm/protocol';
 import { fromUnsignedBytes } from './bytes';
-import { row, type EeiRow } from './table';
+import { row, zeroOrOne, type EeiRow } from './table';
 import type { ExecutionContext } from '../execution/executionContext';
 import { ContractError } from '../execution/vmErrors';
 
@@ -26,17 +26,6 @@ function loadArguments(ctx: ExecutionContext, nArgs: number, argLensPtr: number,
 
 const totalLength = (args: Uint8Array[]) => args.reduce((sum, a) => sum + a.length, 0);
 const utf8 = (bytes: Uint8Array) => Buffer.from(bytes).toString('utf8');
-
-/** 1 on any contract-level failure, after running `action`; bugs propagate. */
-function zeroOrOne(action: () => void): number {
-  try {
-    action();
-    return 0;
-  } catch (error) {
-    if (error instanceof ContractError) return 1;
-    throw error;
-  }
-}
 
 function childInput(ctx: ExecutionContext, caller: Uint8Array, recipient: Uint8Array, value: bigint, fn: string, args: Uint8Array[], gas: bigint): ContractCallInput {
   const left = ctx.gasLeft;

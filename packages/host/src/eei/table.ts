@@ -62,6 +62,17 @@ export function buildImports(rows: readonly EeiRow[], schedule: GasSchedule, cur
   return imports;
 }
 
+/** 0 when `action` succeeds, 1 when it fails at the contract level (the caller goes on); bugs propagate. */
+export function zeroOrOne(action: () => void): number {
+  try {
+    action();
+    return 0;
+  } catch (error) {
+    if (error instanceof ContractError) return 1;
+    throw error;
+  }
+}
+
 export function rowsByName(rows: readonly EeiRow[]): ReadonlyMap<string, EeiRow> {
   return new Map(rows.map((r) => [`${r.namespace}.${r.name}`, r]));
 }

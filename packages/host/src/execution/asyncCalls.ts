@@ -46,7 +46,8 @@ export function handleAsyncCallBreakpoint(host: AsyncHost, ctx: ExecutionContext
   sendAsyncCallToDestination(ctx, call.destination, call.value, call.data, call.gasLimit);
 }
 
-function hasCode(ctx: ExecutionContext, address: Uint8Array): boolean {
+/** Whether the address has code in this world (so a call to it runs here, synchronously). */
+export function hasCode(ctx: ExecutionContext, address: Uint8Array): boolean {
   try {
     ctx.blockchain.getCode(address);
     return true;

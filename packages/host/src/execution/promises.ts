@@ -5,10 +5,9 @@
  * the reference's exact JSON, and sent on as output transfers. Contexts and calls go in creation order (the
  * reference iterates a Go map, in random order).
  */
-import { goQuote } from '@vm/protocol';
-import { CallType, ReturnCode } from '@vm/protocol';
+import { CallType, ReturnCode, goQuote } from '@vm/protocol';
 import { fromUnsignedBytes } from '../eei/bytes';
-import { parseCallData, runCallback, sendAsyncCallToDestination, type AsyncHost } from './asyncCalls';
+import { hasCode, parseCallData, runCallback, sendAsyncCallToDestination, type AsyncHost } from './asyncCalls';
 import type { AsyncGeneratedCall, ExecutionContext } from './executionContext';
 import { ContractError, VM_ERRORS } from './vmErrors';
 
@@ -36,16 +35,6 @@ export function processAsyncInfo(host: AsyncHost, ctx: ExecutionContext): boolea
 
 function allCalls(ctx: ExecutionContext): AsyncGeneratedCall[] {
   return [...ctx.asyncContexts.values()].flatMap((context) => context.calls);
-}
-
-function hasCode(ctx: ExecutionContext, address: Uint8Array): boolean {
-  try {
-    ctx.blockchain.getCode(address);
-    return true;
-  } catch (error) {
-    if (error instanceof ContractError) return false;
-    throw error;
-  }
 }
 
 /** Calls with gas keep it; the others share what is left equally. Nothing is charged yet. */

@@ -19,3 +19,21 @@ describe('[@vm/protocol] JSON schemas', () => {
     expect(['A', 'AA', 'AAA', 'AA=A', '-_8=', 'AA== '].some((s) => base64.test(s))).toBe(false);
   });
 });
+
+describe('[@vm/protocol] the goBytes check equals the base64 pattern', () => {
+  it('accepts exactly the strings BASE64_PATTERN accepts', async () => {
+    const fc = (await import('fast-check')).default;
+    const { decodeMessage } = await import('@vm/protocol');
+    const pattern = new RegExp(BASE64_PATTERN);
+    const accepted = (s: string) => {
+      try {
+        decodeMessage(40, Buffer.from(JSON.stringify({ DialogueNonce: 1, Kind: 40, ErrorMessage: '', Address: s })));
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const base64ish = fc.stringMatching(/^[A-Za-z0-9+/=]{0,12}$/);
+    fc.assert(fc.property(base64ish, (s) => expect(accepted(s)).toBe(pattern.test(s))), { numRuns: 2000 });
+  });
+});

@@ -18,6 +18,8 @@ export class ModuleCache {
    * with a private copy (a memcmp, far cheaper than a hash), so a mutated array can never run stale code.
    */
   private readonly byIdentity = new WeakMap<Uint8Array, { copy: Buffer; result: CompileResult }>();
+  /** Recently seen codes by length: a code arriving as a new array (over the pipe) is found by a memcmp, not a hash. */
+  private readonly byLength = new Map<number, { copy: Buffer; result: CompileResult }[]>();
   /** How many modules were compiled (not served from the cache): a cached call never recompiles. */
   compilations = 0;
   private readonly opcodeCosts: readonly number[];
@@ -33,9 +35,16 @@ export class ModuleCache {
   get(code: Uint8Array): CompileResult {
     const known = this.byIdentity.get(code);
     if (known && known.copy.equals(code)) return known.result;
-    const result = this.getByHash(code);
-    this.byIdentity.set(code, { copy: Buffer.from(code), result });
-    return result;
+    const sameLength = this.byLength.get(code.length) ?? [];
+    const seen = sameLength.find((entry) => entry.copy.equals(code));
+    if (seen) return seen.result;
+    const entry = { copy: Buffer.from(code), result: this.getByHash(code) };
+    this.byIdentity.set(code, entry);
+    sameLength.push(entry);
+    if (sameLength.length > 4) sameLength.shift();
+    this.byLength.set(code.length, sameLength);
+    if (this.byLength.size > this.capacity) this.byLength.delete(this.byLength.keys().next().value as number);
+    return entry.result;
   }
 
   private getByHash(code: Uint8Array): CompileResult {

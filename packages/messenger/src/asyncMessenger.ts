@@ -96,6 +96,11 @@ export class AsyncMessenger {
     return this.accept(message);
   }
 
+  /** Fails the messenger now with `error` (e.g. its owner's deadline passed): pending and later calls reject with it. */
+  abort(error: VMError): void {
+    this.fail(error);
+  }
+
   /** Ends the dialogue: the next message sent or received starts again at nonce 1. */
   resetDialogue(): void {
     this.dialogue.reset();

@@ -1,9 +1,10 @@
 /**
  * The node's per-request loop (reference ipc/nodepart/part.go): send the request, answer every hook call through
  * the repliers, finish at the contract or diagnose response. One deadline (MaxLoopTime) covers the whole request,
- * every read and write included; any protocol violation is a critical error. The dialogue always ends reset.
+ * every read, write and hook answer included (one timer); any protocol violation is a critical error. The dialogue
+ * always ends reset.
  */
-import { Deadline, getLogger, type AsyncMessenger } from '@vm/messenger';
+import { getLogger, type AsyncMessenger } from '@vm/messenger';
 import { isContractResponse, isDiagnose, isHookRequest, describeMessage, VMError, ErrorCode, type AsyncBlockchainHook, type Message } from '@vm/protocol';
 import { replyToHookCall } from './blockchainRepliers';
 
@@ -15,20 +16,29 @@ export interface NodePartOptions {
 }
 
 export async function runNodePart(messenger: AsyncMessenger, hook: AsyncBlockchainHook, request: Message, options: NodePartOptions): Promise<Message> {
-  const deadline = Deadline.after(options.maxLoopTimeMs);
   const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      const error = new VMError(ErrorCode.Timeout, `the request did not finish within ${options.maxLoopTimeMs} ms`);
+      messenger.abort(error); // fails a pending read or write at once
+      reject(error);
+    }, options.maxLoopTimeMs);
+  });
+  expired.catch(() => undefined);
   try {
     try {
-      await messenger.send(request, deadline);
+      await messenger.send(request);
     } catch (error) {
       throw critical(error, ErrorCode.CannotSendContractRequest);
     }
     for (;;) {
-      const message = await messenger.receive(deadline);
+      const message = await messenger.receive();
       if (isHookRequest(message.Kind)) {
-        const response = await withinDeadline(replyToHookCall(hook, message), deadline);
+        // the node's own hook work counts against the same budget: a hook that never answers times out too
+        const response = await Promise.race([replyToHookCall(hook, message), expired]);
         try {
-          await messenger.send(response, deadline);
+          await messenger.send(response);
         } catch (error) {
           throw critical(error, ErrorCode.CannotSendHookCallResponse);
         }
@@ -41,18 +51,10 @@ export async function runNodePart(messenger: AsyncMessenger, hook: AsyncBlockcha
     log.warn('[NODE]: end of loop', { err: (error as Error).message });
     throw error;
   } finally {
+    clearTimeout(timer);
     messenger.resetDialogue();
     if (log.isLevelEnabled('trace')) log.trace('[NODE] end of loop', { ms: (performance.now() - started).toFixed(3) });
   }
-}
-
-/** The node's own hook work counts against the same budget: a hook that never answers times out too. */
-function withinDeadline<T>(work: Promise<T>, deadline: Deadline): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const expiry = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new VMError(ErrorCode.Timeout, 'the blockchain hook did not answer within the deadline')), deadline.remaining());
-  });
-  return Promise.race([work, expiry]).finally(() => clearTimeout(timer));
 }
 
 /** A messenger error keeps its own code (a timeout stays a timeout); anything else becomes `otherwise`. */

@@ -85,9 +85,10 @@ const CASES: Case[] = [
   },
 ];
 
-async function runCase(c: Case, overrides: Record<string, Record<string, bigint>> = {}): Promise<{ out: VMOutput; gasUsed: bigint }> {
+async function runCase(c: Case, overrides: Record<string, Record<string, bigint>> = {}, at400: Uint8Array = new Uint8Array(0)): Promise<{ out: VMOutput; gasUsed: bigint }> {
   const hook = new FakeBlockchainHook();
-  const code = await wat(`(module ${IMPORTS} (memory (export "memory") 1) ${DATA} (func (export "run") ${c.body}))`);
+  const extra = at400.length ? `(data (i32.const 400) "${[...at400].map((b) => '\\' + b.toString(16).padStart(2, '0')).join('')}")` : '';
+  const code = await wat(`(module ${IMPORTS} (memory (export "memory") 1) ${DATA} ${extra} (func (export "run") ${c.body}))`);
   hook.setAccount(SC, { code, balance: 1000n });
   hook.setAccount(OTHER, { balance: 50n });
   hook.setAccount(CALLEE, { code: await wat(CALLEE_CODE) });
@@ -135,10 +136,20 @@ describe('[@vm/host] the ethereum namespace', () => {
     expect(out.ReturnData!.map(hex)).toEqual([expected]);
   });
 
-  it.each([
-    [1, 'ecrecover (not implemented in this version)'],
-    [5, 'a missing predefined contract'],
-  ])('predefined contract 0x…%i: %s returns 1', async (id) => {
+  it('predefined contract 0x…01 (ecrecover) recovers the signer\'s address; a bad v gives nothing', async () => {
+    const { secp256k1 } = await import('@noble/curves/secp256k1');
+    const priv = new Uint8Array(32).fill(7);
+    const hash = keccak_256(Buffer.from('hello'));
+    const signature = secp256k1.sign(hash, priv);
+    const signer = Buffer.from(keccak_256(secp256k1.getPublicKey(priv, false).subarray(1))).subarray(12);
+    const word = (n: bigint) => Buffer.from(n.toString(16).padStart(64, '0'), 'hex');
+    const input = (v: bigint) => Buffer.concat([hash, word(v), word(signature.r), word(signature.s)]);
+    const run = (v: bigint) => runCase({ fn: '', body: `${predefined(1)} (drop (call $eth_callStatic (i64.const 1000) (i32.const 160) (i32.const 400) (i32.const 128)))` }, {}, input(v));
+    expect((await run(27n + BigInt(signature.recovery))).out.ReturnData!.map(hex)).toEqual(['00'.repeat(12) + signer.toString('hex')]);
+    expect((await run(29n)).out.ReturnData!.map(hex)).toEqual(['']);
+  });
+
+  it.each([[5, 'a missing predefined contract']])('predefined contract 0x…%i: %s returns 1', async (id) => {
     const { out } = await runCase({ fn: '', body: `${predefined(id)} ${i32out('(call $eth_callStatic (i64.const 1000) (i32.const 160) (i32.const 64) (i32.const 3))')}` });
     expect(out.ReturnData!.map(hex)).toEqual(['01']);
   });

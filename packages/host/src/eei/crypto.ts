@@ -5,21 +5,31 @@
 import { createHash } from 'node:crypto';
 import { keccak_256 } from '@noble/hashes/sha3';
 import { ripemd160 } from '@noble/hashes/ripemd160';
+import { secp256k1 } from '@noble/curves/secp256k1';
 import type { CryptoHook } from '@vm/protocol';
 import { row, type EeiRow } from './table';
 import type { ExecutionContext } from '../execution/executionContext';
 
-/** sha256 from node:crypto; legacy Keccak-256 (not SHA3-256) and RIPEMD-160 from the audited @noble/hashes. */
+/**
+ * sha256 from node:crypto; legacy Keccak-256 (not SHA3-256) and RIPEMD-160 from the audited @noble/hashes;
+ * ecrecover (secp256k1 public-key recovery, from the audited @noble/curves) returns the signer's 20-byte
+ * Ethereum address. The reference's hook had no ecrecover ("not implemented").
+ */
 export function createCryptoHook(): CryptoHook {
   return {
     sha256: (data) => new Uint8Array(createHash('sha256').update(data).digest()),
     keccak256: (data) => keccak_256(data),
     ripemd160: (data) => ripemd160(data),
-    ecrecover: () => {
-      throw new Error('ecrecover is not available in the crypto hook');
+    ecrecover: (hash, recoveryId, r, s) => {
+      const bit = recoveryId[recoveryId.length - 1] ?? 0;
+      const signature = new secp256k1.Signature(toBigInt(r), toBigInt(s)).addRecoveryBit(bit >= 27 ? bit - 27 : bit);
+      const publicKey = signature.recoverPublicKey(hash).toRawBytes(false);
+      return keccak_256(publicKey.subarray(1)).subarray(12);
     },
   };
 }
+
+const toBigInt = (bytes: Uint8Array): bigint => (bytes.length === 0 ? 0n : BigInt(`0x${Buffer.from(bytes).toString('hex')}`));
 
 function hashInto(ctx: ExecutionContext, hash: (data: Uint8Array) => Uint8Array, dataPtr: number, length: number, resultPtr: number): number {
   const data = ctx.load(dataPtr, length);

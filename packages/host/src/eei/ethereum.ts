@@ -63,12 +63,28 @@ function mainCall(ctx: ExecutionContext, caller: Uint8Array, recipient: Uint8Arr
 
 /** Predefined contracts at 0x…01 .. 0x…09 (20-byte addresses), for callStatic. */
 const PREDEFINED: Record<number, (ctx: ExecutionContext, input: Uint8Array) => Uint8Array> = {
-  1: () => fail('EEI system contract not implemented: ecrecover'),
+  1: (ctx, input) => ecrecover(ctx, input),
   2: (ctx, input) => ctx.crypto.sha256(input),
   3: (ctx, input) => ctx.crypto.ripemd160(input),
   4: (_ctx, input) => input,
   9: (ctx, input) => ctx.crypto.keccak256(input),
 };
+
+/**
+ * Ethereum's precompile 0x01: input hash(32) | v(32) | r(32) | s(32), output the signer's address left-padded to
+ * 32 bytes, or nothing when the signature does not recover.
+ */
+function ecrecover(ctx: ExecutionContext, input: Uint8Array): Uint8Array {
+  const padded = new Uint8Array(128);
+  padded.set(input.subarray(0, 128));
+  const v = padded.subarray(32, 64);
+  if (v.subarray(0, 31).some((b) => b !== 0) || (v[31] !== 27 && v[31] !== 28)) return new Uint8Array(0);
+  try {
+    return padLeft(ctx.crypto.ecrecover(padded.subarray(0, 32), v, padded.subarray(64, 96), padded.subarray(96, 128)), 32);
+  } catch {
+    return new Uint8Array(0);
+  }
+}
 
 function predefinedId(address: Uint8Array): number | undefined {
   for (let i = 0; i < address.length - 1; i++) if (address[i] !== 0) return undefined;

@@ -13,7 +13,7 @@ import type { ExecutionContext } from '../execution/executionContext';
 /**
  * sha256 from node:crypto; legacy Keccak-256 (not SHA3-256) and RIPEMD-160 from the audited @noble/hashes;
  * ecrecover (secp256k1 public-key recovery, from the audited @noble/curves) returns the signer's 20-byte
- * Ethereum address. The reference's hook had no ecrecover ("not implemented").
+ * Ethereum address (the reference's hook had none).
  */
 export function createCryptoHook(): CryptoHook {
   return {

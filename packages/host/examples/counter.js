@@ -2,8 +2,8 @@
 // Deploys a tiny counter contract (WAT compiled with wabt) into an in-memory hook and calls it, in process.
 // Run: node packages/host/examples/counter.js   (after `npm run build`)
 'use strict';
-const { VMHost, createGasSchedule, GAS_SECTION_KEYS } = require('@vm/host');
-const { FakeBlockchainHook, wat } = require('@vm/testkit');
+const { VMHost, MemoryWorld, createGasSchedule, GAS_SECTION_KEYS } = require('@vm/host');
+const { wat } = require('@vm/testkit'); // compiles the WAT text below (wabt)
 
 const COUNTER = `(module
   (import "env" "int64storageLoad" (func $load (param i32 i32) (result i64)))
@@ -20,9 +20,10 @@ const COUNTER = `(module
 async function main() {
   // Every cost 1: the reference's test schedule (a real node passes its own).
   const costs = Object.fromEntries(Object.entries(GAS_SECTION_KEYS).map(([section, keys]) => [section, Object.fromEntries(keys.map((k) => [k, 1n]))]));
-  const hook = new FakeBlockchainHook();
-  const vm = new VMHost({ blockchainHook: hook, gasSchedule: createGasSchedule(costs) });
+  const world = new MemoryWorld(); // the embedded in-memory blockchain
+  const vm = new VMHost({ blockchainHook: world, gasSchedule: createGasSchedule(costs) });
   const owner = Buffer.alloc(32, 1);
+  world.accountOrNew(owner).balance = 1000n;
   const input = { CallerAddr: owner, Arguments: [], CallValue: 0n, CallType: 0, GasPrice: 1n, GasProvided: 100000n, OriginalTxHash: null, CurrentTxHash: null };
 
   const code = await wat(COUNTER);
@@ -30,9 +31,8 @@ async function main() {
   const address = deployed.OutputAccounts.find((a) => a.Code).Address;
   console.log(`deployed at ${Buffer.from(address).toString('hex')}: return code ${deployed.ReturnCode}, gas left ${deployed.GasRemaining}`);
 
-  // Apply the deploy's output to the in-memory state, as a node would.
-  hook.setAccount(address, { code });
-  for (const update of deployed.OutputAccounts.find((a) => a.Code).StorageUpdates) hook.setStorage(address, update.Offset, update.Data);
+  // Apply the deploy's output to the world, as a node would.
+  world.applyOutput(deployed, owner);
 
   const called = vm.runSmartContractCall({ ...input, RecipientAddr: address, Function: 'increment' });
   console.log(`increment: return code ${called.ReturnCode}, counter ${Buffer.from(called.ReturnData[0]).readUIntBE(0, called.ReturnData[0].length)}, gas left ${called.GasRemaining}`);

@@ -52,4 +52,9 @@ async function ipcBenchmarks({ count = 20000, warmup = 2000 } = {}) {
   return { raw: merge(raw1, raw2), messenger: merge(messenger1, messenger2) };
 }
 
-module.exports = { ipcBenchmarks };
+/** A raw ping-pong measurement alone (for baselines taken right next to another measurement). */
+function rawPingPong(count = 5000, warmup = 1000) {
+  return runPeer('raw', count, warmup, serveRaw);
+}
+
+module.exports = { ipcBenchmarks, rawPingPong };

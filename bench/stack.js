@@ -7,6 +7,7 @@ const { VMDriver } = require('@vm/driver');
 const { GAS_SECTION_KEYS, MemoryWorld } = require('@vm/host');
 const { wat } = require('@vm/testkit');
 const { summarize } = require('./stats');
+const { rawPingPong } = require('./ipc');
 
 const CONFORMANCE = path.resolve(__dirname, '..', '..', 'shared', 'conformance');
 const gasSchedule = Object.fromEntries(Object.entries(GAS_SECTION_KEYS).map(([s, keys]) => [s, Object.fromEntries(keys.map((k) => [k, 1n]))]));
@@ -36,9 +37,13 @@ async function stackBenchmarks() {
     world.setAccount(account(hooks, { code: await wat(`(module (import "env" "getBlockTimestamp" (func $t (result i64))) (memory (export "memory") 1)
       (func (export "run") (local $i i32) (local.set $i (i32.const 0)) (block $d (loop $l (br_if $d (i32.ge_u (local.get $i) (i32.const 100))) (drop (call $t)) (local.set $i (i32.add (local.get $i) (i32.const 1))) (br $l))))
       (func (export "one") (drop (call $t))))`) }));
+    // the raw ping-pong baseline is measured right before and right after, so both see the same machine
+    const before = await rawPingPong();
     const hundred = await timeRequests(() => driver.runSmartContractCall(callInput(hooks, 'run', [], caller)), 300);
     const one = await timeRequests(() => driver.runSmartContractCall(callInput(hooks, 'one', [], caller)), 300);
+    const after = await rawPingPong();
     const perHook = { median: (hundred.median - one.median) / 99, p99: (hundred.p99 - one.median) / 99 };
+    const rawBaseline = { median: (before.median + after.median) / 2, p99: Math.max(before.p99, after.p99) };
 
     let erc20;
     if (fs.existsSync(CONFORMANCE)) {
@@ -68,7 +73,7 @@ async function stackBenchmarks() {
       }
       restarts.push(Number(process.hrtime.bigint() - start));
     }
-    return { perHook, hundredHookCall: hundred, oneHookCall: one, erc20, restart: summarize(restarts) };
+    return { perHook, rawBaseline, hundredHookCall: hundred, oneHookCall: one, erc20, restart: summarize(restarts) };
   } finally {
     await driver.close();
   }

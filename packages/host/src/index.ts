@@ -2,6 +2,7 @@ export { VMHost, EEI_ROWS } from './vmHost';
 export { createGasSchedule, loadGasSchedule, readGasScheduleFile, gasCost, GAS_SECTION_KEYS } from './gas/gasSchedule';
 export { OPCODE_COST_KEYS } from './gas/opcodeCostKeys';
 export { createCryptoHook } from './eei/crypto';
+export { keccak256, keccakReady } from './eei/keccak';
 export { instrumentModule, INJECTED, INJECTED_BREAKPOINT, MEMORY_IMPORT } from './wasm/instrument';
 export { parseModuleLayout } from './wasm/moduleLayout';
 export { InvalidModule } from './wasm/binary';

@@ -10,11 +10,18 @@ import { Deadline } from './deadline';
 import { Dialogue } from './dialogue';
 import { DEFAULT_MAX_FRAME_SIZE, FrameReader } from './frameReader';
 import { getLogger } from './logging';
+import { NOTHING_YET, PollPolicy, pollDeadline, pollExpired, streamFd, tryRead } from './busyPoll';
 
 export interface AsyncMessengerOptions {
   /** Shown in logs, as the reference's `[NODE]`. */
   name?: string;
   maxFrameSize?: number;
+  /**
+   * Microseconds `receive` may read the input's fd without blocking before it waits on the event loop
+   * (0 = never, the default). It holds the event loop for at most that long per receive; it needs a stream
+   * over a pipe or socket fd (a child's stdio) and is skipped for any other stream.
+   */
+  busyPollMicros?: number;
 }
 
 export type MessengerState = 'open' | 'failed' | 'closed';
@@ -38,6 +45,9 @@ export class AsyncMessenger {
   private failure: VMError | null = null;
   private closed = false;
   private closeReason: VMError | null = null;
+  private readonly pollFd: number | undefined;
+  private readonly pollPolicy: PollPolicy;
+  private pollChunk: Buffer | undefined;
 
   constructor(
     private readonly input: Readable,
@@ -46,6 +56,8 @@ export class AsyncMessenger {
   ) {
     this.name = options.name ?? 'NODE';
     this.reader = new FrameReader(options.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE);
+    this.pollPolicy = new PollPolicy(options.busyPollMicros ?? 0);
+    this.pollFd = this.pollPolicy.micros > 0 ? streamFd(input) : undefined;
     input.on('data', this.onData);
     input.on('end', this.onEnd);
     input.on('close', this.onEnd);
@@ -80,6 +92,11 @@ export class AsyncMessenger {
   async receive(deadline: Deadline = Deadline.never()): Promise<Message> {
     this.throwIfUnusable();
     if (this.waiter) throw new VMError(ErrorCode.InvalidMessage, 'receive() while another receive() is pending');
+    if (this.queue.length === 0 && this.pollFd !== undefined && this.pollPolicy.shouldPoll()) {
+      this.pollInput(this.pollFd, deadline);
+      this.pollPolicy.record(this.queue.length > 0);
+      this.throwIfUnusable();
+    }
     const queued = this.queue.shift();
     if (queued) return this.accept(queued);
     const message = await new Promise<Message>((resolve, reject) => {
@@ -130,6 +147,34 @@ export class AsyncMessenger {
     }
     if (log.isLevelEnabled('trace')) log.log('trace', `[${this.name}][#${message.DialogueNonce}]: RECEIVED message`, { msg: describeMessage(message) });
     return message;
+  }
+
+  /**
+   * Reads the input's fd directly (it is non-blocking: libuv owns it) until a message arrives or the budget is
+   * spent. Bytes go through onData exactly as a 'data' event's would; libuv reads only on the event loop, which
+   * this holds, so the order of bytes is kept. Polls only when nothing is buffered in the stream or waiting to be
+   * written (the peer cannot answer a request still in our write queue). End of stream and errors are left to
+   * the stream to report.
+   */
+  private pollInput(fd: number, deadline: Deadline): void {
+    if (this.input.isPaused() || this.input.readableLength > 0 || this.output.writableLength > 0) return;
+    const micros = this.pollPolicy.micros;
+    const budget = pollDeadline(deadline.isNever ? micros : Math.min(micros, deadline.remaining() * 1000));
+    while (this.queue.length === 0 && !this.failure && !this.closed) {
+      this.pollChunk ??= Buffer.allocUnsafe(65536);
+      let n: number;
+      try {
+        n = tryRead(fd, this.pollChunk);
+      } catch {
+        return;
+      }
+      if (n === 0) return;
+      if (n === NOTHING_YET) {
+        if (pollExpired(budget)) return;
+        continue;
+      }
+      this.onData(Buffer.from(this.pollChunk.subarray(0, n))); // a copy: the frame reader may keep views of a chunk
+    }
   }
 
   private readonly onData = (chunk: Buffer): void => {

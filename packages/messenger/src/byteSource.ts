@@ -3,12 +3,14 @@
  * node answers.
  *  - FdByteSource: readSync on the inherited, blocking fd (the fastest path; no deadline possible).
  *  - WatchedFdByteSource: a reader thread owns the fd and fills a shared ring buffer; the caller sleeps in
- *    Atomics.wait with a timeout, so a receive can have a deadline. No busy-waiting in either.
+ *    Atomics.wait with a timeout, so a receive can have a deadline.
+ * Both can busy-poll for a bounded number of microseconds before sleeping (see busyPoll.ts).
  */
 import { readSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { VMError, ErrorCode } from '@vm/protocol';
 import { Deadline } from './deadline';
+import { NOTHING_YET, PollPolicy, openBlockingSwitch, pollDeadline, pollExpired, tryRead, type BlockingSwitch } from './busyPoll';
 
 export interface SyncByteSource {
   /** Blocks until at least one byte is available (or EOF: returns 0, or the deadline: throws Timeout). */
@@ -17,10 +19,26 @@ export interface SyncByteSource {
 }
 
 export class FdByteSource implements SyncByteSource {
-  constructor(private readonly fd: number) {}
+  /** Present when busy polling: the fd is non-blocking while polling, blocking while sleeping in a read. */
+  private readonly mode: BlockingSwitch | null;
+  private nonBlocking = false;
+  private readonly policy: PollPolicy;
+
+  constructor(
+    private readonly fd: number,
+    busyPollMicros = 0,
+  ) {
+    this.policy = new PollPolicy(busyPollMicros);
+    this.mode = busyPollMicros > 0 ? openBlockingSwitch(fd) : null;
+  }
 
   read(target: Buffer): number {
     try {
+      if (this.mode && this.policy.shouldPoll()) {
+        const polled = this.poll(target, this.mode);
+        this.policy.record(polled !== NOTHING_YET);
+        if (polled !== NOTHING_YET) return polled;
+      }
       return readSync(this.fd, target, 0, target.length, null);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
@@ -28,6 +46,21 @@ export class FdByteSource implements SyncByteSource {
       const hint = code === 'EAGAIN' ? ' (the fd is non-blocking; blocking reads need a blocking fd)' : '';
       throw new VMError(ErrorCode.ReadFailed, `fd ${this.fd}: ${(error as Error).message}${hint}`, { cause: error });
     }
+  }
+
+  private poll(target: Buffer, mode: BlockingSwitch): number {
+    if (!this.nonBlocking) {
+      mode.setBlocking(false);
+      this.nonBlocking = true;
+    }
+    const deadline = pollDeadline(this.policy.micros);
+    do {
+      const n = tryRead(this.fd, target);
+      if (n !== NOTHING_YET) return n;
+    } while (!pollExpired(deadline));
+    mode.setBlocking(true);
+    this.nonBlocking = false;
+    return NOTHING_YET;
   }
 
   close(): void {}
@@ -69,12 +102,19 @@ export class WatchedFdByteSource implements SyncByteSource {
   private readonly ring = new Uint8Array(new SharedArrayBuffer(RING_SIZE));
   private readonly worker: Worker;
 
-  constructor(private readonly fd: number) {
+  private readonly policy: PollPolicy;
+
+  constructor(
+    private readonly fd: number,
+    busyPollMicros = 0,
+  ) {
+    this.policy = new PollPolicy(busyPollMicros);
     this.worker = new Worker(READER_THREAD, { eval: true, workerData: { fd, control: this.control.buffer, ring: this.ring.buffer } });
     this.worker.unref();
   }
 
   read(target: Buffer, deadline: Deadline): number {
+    if (this.policy.shouldPoll()) this.policy.record(this.pollRing());
     for (;;) {
       const written = Atomics.load(this.control, WRITTEN);
       const read = Atomics.load(this.control, READ);
@@ -86,6 +126,14 @@ export class WatchedFdByteSource implements SyncByteSource {
       const wait = Atomics.wait(this.control, WRITTEN, written, deadline.isNever ? undefined : deadline.remaining());
       if (wait === 'timed-out') throw new VMError(ErrorCode.Timeout, `no data on fd ${this.fd} within the deadline`);
     }
+  }
+
+  /** Watches the ring (not the fd: the reader thread owns it) until bytes arrive or the budget is spent. */
+  private pollRing(): boolean {
+    const budget = pollDeadline(this.policy.micros);
+    const empty = (): boolean => Atomics.load(this.control, WRITTEN) === Atomics.load(this.control, READ) && Atomics.load(this.control, STATE) === 0;
+    while (empty()) if (pollExpired(budget)) return false;
+    return true;
   }
 
   private take(target: Buffer, read: number, available: number): number {

@@ -22,6 +22,11 @@ export interface SyncMessengerOptions {
    * its own timeout.
    */
   receiveTimeoutMs?: number;
+  /**
+   * Microseconds to poll the fd without blocking before sleeping in a read (0 = sleep at once, the default).
+   * A peer that answers within it is heard in microseconds instead of paying for a sleeping CPU's wakeup.
+   */
+  busyPollMicros?: number;
 }
 
 const log = getLogger('arwen/baseMessenger');
@@ -41,7 +46,8 @@ export class SyncMessenger {
     this.name = options.name ?? 'ARWEN';
     this.reader = new FrameReader(options.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE);
     this.receiveTimeoutMs = options.receiveTimeoutMs;
-    this.source = options.receiveTimeoutMs === undefined ? new FdByteSource(options.readFd) : new WatchedFdByteSource(options.readFd);
+    const poll = options.busyPollMicros ?? 0;
+    this.source = options.receiveTimeoutMs === undefined ? new FdByteSource(options.readFd, poll) : new WatchedFdByteSource(options.readFd, poll);
   }
 
   get state(): MessengerState {

@@ -6,7 +6,7 @@ export { MarshalizerKind, assertSupportedMarshalizer } from './marshalizer';
 export { messageSchema, shapeSchema, BASE64_PATTERN } from './wire/schema';
 export { PAYLOAD_SHAPES, EnvelopeShape } from './wire/messageShapes';
 export { VMInputShape, ContractCreateInputShape, ContractCallInputShape, VMOutputShape, OutputAccountShape, StorageUpdateShape, LogEntryShape, AccountShape, VMHostParametersShape, ArwenArgumentsShape } from './wire/shapes';
-export { bytesToKey, keyToBytes } from './wire/byteKeys';
+export { bytesToKey, keyToBytes, quoteByteKey } from './wire/byteKeys';
 export { parseJsonLossless, goQuote } from './wire/goJson';
 export { HOOK_CALLS } from './types/hookCalls';
 export { CallType, ReturnCode, returnCodeString, DEFAULT_PROTECTED_KEY_PREFIX, METADATA_UPGRADEABLE, DEFAULT_VM_TYPE } from './types/vmTypes';

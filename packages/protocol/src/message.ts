@@ -5,6 +5,7 @@
 import { VMError, ErrorCode } from './errors';
 import { isKnownKind, kindName } from './messageKinds';
 import { encodePreamble, PREAMBLE_SIZE } from './preamble';
+import { withRememberedBase64 } from './wire/base64';
 import { decodeShape, encodeShape } from './wire/codec';
 import { parseJsonFast, withMarkedIntegers } from './wire/goJson';
 import { messageShape, type Message, type MessageOf, type WireKind } from './wire/messageShapes';
@@ -47,7 +48,7 @@ export function decodeMessage(kind: number, payload: Uint8Array): Message {
   } catch (error) {
     throw new VMError(ErrorCode.InvalidJson, (error as Error).message, { cause: error });
   }
-  return withMarkedIntegers(parsed.marked, () => decodeParsed(kind, parsed.value));
+  return withMarkedIntegers(parsed.marked, () => withRememberedBase64(() => decodeParsed(kind, parsed.value)));
 }
 
 function decodeParsed(kind: WireKind, json: unknown): Message {

@@ -3,7 +3,7 @@
  * key, as in the reference.
  */
 import { createHash } from 'node:crypto';
-import { keccak_256 } from '@noble/hashes/sha3';
+import { keccak256 } from './keccak';
 import { ripemd160 } from '@noble/hashes/ripemd160';
 import { secp256k1 } from '@noble/curves/secp256k1';
 import type { CryptoHook } from '@vm/protocol';
@@ -11,20 +11,20 @@ import { row, type EeiRow } from './table';
 import type { ExecutionContext } from '../execution/executionContext';
 
 /**
- * sha256 from node:crypto; legacy Keccak-256 (not SHA3-256) and RIPEMD-160 from the audited @noble/hashes;
+ * sha256 from node:crypto; legacy Keccak-256 from ./keccak; RIPEMD-160 from the audited @noble/hashes;
  * ecrecover (secp256k1 public-key recovery, from the audited @noble/curves) returns the signer's 20-byte
  * Ethereum address (the reference's hook had none).
  */
 export function createCryptoHook(): CryptoHook {
   return {
     sha256: (data) => new Uint8Array(createHash('sha256').update(data).digest()),
-    keccak256: (data) => keccak_256(data),
+    keccak256,
     ripemd160: (data) => ripemd160(data),
     ecrecover: (hash, recoveryId, r, s) => {
       const bit = recoveryId[recoveryId.length - 1] ?? 0;
       const signature = new secp256k1.Signature(toBigInt(r), toBigInt(s)).addRecoveryBit(bit >= 27 ? bit - 27 : bit);
       const publicKey = signature.recoverPublicKey(hash).toRawBytes(false);
-      return keccak_256(publicKey.subarray(1)).subarray(12);
+      return keccak256(publicKey.subarray(1)).subarray(12);
     },
   };
 }

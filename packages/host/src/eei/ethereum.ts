@@ -3,7 +3,7 @@
  * call values are 32-byte little-endian, `call` and `callDelegate` transfer the value twice, `callCode`'s CallValue
  * is read big-endian, `finish` clears earlier return data, `selfDestruct` does nothing.
  */
-import { keccak_256 } from '@noble/hashes/sha3';
+import { keccak256 } from './keccak';
 import { CallType, type ContractCallInput } from '@vm/protocol';
 import { fromUnsignedBytes, magnitudeBytes, padLeft } from './bytes';
 import { row, zeroOrOne, type EeiRow, type HostImpl } from './table';
@@ -27,7 +27,7 @@ function toLittleEndian(value: bigint, size: number): Uint8Array {
 /** keccak256(function)[0..4] followed by every argument left-padded to 32 bytes, once per transaction. */
 function callData(ctx: ExecutionContext): Uint8Array {
   if (!ctx.tx.ethCallData) {
-    const parts = [keccak_256(Buffer.from(ctx.tx.function)).subarray(0, 4)];
+    const parts = [keccak256(Buffer.from(ctx.tx.function)).subarray(0, 4)];
     for (const arg of ctx.tx.arguments) {
       if (arg.length > 32) fail('execution failed'); // the reference panics on an argument longer than 32 bytes
       parts.push(padLeft(arg, 32));

@@ -2,7 +2,8 @@
  * The `arwen` VM process (reference cmd/arwen/main.go): fd 3 one Initialize frame; fd 4 node -> VM; fd 5 VM -> node;
  * fd 6 log levels; fd 7 log lines. Exit codes: 2 bad initialization, 3 the loop ended (Stop, the node gone,
  * a protocol violation). The process never outlives its node: EOF on fd 4, or no answer within
- * ARWEN_NODE_TIMEOUT_MS while a contract waits on a hook, ends it.
+ * ARWEN_NODE_TIMEOUT_MS while a contract waits on a hook, ends it. ARWEN_BUSY_POLL_US: microseconds to poll fd 4
+ * before sleeping in a read (default 0; the driver passes its own setting).
  */
 import { readSync } from 'node:fs';
 import { assertSupportedMarshalizer, decodeMessage, MessageKind, VMError, ErrorCode, type MessageOf } from '@vm/protocol';
@@ -11,6 +12,7 @@ import { VMHost } from '../vmHost';
 import { createBlockchainGateway } from './blockchainGateway';
 import { runArwenLoop } from './arwenPart';
 import { startLogPipes } from './logPipes';
+import { keccakReady } from '../eei/keccak';
 
 export const FD = Object.freeze({ init: 3, nodeToArwen: 4, arwenToNode: 5, logProfile: 6, logLines: 7 });
 export const EXIT_CODE = Object.freeze({ success: 0, cannotCreateFile: 1, init: 2, terminated: 3 });
@@ -36,7 +38,13 @@ function readInitialize(): MessageOf<MessageKind.Initialize> {
   }
 }
 
-export function main(): void {
+/** A positive number from the environment, else undefined. */
+function positiveEnv(name: string): number | undefined {
+  const value = Number(process.env[name] ?? '');
+  return Number.isFinite(value) && value > 0 ? value : undefined;
+}
+
+export async function main(): Promise<void> {
   let messenger: SyncMessenger;
   let vm: VMHost;
   let gateway: ReturnType<typeof createBlockchainGateway>;
@@ -47,8 +55,13 @@ export function main(): void {
     assertSupportedMarshalizer(args.LogsMarshalizer, 'LogsMarshalizer');
     if (process.env.ARWEN_LOG_LEVELS) setLogLevels(process.env.ARWEN_LOG_LEVELS);
     pipes = startLogPipes(FD.logProfile, FD.logLines);
-    const timeout = Number(process.env.ARWEN_NODE_TIMEOUT_MS ?? '');
-    messenger = new SyncMessenger({ readFd: FD.nodeToArwen, writeFd: FD.arwenToNode, name: 'ARWEN', receiveTimeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : undefined });
+    messenger = new SyncMessenger({
+      readFd: FD.nodeToArwen,
+      writeFd: FD.arwenToNode,
+      name: 'ARWEN',
+      receiveTimeoutMs: positiveEnv('ARWEN_NODE_TIMEOUT_MS'),
+      busyPollMicros: positiveEnv('ARWEN_BUSY_POLL_US'),
+    });
     gateway = createBlockchainGateway(messenger);
     vm = new VMHost({
       blockchainHook: gateway,
@@ -62,6 +75,8 @@ export function main(): void {
     process.stderr.write(`Cannot create ArwenPart: ${(error as Error).message}\n`);
     process.exit(EXIT_CODE.init);
   }
+  // the loop below never yields to the event loop: asynchronous set-up must be finished first
+  await keccakReady;
   log.info('arwen started');
   const reason = runArwenLoop(messenger, vm, {
     beforeRequest: () => {

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { keccak_256 } from '@noble/hashes/sha3';
+import { keccak256 } from '../eei/keccak';
 import { magnitudeBytes, fromUnsignedBytes, fromSignedBytes, signedBytes } from '../eei/bytes';
 
 export class ScenarioError extends Error {
@@ -36,7 +36,7 @@ export function evalBytes(expression: string, ctx: EvalContext): Uint8Array {
       throw new ScenarioError(`cannot read ${file}: ${(error as Error).message}`);
     }
   }
-  if (expression.startsWith('keccak256:')) return keccak_256(evalBytes(expression.slice(10), ctx));
+  if (expression.startsWith('keccak256:')) return keccak256(evalBytes(expression.slice(10), ctx));
   if (expression.includes('|')) return concat(expression.split('|').map((part) => evalBytes(part, ctx)));
   if (expression === 'false') return EMPTY;
   if (expression === 'true') return Uint8Array.of(1);

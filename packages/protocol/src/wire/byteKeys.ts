@@ -9,6 +9,7 @@
  */
 
 import { isUtf8 } from 'node:buffer';
+import { goQuote } from './goJson';
 
 const ESCAPE_BASE = 0xdc00;
 const SURROGATE = /[\ud800-\udfff]/;
@@ -39,6 +40,37 @@ export function bytesToKey(bytes: Uint8Array): string {
     i += length;
   }
   return out;
+}
+
+/** Each ASCII character inside a Go JSON string literal (escaped as Go escapes it). */
+const QUOTED_ASCII = Array.from({ length: 0x80 }, (_, code) => goQuote(String.fromCharCode(code)).slice(1, -1));
+
+/**
+ * `goQuote(bytesToKey(bytes))` straight from the bytes, without building the key string and escaping it again
+ * (map keys are the bulk of a VMOutput's encoding).
+ */
+export function quoteByteKey(bytes: Uint8Array): string {
+  let out = '"';
+  let i = 0;
+  while (i < bytes.length) {
+    const b0 = bytes[i];
+    if (b0 < 0x80) {
+      out += QUOTED_ASCII[b0];
+      i += 1;
+      continue;
+    }
+    const length = validSequenceLength(bytes, i);
+    if (length === 0) {
+      out += `\\u${(ESCAPE_BASE + b0).toString(16)}`; // a lone surrogate, as JSON.stringify writes it
+      i += 1;
+      continue;
+    }
+    let cp = b0 & (length === 2 ? 0x1f : length === 3 ? 0x0f : 0x07);
+    for (let k = 1; k < length; k++) cp = (cp << 6) | (bytes[i + k] & 0x3f);
+    out += cp === 0x2028 || cp === 0x2029 ? `\\u${cp.toString(16)}` : String.fromCodePoint(cp);
+    i += length;
+  }
+  return out + '"';
 }
 
 /** Key string -> bytes (the inverse of bytesToKey). */

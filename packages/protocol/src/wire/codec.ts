@@ -3,7 +3,8 @@
  */
 import { VMError, ErrorCode } from '../errors';
 import type { Bytes, BytesMapEntry, Field, GasScheduleMap, Shape } from './fields';
-import { bytesToKey, compareBytes, keyToBytes } from './byteKeys';
+import { compareBytes, keyToBytes, quoteByteKey } from './byteKeys';
+import { base64Bytes } from './base64';
 import { goQuote, inGoRange, integerValue, type GoIntegerType } from './goJson';
 
 type Json = unknown;
@@ -50,7 +51,7 @@ function decodeField(field: Field, json: Json): unknown {
 
 function decodeBytes(json: Json): Bytes {
   if (json === null) return null;
-  const buffer = Buffer.from(json as string, 'base64');
+  const buffer = base64Bytes(json as string);
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.length);
 }
 
@@ -166,7 +167,7 @@ function encodeByteKeyedObject(entries: { key: Uint8Array; json: string }[], pat
   for (let i = 1; i < entries.length; i++) {
     if (compareBytes(entries[i - 1].key, entries[i].key) === 0) invalid(path, `duplicate key ${Buffer.from(entries[i].key).toString('hex')}`);
   }
-  return `{${entries.map((e) => `${goQuote(bytesToKey(e.key))}:${e.json}`).join(',')}}`;
+  return `{${entries.map((e) => `${quoteByteKey(e.key)}:${e.json}`).join(',')}}`;
 }
 
 function encodeStringKeyedObject(entries: [string, string][], path: string): string {

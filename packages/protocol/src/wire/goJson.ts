@@ -22,15 +22,17 @@ export function parseJsonLossless(text: string): unknown {
 }
 
 /**
- * The decoder's parser. An integer a double cannot hold has at least 16 digits, so text without a run of 16
- * digits goes straight to the native parser. Otherwise one regex pass over the tokens rewrites each long integer
- * literal into a marked string (NUL, '#', digits) before the native parse, and the result is `marked`: its long
- * integers are marked strings, which only `integerValue` inside `withMarkedIntegers` reads as integers. A genuine
- * string starting with an escaped NUL could imitate a marker, so such text is parsed by lossless-json instead
- * (real bigints, unmarked). No digit is ever lost.
+ * The decoder's parser. The native parser is exact for every integer a double holds exactly, so its result is
+ * kept unless it holds a number that is not a safe integer (one that may have lost digits). Only then one regex
+ * pass over the tokens rewrites each long integer literal (16 digits or more) into a marked string (NUL, '#',
+ * digits) before a second native parse, and the result is `marked`: its long integers are marked strings, which
+ * only `integerValue` inside `withMarkedIntegers` reads as integers. A genuine string starting with an escaped
+ * NUL could imitate a marker, so such text is parsed by lossless-json instead (real bigints, unmarked). No digit
+ * is ever lost.
  */
 export function parseJsonFast(text: string): { value: unknown; marked: boolean } {
-  if (!MAYBE_UNSAFE_INTEGER.test(text)) return { value: JSON.parse(text), marked: false };
+  const value: unknown = JSON.parse(text);
+  if (!holdsUnsafeNumber(value)) return { value, marked: false };
   let forgeable = false;
   const markedText = text.replace(STRING_OR_LONG_NUMBER, (token: string) => {
     if (token.charCodeAt(0) === 0x22 /* " */) {
@@ -41,6 +43,25 @@ export function parseJsonFast(text: string): { value: unknown; marked: boolean }
   });
   if (forgeable) return { value: losslessParse(text, null, parseNumber), marked: false };
   return { value: JSON.parse(markedText), marked: true };
+}
+
+/** Whether a parsed JSON value holds a number outside the safe integers (walked without recursion). */
+function holdsUnsafeNumber(root: unknown): boolean {
+  const pending: unknown[] = [root];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (typeof value === 'number') {
+      if (!Number.isSafeInteger(value)) return true;
+    } else if (Array.isArray(value)) {
+      for (const item of value) if (typeof item === 'object' || typeof item === 'number') pending.push(item);
+    } else if (value !== null && typeof value === 'object') {
+      for (const key in value) {
+        const item = (value as Record<string, unknown>)[key];
+        if (typeof item === 'object' || typeof item === 'number') pending.push(item);
+      }
+    }
+  }
+  return false;
 }
 
 let markedIntegers = false;
@@ -66,7 +87,6 @@ function reviveMarkers(value: unknown): unknown {
   return value;
 }
 
-const MAYBE_UNSAFE_INTEGER = /\d{16}/;
 /** A JSON string token, or a number token with at least 16 leading digits. */
 const STRING_OR_LONG_NUMBER = /"[^"\\]*(?:\\.[^"\\]*)*"|-?\d{16,}(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
 const INTEGER_LITERAL = /^-?\d+$/;

@@ -4,6 +4,7 @@
 import Ajv, { type ValidateFunction, type ErrorObject } from 'ajv';
 import { GO_INT_RANGES, inGoRange, integerValue, type GoIntegerType } from './goJson';
 import { messageSchema } from './schema';
+import { isStrictBase64 } from './base64';
 import type { WireKind } from './messageShapes';
 
 type KeywordValidator = { (type: GoIntegerType, data: unknown): boolean; errors?: Partial<ErrorObject>[] };
@@ -15,9 +16,8 @@ const goInteger: KeywordValidator = (type, data) => {
   return false;
 };
 
-/** Same language as BASE64_PATTERN (tested), about 4x faster on long strings: no nested groups. */
-const BASE64_CHARS = /^[A-Za-z0-9+/]*={0,2}$/;
-const goBytes = (_schema: boolean, data: unknown): boolean => typeof data !== 'string' || (data.length % 4 === 0 && BASE64_CHARS.test(data));
+/** Same language as BASE64_PATTERN (tested); a long string's decoded bytes are kept for decodeShape. */
+const goBytes = (_schema: boolean, data: unknown): boolean => typeof data !== 'string' || isStrictBase64(data);
 
 function createAjv(): Ajv {
   const ajv = new Ajv({ allErrors: false, allowUnionTypes: true, strict: true, unicodeRegExp: false, code: { optimize: true } });

@@ -1,0 +1,24 @@
+/**
+ * Legacy Keccak-256 (not SHA3-256). hash-wasm's WebAssembly build is about 14x faster than pure JavaScript, but
+ * WebAssembly loads asynchronously: until it is ready (the first ticks after this module loads; the `arwen`
+ * process awaits `keccakReady` before serving) the audited @noble/hashes computes the very same digest.
+ */
+import { keccak_256 } from '@noble/hashes/sha3';
+import { createKeccak, type IHasher } from 'hash-wasm';
+
+let hasher: IHasher | undefined;
+
+/** Settles once the fast implementation is in use (or could not load: the pure one then stays). */
+export const keccakReady: Promise<void> = createKeccak(256).then(
+  (loaded) => {
+    hasher = loaded;
+  },
+  () => undefined,
+);
+
+export function keccak256(data: Uint8Array): Uint8Array {
+  if (!hasher) return keccak_256(data);
+  hasher.init();
+  hasher.update(data);
+  return hasher.digest('binary');
+}

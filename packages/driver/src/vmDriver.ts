@@ -56,7 +56,7 @@ export interface VMDriverOptions {
   busyPollMicros?: number;
 }
 
-export const DEFAULT_BUSY_POLL_MICROS = 100;
+export const DEFAULT_BUSY_POLL_MICROS = 1000;
 
 const log = getLogger('arwenDriver');
 

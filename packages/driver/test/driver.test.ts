@@ -51,6 +51,20 @@ describe('[@vm/driver] the arwen child process (reference IPC tests)', () => {
       await d.close();
     }, 30000);
 
+    it('busy polling on (the default) or off: the same outputs', async () => {
+      const outputs = [];
+      for (const busyPollMicros of [undefined, 0]) {
+        const { hook, driver: d } = driver({ busyPollMicros });
+        const code = referenceContract('counter');
+        hook.setAccount(COUNTER, { code });
+        const deployed = await d.runSmartContractCreate({ ...input(''), ContractCode: code, ContractCodeMetadata: Uint8Array.of(1, 0) });
+        outputs.push([deployed, await d.runSmartContractCall(input('increment')), await d.runSmartContractCall(input('get'))]);
+        await d.close();
+      }
+      expect(outputs[0][2].ReturnCode).toBe(ReturnCode.Ok);
+      expect(outputs[1]).toEqual(outputs[0]);
+    }, 30000);
+
     it('a missing contract is a VMOutput (ContractNotFound), not an IPC error', async () => {
       const { driver: d } = driver();
       expect(await d.runSmartContractCall(input('increment'))).toMatchObject({ ReturnCode: ReturnCode.ContractNotFound });

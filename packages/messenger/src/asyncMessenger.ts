@@ -78,6 +78,11 @@ export class AsyncMessenger {
     return this.dialogue.current;
   }
 
+  /** Busy polls so far: those that saw the peer's bytes arrive, and those that ran out of budget. */
+  get busyPolls(): { hits: number; misses: number } {
+    return { hits: this.pollPolicy.hits, misses: this.pollPolicy.misses };
+  }
+
   /** Stamps the next dialogue nonce and writes the frame; resolves once the stream accepted it. */
   async send(message: Message, deadline: Deadline = Deadline.never()): Promise<void> {
     this.throwIfUnusable();
@@ -93,8 +98,7 @@ export class AsyncMessenger {
     this.throwIfUnusable();
     if (this.waiter) throw new VMError(ErrorCode.InvalidMessage, 'receive() while another receive() is pending');
     if (this.queue.length === 0 && this.pollFd !== undefined && this.pollPolicy.shouldPoll()) {
-      this.pollInput(this.pollFd, deadline);
-      this.pollPolicy.record(this.queue.length > 0);
+      this.pollPolicy.record(this.pollInput(this.pollFd, deadline));
       this.throwIfUnusable();
     }
     const queued = this.queue.shift();
@@ -154,27 +158,30 @@ export class AsyncMessenger {
    * spent. Bytes go through onData exactly as a 'data' event's would; libuv reads only on the event loop, which
    * this holds, so the order of bytes is kept. Polls only when nothing is buffered in the stream or waiting to be
    * written (the peer cannot answer a request still in our write queue). End of stream and errors are left to
-   * the stream to report.
+   * the stream to report. Returns whether any bytes came.
    */
-  private pollInput(fd: number, deadline: Deadline): void {
-    if (this.input.isPaused() || this.input.readableLength > 0 || this.output.writableLength > 0) return;
+  private pollInput(fd: number, deadline: Deadline): boolean {
+    if (this.input.isPaused() || this.input.readableLength > 0 || this.output.writableLength > 0) return false;
     const micros = this.pollPolicy.micros;
     const budget = pollDeadline(deadline.isNever ? micros : Math.min(micros, deadline.remaining() * 1000));
+    let arrived = false;
     while (this.queue.length === 0 && !this.failure && !this.closed) {
       this.pollChunk ??= Buffer.allocUnsafe(65536);
       let n: number;
       try {
         n = tryRead(fd, this.pollChunk);
       } catch {
-        return;
+        break;
       }
-      if (n === 0) return;
+      if (n === 0) break;
       if (n === NOTHING_YET) {
-        if (pollExpired(budget)) return;
+        if (pollExpired(budget)) break;
         continue;
       }
+      arrived = true;
       this.onData(Buffer.from(this.pollChunk.subarray(0, n))); // a copy: the frame reader may keep views of a chunk
     }
+    return arrived;
   }
 
   private readonly onData = (chunk: Buffer): void => {

@@ -31,9 +31,12 @@ export function tryRead(fd: number, target: Uint8Array): number {
  * until a poll succeeds again.
  */
 export class PollPolicy {
-  static readonly MAX_BACKOFF = Number(process.env.MAXB ?? 64);
+  static readonly MAX_BACKOFF = 64;
   private skip = 0;
   private backoff = 0;
+  /** Polls that saw bytes arrive / that ran out of budget. */
+  hits = 0;
+  misses = 0;
 
   constructor(readonly micros: number) {}
 
@@ -48,9 +51,11 @@ export class PollPolicy {
   /** The outcome of a poll: bytes arrived, or the budget ran out. */
   record(success: boolean): void {
     if (success) {
+      this.hits++;
       this.backoff = 0;
       return;
     }
+    this.misses++;
     this.backoff = Math.min(Math.max(1, this.backoff * 2), PollPolicy.MAX_BACKOFF);
     this.skip = this.backoff;
   }

@@ -22,14 +22,12 @@ export class FdByteSource implements SyncByteSource {
   /** Present when busy polling: the fd is non-blocking while polling, blocking while sleeping in a read. */
   private readonly mode: BlockingSwitch | null;
   private nonBlocking = false;
-  private readonly policy: PollPolicy;
 
   constructor(
     private readonly fd: number,
-    busyPollMicros = 0,
+    private readonly policy = new PollPolicy(0),
   ) {
-    this.policy = new PollPolicy(busyPollMicros);
-    this.mode = busyPollMicros > 0 ? openBlockingSwitch(fd) : null;
+    this.mode = policy.micros > 0 ? openBlockingSwitch(fd) : null;
   }
 
   read(target: Buffer): number {
@@ -102,13 +100,10 @@ export class WatchedFdByteSource implements SyncByteSource {
   private readonly ring = new Uint8Array(new SharedArrayBuffer(RING_SIZE));
   private readonly worker: Worker;
 
-  private readonly policy: PollPolicy;
-
   constructor(
     private readonly fd: number,
-    busyPollMicros = 0,
+    private readonly policy = new PollPolicy(0),
   ) {
-    this.policy = new PollPolicy(busyPollMicros);
     this.worker = new Worker(READER_THREAD, { eval: true, workerData: { fd, control: this.control.buffer, ring: this.ring.buffer } });
     this.worker.unref();
   }

@@ -4,10 +4,12 @@ export { Deadline } from './deadline';
 export { AsyncMessenger } from './asyncMessenger';
 export { SyncMessenger } from './syncMessenger';
 export { FdByteSource, WatchedFdByteSource } from './byteSource';
+export { PollPolicy, tryRead, openBlockingSwitch, NOTHING_YET } from './busyPoll';
 export { getLogger, rootLogger, setLogLevels, getLogLevels, setLevelRefresher, emitRecord, NamedLogger, LOG_LEVELS } from './logging';
 
 export type { Frame } from './frameReader';
 export type { AsyncMessengerOptions, MessengerState } from './asyncMessenger';
 export type { SyncMessengerOptions } from './syncMessenger';
 export type { SyncByteSource } from './byteSource';
+export type { BlockingSwitch } from './busyPoll';
 export type { LogLevel } from './logging';

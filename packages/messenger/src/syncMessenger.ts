@@ -9,6 +9,7 @@ import { Dialogue } from './dialogue';
 import { DEFAULT_MAX_FRAME_SIZE, FrameReader } from './frameReader';
 import { FdByteSource, WatchedFdByteSource, type SyncByteSource } from './byteSource';
 import { getLogger } from './logging';
+import { PollPolicy } from './busyPoll';
 import type { MessengerState } from './asyncMessenger';
 
 export interface SyncMessengerOptions {
@@ -39,6 +40,7 @@ export class SyncMessenger {
   private readonly chunk = Buffer.allocUnsafe(65536);
   private readonly queue: Message[] = [];
   private readonly receiveTimeoutMs: number | undefined;
+  private readonly pollPolicy: PollPolicy;
   private failure: VMError | null = null;
   private closed = false;
 
@@ -46,8 +48,8 @@ export class SyncMessenger {
     this.name = options.name ?? 'ARWEN';
     this.reader = new FrameReader(options.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE);
     this.receiveTimeoutMs = options.receiveTimeoutMs;
-    const poll = options.busyPollMicros ?? 0;
-    this.source = options.receiveTimeoutMs === undefined ? new FdByteSource(options.readFd, poll) : new WatchedFdByteSource(options.readFd, poll);
+    this.pollPolicy = new PollPolicy(options.busyPollMicros ?? 0);
+    this.source = options.receiveTimeoutMs === undefined ? new FdByteSource(options.readFd, this.pollPolicy) : new WatchedFdByteSource(options.readFd, this.pollPolicy);
   }
 
   get state(): MessengerState {
@@ -56,6 +58,11 @@ export class SyncMessenger {
 
   get nonce(): number {
     return this.dialogue.current;
+  }
+
+  /** Busy polls so far: those that saw the peer's bytes arrive, and those that ran out of budget. */
+  get busyPolls(): { hits: number; misses: number } {
+    return { hits: this.pollPolicy.hits, misses: this.pollPolicy.misses };
   }
 
   send(message: Message): void {

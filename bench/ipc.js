@@ -19,8 +19,8 @@ function runPeer(mode, count, warmup, serve) {
   });
 }
 
-function serveMessenger(input, output) {
-  const messenger = new AsyncMessenger(input, output);
+function serveMessenger(input, output, busyPollMicros = 0) {
+  const messenger = new AsyncMessenger(input, output, { busyPollMicros });
   const response = createMessage(MessageKind.BlockchainGetStorageDataResponse, { Data: Uint8Array.of(1, 2, 3, 4) });
   (async () => {
     for (;;) {
@@ -48,8 +48,9 @@ async function ipcBenchmarks({ count = 20000, warmup = 2000 } = {}) {
   const messenger1 = await runPeer('messenger', count / 2, warmup, serveMessenger);
   const raw2 = await runPeer('raw', count / 2, warmup, serveRaw);
   const messenger2 = await runPeer('messenger', count / 2, warmup, serveMessenger);
+  const polling = await runPeer('messenger-poll', count / 2, warmup, (input, output) => serveMessenger(input, output, 1000));
   const merge = (a, b) => ({ n: a.n + b.n, median: (a.median + b.median) / 2, p99: Math.max(a.p99, b.p99), min: Math.min(a.min, b.min) });
-  return { raw: merge(raw1, raw2), messenger: merge(messenger1, messenger2) };
+  return { raw: merge(raw1, raw2), messenger: merge(messenger1, messenger2), messengerBusyPolling: polling };
 }
 
 /** A raw ping-pong measurement alone (for baselines taken right next to another measurement). */

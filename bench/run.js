@@ -30,6 +30,8 @@ async function main() {
     p99: `${us(ipc.messenger.p99)} µs`,
     note: `${ratio.toFixed(2)}x baseline (target <= 1.5x)`,
   });
+  const polled = ipc.messengerBusyPolling;
+  rows.push({ benchmark: `the same with busy polling on both ends (n=${polled.n})`, median: `${us(polled.median)} µs`, p99: `${us(polled.p99)} µs`, note: `${(polled.median / ipc.raw.median).toFixed(2)}x baseline` });
 
   const host = await hostBenchmarks();
   results.host = host;

@@ -1,5 +1,6 @@
 // The VM side of the round-trip benchmark: makes `count` blocking hook calls and prints the latency of each
-// (ns, JSON array) on stdout. mode 'messenger': SyncMessenger.request; mode 'raw': a length-prefixed echo with
+// (ns, JSON array) on stdout. mode 'messenger': SyncMessenger.request ('messenger-poll': busy polling on both
+// ends); mode 'raw': a length-prefixed echo with
 // readSync/writeSync, the floor the messenger is compared against.
 'use strict';
 const { readSync, writeSync } = require('node:fs');
@@ -21,8 +22,8 @@ function rawRoundTrip(frame, buffer) {
   }
 }
 
-if (mode === 'messenger') {
-  const messenger = new SyncMessenger({ readFd: 4, writeFd: 5 });
+if (mode === 'messenger' || mode === 'messenger-poll') {
+  const messenger = new SyncMessenger({ readFd: 4, writeFd: 5, busyPollMicros: mode === 'messenger-poll' ? 1000 : 0 });
   const request = createMessage(MessageKind.BlockchainGetStorageDataRequest, { Address: Buffer.alloc(32, 7), Index: Buffer.from('mycounter'.padEnd(32, '\0')) });
   for (let i = 0; i < warmup + count; i++) {
     const start = process.hrtime.bigint();

@@ -1,27 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Readable, Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
 import { AsyncMessenger, Deadline, PollPolicy, openBlockingSwitch } from '@vm/messenger';
-import { createMessage, MessageKind, VMError, type ContractCallInput, type MessageOf } from '@vm/protocol';
+import { createMessage, MessageKind, VMError, type MessageOf } from '@vm/protocol';
 import { memoryPipes } from '@vm/testkit';
-
-const PEER = path.join(__dirname, 'fixtures', 'vmPeer.js');
-
-function startPeer(mode: string, env: Record<string, string>, nodePollMicros: number, ...args: string[]) {
-  const child: ChildProcess = spawn(process.execPath, [PEER, mode, ...args], { stdio: ['ignore', 'pipe', 'inherit', 'ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-  const node = new AsyncMessenger((child.stdio as unknown[])[5] as Readable, child.stdio[4] as Writable, { busyPollMicros: nodePollMicros });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, node, stdout: exit.then(() => out), exit };
-}
-
-const callInput = (fn: string): ContractCallInput => ({
-  CallerAddr: Buffer.from('me'), Arguments: [], CallValue: 0n, CallType: 0, GasPrice: 1n, GasProvided: 1000n,
-  OriginalTxHash: null, CurrentTxHash: null, RecipientAddr: Buffer.from('counter-sc'), Function: fn,
-});
+import { callInput, startPeer } from './vmPeer';
 
 /** One full dialogue: request, the peer's hook call, its answer (optionally late), the response. */
 async function dialogue(node: AsyncMessenger, stored: number, answerAfterMs = 0): Promise<MessageOf<MessageKind.ContractResponse>> {
@@ -76,7 +60,7 @@ describe('[@vm/messenger] busy polling: when to poll', () => {
 
 describe('[@vm/messenger] busy polling over real socketpairs', () => {
   it('both ends hear a prompt peer by polling, and every dialogue is exact', async () => {
-    const { node, stdout, exit } = startPeer('serve', { PEER_BUSY_POLL_US: '2000' }, 2000);
+    const { node, stdout, exit } = startPeer('serve', [], { env: { PEER_BUSY_POLL_US: '2000' }, busyPollMicros: 2000 });
     for (let i = 0; i < 200; i++) {
       const response = await dialogue(node, i % 200);
       expect(response.VMOutput!.ReturnData![0]).toEqual(Uint8Array.of((i % 200) + 1));
@@ -88,7 +72,7 @@ describe('[@vm/messenger] busy polling over real socketpairs', () => {
   });
 
   it('falls back to sleeping when the peer is slower than the budget (the fd is blocking again: no EAGAIN)', async () => {
-    const { node, stdout, exit } = startPeer('serve', { PEER_BUSY_POLL_US: '50', PEER_DELAY_MS: '15' }, 50);
+    const { node, stdout, exit } = startPeer('serve', [], { env: { PEER_BUSY_POLL_US: '50', PEER_DELAY_MS: '15' }, busyPollMicros: 50 });
     for (let i = 0; i < 5; i++) expect((await dialogue(node, 7, 15)).VMOutput!.ReturnData![0]).toEqual(Uint8Array.of(8));
     expect(node.busyPolls.misses).toBeGreaterThan(0);
     await node.send(createMessage(MessageKind.Stop, {}));
@@ -97,14 +81,14 @@ describe('[@vm/messenger] busy polling over real socketpairs', () => {
   });
 
   it('VM side: a hook answer that never comes still ends at the deadline with Timeout (polling the reader thread)', async () => {
-    const { node, stdout, exit } = startPeer('timeout', { PEER_BUSY_POLL_US: '500' }, 500, '200');
+    const { node, stdout, exit } = startPeer('timeout', ['200'], { env: { PEER_BUSY_POLL_US: '500' }, busyPollMicros: 500 });
     expect((await node.receive(Deadline.after(5000))).Kind).toBe(MessageKind.BlockchainLastNonceRequest);
     expect(await exit).toBe(3);
     expect(JSON.parse(await stdout).code).toBe('Timeout');
   });
 
   it('VM side: the node closing its end is PeerClosed, whether seen while polling or sleeping', async () => {
-    const { child, node, stdout, exit } = startPeer('serve', { PEER_BUSY_POLL_US: '100000' }, 0);
+    const { child, node, stdout, exit } = startPeer('serve', [], { env: { PEER_BUSY_POLL_US: '100000' } });
     await dialogue(node, 1);
     ((child.stdio as unknown[])[4] as Writable).end();
     expect(await exit).toBe(3);
@@ -112,7 +96,7 @@ describe('[@vm/messenger] busy polling over real socketpairs', () => {
   });
 
   it('node side: bytes that are not a frame, read while polling, fail the messenger with a typed error', async () => {
-    const { child, node } = startPeer('garbage', {}, 1_000_000);
+    const { child, node } = startPeer('garbage', [], { busyPollMicros: 1_000_000 });
     await node.send(createMessage(MessageKind.ContractCallRequest, { CallInput: callInput('x') }));
     const error = await node.receive(Deadline.after(5000)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(VMError);
@@ -122,7 +106,7 @@ describe('[@vm/messenger] busy polling over real socketpairs', () => {
   });
 
   it('node side: the VM exiting while the node polls is PeerClosed, not a hang', async () => {
-    const { child, node } = startPeer('timeout', {}, 1_000_000, '50');
+    const { child, node } = startPeer('timeout', ['50'], { busyPollMicros: 1_000_000 });
     await node.receive(Deadline.after(5000));
     const error = await node.receive(Deadline.after(5000)).catch((e: unknown) => e);
     expect((error as VMError).code).toBe('PeerClosed');

@@ -1,24 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import type { Readable, Writable } from 'node:stream';
-import { AsyncMessenger, Deadline } from '@vm/messenger';
-import { createMessage, MessageKind, type ContractCallInput, type MessageOf } from '@vm/protocol';
-
-const PEER = path.join(__dirname, 'fixtures', 'vmPeer.js');
-
-function startPeer(...args: string[]): { child: ChildProcess; node: AsyncMessenger; stdout: Promise<string>; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, [PEER, ...args], { stdio: ['ignore', 'pipe', 'inherit', 'ignore', 'pipe', 'pipe'] });
-  const node = new AsyncMessenger((child.stdio as unknown[])[5] as Readable, child.stdio[4] as Writable);
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, node, stdout: exit.then(() => out), exit };
-}
-
-const callInput = (fn: string): ContractCallInput => ({
-  CallerAddr: Buffer.from('me'), Arguments: [], CallValue: 0n, CallType: 0, GasPrice: 1n, GasProvided: 1000n,
-  OriginalTxHash: null, CurrentTxHash: null, RecipientAddr: Buffer.from('counter-sc'), Function: fn,
-});
+import type { Writable } from 'node:stream';
+import { Deadline } from '@vm/messenger';
+import { createMessage, MessageKind, type MessageOf } from '@vm/protocol';
+import { callInput, startPeer } from './vmPeer';
 
 describe('[@vm/messenger] node endpoint <-> VM endpoint over real socketpairs', () => {
   it('exchanges full dialogues: request, hook call, answer, response', async () => {
@@ -42,7 +25,7 @@ describe('[@vm/messenger] node endpoint <-> VM endpoint over real socketpairs', 
   });
 
   it('VM side: a hook answer that never comes ends the wait at the deadline with Timeout', async () => {
-    const { node, stdout, exit } = startPeer('timeout', '200');
+    const { node, stdout, exit } = startPeer('timeout', ['200']);
     expect((await node.receive(Deadline.after(5000))).Kind).toBe(MessageKind.BlockchainLastNonceRequest);
     expect(await exit).toBe(3);
     expect(JSON.parse(await stdout)).toEqual({ code: 'Timeout', message: expect.stringContaining('timeout') });

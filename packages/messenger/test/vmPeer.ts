@@ -1,0 +1,29 @@
+// Starts the stand-in VM process (fixtures/vmPeer.js) with the reference's fd layout, and the node's messenger on it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+import { AsyncMessenger } from '@vm/messenger';
+import type { ContractCallInput } from '@vm/protocol';
+
+const PEER = path.join(__dirname, 'fixtures', 'vmPeer.js');
+
+export interface PeerOptions {
+  /** Extra environment for the peer (PEER_BUSY_POLL_US, PEER_DELAY_MS). */
+  env?: Record<string, string>;
+  /** The node messenger's busy polling. */
+  busyPollMicros?: number;
+}
+
+export function startPeer(mode: string, args: string[] = [], options: PeerOptions = {}): { child: ChildProcess; node: AsyncMessenger; stdout: Promise<string>; exit: Promise<number | null> } {
+  const child = spawn(process.execPath, [PEER, mode, ...args], { stdio: ['ignore', 'pipe', 'inherit', 'ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
+  const node = new AsyncMessenger((child.stdio as unknown[])[5] as Readable, child.stdio[4] as Writable, { busyPollMicros: options.busyPollMicros ?? 0 });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, node, stdout: exit.then(() => out), exit };
+}
+
+export const callInput = (fn: string): ContractCallInput => ({
+  CallerAddr: Buffer.from('me'), Arguments: [], CallValue: 0n, CallType: 0, GasPrice: 1n, GasProvided: 1000n,
+  OriginalTxHash: null, CurrentTxHash: null, RecipientAddr: Buffer.from('counter-sc'), Function: fn,
+});

@@ -174,12 +174,11 @@ export class AsyncMessenger {
         break;
       }
       if (n === 0) break;
-      if (n === NOTHING_YET) {
-        if (pollExpired(budget)) break;
-        continue;
+      if (n !== NOTHING_YET) {
+        arrived = true;
+        this.onData(Buffer.from(this.pollChunk.subarray(0, n))); // a copy: the frame reader may keep views of a chunk
       }
-      arrived = true;
-      this.onData(Buffer.from(this.pollChunk.subarray(0, n))); // a copy: the frame reader may keep views of a chunk
+      if (pollExpired(budget)) break; // also when bytes trickle in: the event loop is never held longer
     }
     return arrived;
   }

@@ -105,6 +105,18 @@ describe('[@vm/messenger] busy polling over real socketpairs', () => {
     child.kill('SIGKILL');
   });
 
+  it('node side: a frame trickling in byte by byte never holds the event loop beyond the budget', async () => {
+    const { child, node } = startPeer('trickle', [], { busyPollMicros: 5000 });
+    await node.send(createMessage(MessageKind.DiagnoseWaitRequest, { Milliseconds: 0 }));
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 1);
+    const message = await node.receive(Deadline.after(10_000));
+    clearInterval(ticker);
+    expect(message.Kind).toBe(MessageKind.DiagnoseWaitResponse);
+    expect(ticks).toBeGreaterThan(5); // the ~60 ms the frame took were not spent inside one poll
+    child.kill('SIGKILL');
+  });
+
   it('node side: the VM exiting while the node polls is PeerClosed, not a hang', async () => {
     const { child, node } = startPeer('timeout', ['50'], { busyPollMicros: 1_000_000 });
     await node.receive(Deadline.after(5000));

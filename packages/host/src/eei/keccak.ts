@@ -4,7 +4,11 @@
  * process awaits `keccakReady` before serving) the audited @noble/hashes computes the very same digest.
  */
 import { keccak_256 } from '@noble/hashes/sha3';
-import { createKeccak, type IHasher } from 'hash-wasm';
+import type { IHasher } from 'hash-wasm';
+
+// Only the Keccak bundle: the package's index loads every algorithm it has (milliseconds more at each VM start).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { createKeccak } = require('hash-wasm/dist/keccak.umd.min.js') as Pick<typeof import('hash-wasm'), 'createKeccak'>;
 
 let hasher: IHasher | undefined;
 

@@ -90,7 +90,8 @@ export function openBlockingSwitch(fd: number): BlockingSwitch | null {
   const handle = (socket as unknown as { _handle?: { setBlocking?(blocking: boolean): number } })._handle;
   if (typeof handle?.setBlocking !== 'function') return null;
   const setBlocking = (blocking: boolean): void => {
-    const status = (handle.setBlocking as (blocking: boolean) => number).call(handle, blocking); // the socket object stays referenced here
+    void socket; // kept referenced with its handle for the life of the switch
+    const status = (handle.setBlocking as (blocking: boolean) => number).call(handle, blocking);
     if (status !== 0) throw new Error(`cannot make fd ${fd} ${blocking ? 'blocking' : 'non-blocking'} (uv error ${status})`);
   };
   setBlocking(true); // opening the handle made it non-blocking

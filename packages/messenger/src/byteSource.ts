@@ -37,6 +37,7 @@ export class FdByteSource implements SyncByteSource {
         this.policy.record(polled !== NOTHING_YET);
         if (polled !== NOTHING_YET) return polled;
       }
+      if (this.mode && this.nonBlocking) this.setNonBlocking(this.mode, false); // sleeping needs a blocking fd
       return readSync(this.fd, target, 0, target.length, null);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
@@ -47,18 +48,18 @@ export class FdByteSource implements SyncByteSource {
   }
 
   private poll(target: Buffer, mode: BlockingSwitch): number {
-    if (!this.nonBlocking) {
-      mode.setBlocking(false);
-      this.nonBlocking = true;
-    }
+    if (!this.nonBlocking) this.setNonBlocking(mode, true);
     const deadline = pollDeadline(this.policy.micros);
     do {
       const n = tryRead(this.fd, target);
-      if (n !== NOTHING_YET) return n;
+      if (n !== NOTHING_YET) return n; // the fd stays non-blocking: the next read most likely polls again
     } while (!pollExpired(deadline));
-    mode.setBlocking(true);
-    this.nonBlocking = false;
     return NOTHING_YET;
+  }
+
+  private setNonBlocking(mode: BlockingSwitch, nonBlocking: boolean): void {
+    mode.setBlocking(!nonBlocking);
+    this.nonBlocking = nonBlocking;
   }
 
   close(): void {}

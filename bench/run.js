@@ -16,8 +16,10 @@ async function main() {
   const rows = [];
 
   results.codec = codecBenchmarks();
-  for (const [name, r] of Object.entries(results.codec)) {
-    rows.push({ benchmark: `codec encode+decode: ${name} (${r.bytes} B)`, median: `${us(r.median)} µs`, p99: `${us(r.p99)} µs`, note: '' });
+  for (const [name, json] of Object.entries(results.codec.JSON)) {
+    const binary = results.codec.binary[name];
+    rows.push({ benchmark: `JSON codec encode+decode: ${name} (${json.bytes} B)`, median: `${us(json.median)} µs`, p99: `${us(json.p99)} µs`, note: 'baseline' });
+    rows.push({ benchmark: `binary codec, the same (${binary.bytes} B)`, median: `${us(binary.median)} µs`, p99: `${us(binary.p99)} µs`, note: `${(binary.median / json.median).toFixed(2)}x JSON` });
   }
 
   const ipc = await ipcBenchmarks();
@@ -54,6 +56,7 @@ async function main() {
     const inProcess = host.erc20 ? ` (in process ${Math.round(host.erc20.txPerSecond)})` : '';
     const figures = (r) => `${Math.round(r.txPerSecond)} tx/s at the median, ${Math.round(r.sustainedTxPerSecond)} sustained`;
     rows.push({ benchmark: 'ERC20 transferToken through the process stack', median: `${us(stack.erc20.median)} µs`, p99: `${us(stack.erc20.p99)} µs`, note: `${figures(stack.erc20)} (target >= 5,000)${inProcess}` });
+    rows.push({ benchmark: 'the same, JSON messages', median: `${us(stack.erc20.json.median)} µs`, p99: `${us(stack.erc20.json.p99)} µs`, note: figures(stack.erc20.json) });
     rows.push({ benchmark: 'the same, busy polling off', median: `${us(stack.erc20.blocking.median)} µs`, p99: `${us(stack.erc20.blocking.p99)} µs`, note: figures(stack.erc20.blocking) });
   }
   rows.push({ benchmark: 'killed arwen -> next answered request (restart included)', median: `${(stack.restart.median / 1e6).toFixed(1)} ms`, p99: `${(stack.restart.p99 / 1e6).toFixed(1)} ms`, note: 'target <= 300 ms' });

@@ -5,6 +5,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { VMDriver } = require('@vm/driver');
 const { GAS_SECTION_KEYS, MemoryWorld } = require('@vm/host');
+const { MarshalizerKind } = require('@vm/protocol');
 const { wat } = require('@vm/testkit');
 const { summarize } = require('./stats');
 const { rawPingPong } = require('./ipc');
@@ -55,6 +56,8 @@ async function stackBenchmarks() {
   const driver = new VMDriver({ blockchainHook: world, gasSchedule, maxLoopTimeMs: 30000 });
   // the same stack with plain blocking waits on both pipe ends (no busy polling), for comparison
   const blocking = new VMDriver({ blockchainHook: world, gasSchedule, maxLoopTimeMs: 30000, busyPollMicros: 0 });
+  // and with the reference's JSON payloads instead of the binary codec
+  const json = new VMDriver({ blockchainHook: world, gasSchedule, maxLoopTimeMs: 30000, messagesMarshalizer: MarshalizerKind.JSON });
   const caller = Buffer.alloc(32, 1);
   try {
     // hook round trips: a contract asking the node for the block timestamp 1 or 101 times per call
@@ -82,8 +85,8 @@ async function stackBenchmarks() {
       world.setAccount(account(token, { code: new Uint8Array(fs.readFileSync(path.join(CONFORMANCE, 'test', 'erc20', 'contracts', 'erc20-c.wasm'))),
         storage: new Map([['19efaebcc296cffac396adb4a60d54c05eff43926a6072498a618e943908efe1', Buffer.from('2710', 'hex')]]) }));
       const input = callInput(token, 'transferToken', [Buffer.alloc(32, 0x42), Uint8Array.of(0x17)], from);
-      const r = await alternate({ busyPolling: () => driver.runSmartContractCall(input), blocking: () => blocking.runSmartContractCall(input) });
-      erc20 = { ...r.busyPolling, blocking: r.blocking };
+      const r = await alternate({ busyPolling: () => driver.runSmartContractCall(input), json: () => json.runSmartContractCall(input), blocking: () => blocking.runSmartContractCall(input) });
+      erc20 = { ...r.busyPolling, json: r.json, blocking: r.blocking };
     }
 
     // a killed child: time until the next request is answered (including the restart)
@@ -106,6 +109,7 @@ async function stackBenchmarks() {
   } finally {
     await driver.close();
     await blocking.close();
+    await json.close();
   }
 }
 

@@ -1,4 +1,4 @@
-export { VMDriver, DEFAULT_BUSY_POLL_MICROS } from './vmDriver';
+export { VMDriver, DEFAULT_BUSY_POLL_MICROS, DEFAULT_MESSAGES_MARSHALIZER } from './vmDriver';
 export { locateArwen } from './locateArwen';
 export { CrashLoopBreaker } from './restartPolicy';
 export { DriverError } from './errors';

@@ -1,17 +1,17 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { AsyncMessenger, Deadline } from '@vm/messenger';
-import { createMessage, encodeFrame, MarshalizerKind, MessageKind, DEFAULT_VM_TYPE } from '@vm/protocol';
+import { BINARY_CODEC, createMessage, encodeFrame, MarshalizerKind, MessageKind, DEFAULT_VM_TYPE } from '@vm/protocol';
 import { locateArwen, VMDriver } from '@vm/driver';
 import { FakeBlockchainHook, wat } from '@vm/testkit';
 import { testGasScheduleMap } from './helpers';
 
 const ARWEN = locateArwen();
 
-function startArwen(env: NodeJS.ProcessEnv = {}, gasSchedule = testGasScheduleMap()) {
+function startArwen(env: NodeJS.ProcessEnv = {}, gasSchedule = testGasScheduleMap(), messagesMarshalizer: number = MarshalizerKind.JSON) {
   const child = spawn(process.execPath, [ARWEN], { stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   const stdio = child.stdio as unknown as [null, Readable, Readable, Writable, Writable, Readable, Writable, Readable];
   let stderr = '';
@@ -22,7 +22,7 @@ function startArwen(env: NodeJS.ProcessEnv = {}, gasSchedule = testGasScheduleMa
   stdio[3].end(
     encodeFrame(
       createMessage(MessageKind.Initialize, {
-        Arguments: { VMType: DEFAULT_VM_TYPE, BlockGasLimit: 10_000_000n, GasSchedule: gasSchedule, ProtocolBuiltinFunctions: null, Kalyan3104ProtectedKeyPrefix: Buffer.from('KALYAN3104'), LogsMarshalizer: MarshalizerKind.JSON, MessagesMarshalizer: MarshalizerKind.JSON },
+        Arguments: { VMType: DEFAULT_VM_TYPE, BlockGasLimit: 10_000_000n, GasSchedule: gasSchedule, ProtocolBuiltinFunctions: null, Kalyan3104ProtectedKeyPrefix: Buffer.from('KALYAN3104'), LogsMarshalizer: MarshalizerKind.JSON, MessagesMarshalizer: messagesMarshalizer },
       }),
     ),
   );
@@ -35,6 +35,29 @@ describe('[@vm/host] the arwen executable, driven by hand', () => {
     const { exit, stderr } = startArwen({}, { BaseOperationCost: {} });
     expect(await exit).toBe(2);
     expect(stderr()).toContain('Gas cost for operation StorePerByte has been set to 0 or is not set.');
+  }, 20000);
+
+  it('a marshalizer it does not speak (Gob): exit code 2 with the reason', async () => {
+    const { exit, stderr } = startArwen({}, testGasScheduleMap(), MarshalizerKind.Gob);
+    expect(await exit).toBe(2);
+    expect(stderr()).toMatch(/Cannot create ArwenPart: unsupported marshalizer: MessagesMarshalizer: gob/);
+  }, 20000);
+
+  it('announced Binary, then sent JSON: the loop ends naming the mix-up, exit code 3', async () => {
+    const { stdio, exit, stderr } = startArwen({}, testGasScheduleMap(), MarshalizerKind.Binary);
+    stdio[4].write(encodeFrame({ ...createMessage(MessageKind.Stop, {}), DialogueNonce: 1 }));
+    expect(await exit).toBe(3);
+    expect(stderr()).toMatch(/Ended Arwen loop: payload is not a valid binary message: Stop: this is a JSON payload/);
+  }, 20000);
+
+  it('speaks Binary when Initialize says so', async () => {
+    const { stdio, exit } = startArwen({}, testGasScheduleMap(), MarshalizerKind.Binary);
+    const node = new AsyncMessenger(stdio[5], stdio[4], { codec: BINARY_CODEC });
+    await node.send(createMessage(MessageKind.DiagnoseWaitRequest, { Milliseconds: 1 }));
+    expect((await node.receive(Deadline.after(5000))).Kind).toBe(MessageKind.DiagnoseWaitResponse);
+    node.resetDialogue();
+    await node.send(createMessage(MessageKind.Stop, {}));
+    expect(await exit).toBe(3);
   }, 20000);
 
   it('garbage from the node: the loop ends, exit code 3', async () => {
@@ -65,15 +88,20 @@ describe('[@vm/host] the arwen executable, driven by hand', () => {
 describe('[@vm/driver] executable lookup and restarts', () => {
   it('finds arwen in the working directory, then through ARWEN_PATH, then in the installed @vm/host', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'arwen-'));
-    const inCwd = path.join(dir, 'arwen');
-    writeFileSync(inCwd, '#!/bin/sh\n');
-    chmodSync(inCwd, 0o755);
-    expect(locateArwen(undefined, {}, dir)).toBe(inCwd);
-    const elsewhere = path.join(mkdtempSync(path.join(tmpdir(), 'arwen-')), 'my-arwen');
-    writeFileSync(elsewhere, '');
-    expect(locateArwen(undefined, { ARWEN_PATH: elsewhere }, tmpdir())).toBe(elsewhere);
-    expect(locateArwen(undefined, {}, tmpdir())).toMatch(/host[/\\]bin[/\\]arwen\.js$/);
-    expect(() => locateArwen(undefined, { ARWEN_PATH: dir }, tmpdir())).not.toThrow(); // a directory is skipped, the installed one found
+    const other = mkdtempSync(path.join(tmpdir(), 'arwen-'));
+    try {
+      const inCwd = path.join(dir, 'arwen');
+      writeFileSync(inCwd, '#!/bin/sh\n');
+      chmodSync(inCwd, 0o755);
+      expect(locateArwen(undefined, {}, dir)).toBe(inCwd);
+      const elsewhere = path.join(other, 'my-arwen');
+      writeFileSync(elsewhere, '');
+      expect(locateArwen(undefined, { ARWEN_PATH: elsewhere }, tmpdir())).toBe(elsewhere);
+      expect(locateArwen(undefined, {}, tmpdir())).toMatch(/host[/\\]bin[/\\]arwen\.js$/);
+      expect(() => locateArwen(undefined, { ARWEN_PATH: dir }, tmpdir())).not.toThrow(); // a directory is skipped, the installed one found
+    } finally {
+      for (const d of [dir, other]) rmSync(d, { recursive: true, force: true });
+    }
   });
 
   it('20 restarts leak no file descriptors and no children', async () => {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ErrorCode, ReturnCode, type ContractCallInput } from '@vm/protocol';
+import { ErrorCode, MarshalizerKind, ReturnCode, type ContractCallInput } from '@vm/protocol';
 import { VMDriver, DriverError, locateArwen } from '@vm/driver';
 import { FakeBlockchainHook, describeWithConformance, referenceContract } from '@vm/testkit';
 import { rejection, testGasScheduleMap } from './helpers';
@@ -51,10 +51,10 @@ describe('[@vm/driver] the arwen child process (reference IPC tests)', () => {
       await d.close();
     }, 30000);
 
-    it('busy polling on (the default) or off: the same outputs', async () => {
+    it('busy polling on (the default) or off, binary (the default) or JSON messages: the same outputs', async () => {
       const outputs = [];
-      for (const busyPollMicros of [undefined, 0]) {
-        const { hook, driver: d } = driver({ busyPollMicros });
+      for (const options of [{}, { busyPollMicros: 0 }, { messagesMarshalizer: MarshalizerKind.JSON }]) {
+        const { hook, driver: d } = driver(options);
         const code = referenceContract('counter');
         hook.setAccount(COUNTER, { code });
         const deployed = await d.runSmartContractCreate({ ...input(''), ContractCode: code, ContractCodeMetadata: Uint8Array.of(1, 0) });
@@ -63,7 +63,12 @@ describe('[@vm/driver] the arwen child process (reference IPC tests)', () => {
       }
       expect(outputs[0][2].ReturnCode).toBe(ReturnCode.Ok);
       expect(outputs[1]).toEqual(outputs[0]);
+      expect(outputs[2]).toEqual(outputs[0]);
     }, 30000);
+
+    it('a marshalizer the VM does not speak is refused before anything starts', () => {
+      expect(() => driver({ messagesMarshalizer: MarshalizerKind.Gob })).toThrow(/unsupported marshalizer: messagesMarshalizer: gob/);
+    });
 
     it('a missing contract is a VMOutput (ContractNotFound), not an IPC error', async () => {
       const { driver: d } = driver();

@@ -5,7 +5,7 @@
  * the VM process), and every pending and later call rejects with that error: nothing is left hanging.
  */
 import type { Readable, Writable } from 'node:stream';
-import { VMError, ErrorCode, decodeMessage, encodeFrame, describeMessage, type Message } from '@vm/protocol';
+import { VMError, ErrorCode, JSON_CODEC, describeMessage, type Message, type MessageCodec } from '@vm/protocol';
 import { Deadline } from './deadline';
 import { Dialogue } from './dialogue';
 import { DEFAULT_MAX_FRAME_SIZE, FrameReader } from './frameReader';
@@ -22,6 +22,8 @@ export interface AsyncMessengerOptions {
    * over a pipe or socket fd (a child's stdio) and is skipped for any other stream.
    */
   busyPollMicros?: number;
+  /** The payload codec both ends agreed on (Initialize's MessagesMarshalizer); JSON by default. */
+  codec?: MessageCodec;
 }
 
 export type MessengerState = 'open' | 'failed' | 'closed';
@@ -48,6 +50,7 @@ export class AsyncMessenger {
   private readonly pollFd: number | undefined;
   private readonly pollPolicy: PollPolicy;
   private pollChunk: Buffer | undefined;
+  private readonly codec: MessageCodec;
 
   constructor(
     private readonly input: Readable,
@@ -55,6 +58,7 @@ export class AsyncMessenger {
     options: AsyncMessengerOptions = {},
   ) {
     this.name = options.name ?? 'NODE';
+    this.codec = options.codec ?? JSON_CODEC;
     this.reader = new FrameReader(options.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE);
     this.pollPolicy = new PollPolicy(options.busyPollMicros ?? 0);
     this.pollFd = this.pollPolicy.micros > 0 ? streamFd(input) : undefined;
@@ -87,7 +91,7 @@ export class AsyncMessenger {
   async send(message: Message, deadline: Deadline = Deadline.never()): Promise<void> {
     this.throwIfUnusable();
     const stamped = { ...message, DialogueNonce: this.dialogue.stamp() } as Message;
-    const frame = encodeFrame(stamped);
+    const frame = this.codec.encodeFrame(stamped);
     if (log.isLevelEnabled('trace')) log.log('trace', `[${this.name}][#${stamped.DialogueNonce}]: SENT message`, { size: frame.length, msg: describeMessage(stamped) });
     const accepted = this.output.write(frame); // a failed write surfaces as the stream's 'error' event
     if (!accepted) await this.waitForDrain(deadline);
@@ -186,7 +190,7 @@ export class AsyncMessenger {
   private readonly onData = (chunk: Buffer): void => {
     if (this.failure || this.closed) return;
     try {
-      for (const frame of this.reader.push(chunk)) this.deliver(decodeMessage(frame.kind, frame.payload));
+      for (const frame of this.reader.push(chunk)) this.deliver(this.codec.decodeMessage(frame.kind, frame.payload));
     } catch (error) {
       this.fail(error instanceof VMError ? error : new VMError(ErrorCode.ReadFailed, String(error), { cause: error }));
     }

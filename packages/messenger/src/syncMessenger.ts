@@ -3,7 +3,7 @@
  * call and blocks until the node's answer arrives. Violations fail the messenger for good.
  */
 import { writeSync } from 'node:fs';
-import { VMError, ErrorCode, decodeMessage, encodeFrame, describeMessage, type ErrorDefinition, type Message } from '@vm/protocol';
+import { VMError, ErrorCode, JSON_CODEC, describeMessage, type ErrorDefinition, type Message, type MessageCodec } from '@vm/protocol';
 import { Deadline } from './deadline';
 import { Dialogue } from './dialogue';
 import { DEFAULT_MAX_FRAME_SIZE, FrameReader } from './frameReader';
@@ -28,6 +28,8 @@ export interface SyncMessengerOptions {
    * A peer that answers within it is heard in microseconds instead of paying for a sleeping CPU's wakeup.
    */
   busyPollMicros?: number;
+  /** The payload codec both ends agreed on (Initialize's MessagesMarshalizer); JSON by default. */
+  codec?: MessageCodec;
 }
 
 const log = getLogger('arwen/baseMessenger');
@@ -41,11 +43,13 @@ export class SyncMessenger {
   private readonly queue: Message[] = [];
   private readonly receiveTimeoutMs: number | undefined;
   private readonly pollPolicy: PollPolicy;
+  private readonly codec: MessageCodec;
   private failure: VMError | null = null;
   private closed = false;
 
   constructor(private readonly options: SyncMessengerOptions) {
     this.name = options.name ?? 'ARWEN';
+    this.codec = options.codec ?? JSON_CODEC;
     this.reader = new FrameReader(options.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE);
     this.receiveTimeoutMs = options.receiveTimeoutMs;
     this.pollPolicy = new PollPolicy(options.busyPollMicros ?? 0);
@@ -68,7 +72,7 @@ export class SyncMessenger {
   send(message: Message): void {
     this.throwIfUnusable();
     const stamped = { ...message, DialogueNonce: this.dialogue.stamp() } as Message;
-    const frame = encodeFrame(stamped);
+    const frame = this.codec.encodeFrame(stamped);
     if (log.isLevelEnabled('trace')) log.log('trace', `[${this.name}][#${stamped.DialogueNonce}]: SENT message`, { size: frame.length, msg: describeMessage(stamped) });
     this.guard(() => {
       for (let offset = 0; offset < frame.length; ) offset += writeSync(this.options.writeFd, frame, offset, frame.length - offset);
@@ -86,7 +90,7 @@ export class SyncMessenger {
         this.failWith(new VMError(ErrorCode.PeerClosed));
       }
       this.guard(() => {
-        for (const frame of this.reader.push(this.chunk.subarray(0, n))) this.queue.push(decodeMessage(frame.kind, frame.payload));
+        for (const frame of this.reader.push(this.chunk.subarray(0, n))) this.queue.push(this.codec.decodeMessage(frame.kind, frame.payload));
       }, ErrorCode.ReadFailed);
     }
     const message = this.queue.shift() as Message;

@@ -1,11 +1,14 @@
 import type { Writable } from 'node:stream';
 import { Deadline } from '@vm/messenger';
-import { createMessage, MessageKind, type MessageOf } from '@vm/protocol';
+import { BINARY_CODEC, JSON_CODEC, createMessage, MessageKind, type MessageOf } from '@vm/protocol';
 import { callInput, startPeer } from './vmPeer';
 
 describe('[@vm/messenger] node endpoint <-> VM endpoint over real socketpairs', () => {
-  it('exchanges full dialogues: request, hook call, answer, response', async () => {
-    const { node, exit } = startPeer('serve');
+  it.each([
+    ['JSON', JSON_CODEC],
+    ['binary', BINARY_CODEC],
+  ])('exchanges full dialogues: request, hook call, answer, response (%s payloads)', async (_name, codec) => {
+    const { node, exit } = startPeer('serve', [], { codec });
     for (const [fn, stored] of [['increment', 41], ['get', 9]] as const) {
       const deadline = Deadline.after(5000);
       await node.send(createMessage(MessageKind.ContractCallRequest, { CallInput: callInput(fn) }), deadline);

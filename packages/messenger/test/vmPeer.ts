@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { AsyncMessenger } from '@vm/messenger';
-import type { ContractCallInput } from '@vm/protocol';
+import { MarshalizerKind, type ContractCallInput, type MessageCodec } from '@vm/protocol';
 
 const PEER = path.join(__dirname, 'fixtures', 'vmPeer.js');
 
@@ -12,11 +12,13 @@ export interface PeerOptions {
   env?: Record<string, string>;
   /** The node messenger's busy polling. */
   busyPollMicros?: number;
+  /** The codec of both ends (JSON by default). */
+  codec?: MessageCodec;
 }
 
 export function startPeer(mode: string, args: string[] = [], options: PeerOptions = {}): { child: ChildProcess; node: AsyncMessenger; stdout: Promise<string>; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, [PEER, mode, ...args], { stdio: ['ignore', 'pipe', 'inherit', 'ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
-  const node = new AsyncMessenger((child.stdio as unknown[])[5] as Readable, child.stdio[4] as Writable, { busyPollMicros: options.busyPollMicros ?? 0 });
+  const child = spawn(process.execPath, [PEER, mode, ...args], { stdio: ['ignore', 'pipe', 'inherit', 'ignore', 'pipe', 'pipe'], env: { ...process.env, PEER_CODEC: options.codec?.marshalizer === MarshalizerKind.Binary ? 'binary' : 'json', ...options.env } });
+  const node = new AsyncMessenger((child.stdio as unknown[])[5] as Readable, child.stdio[4] as Writable, { busyPollMicros: options.busyPollMicros ?? 0, codec: options.codec });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

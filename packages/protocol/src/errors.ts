@@ -72,6 +72,7 @@ export const ErrorCode = defineErrors({
   KindMismatch: { message: 'preamble kind does not match payload kind', critical: true, family: 'BadFrame' },
   InvalidJson: { message: 'payload is not valid JSON', critical: true, family: 'BadFrame' },
   SchemaViolation: { message: 'payload does not match the message schema', critical: true, family: 'BadFrame' },
+  InvalidBinary: { message: 'payload is not a valid binary message', critical: true, family: 'BadFrame' },
   PeerClosedMidFrame: { message: 'peer closed mid-frame', critical: true, family: 'BadFrame' },
   UnsupportedMarshalizer: { message: 'unsupported marshalizer', critical: true },
   InvalidMessage: { message: 'invalid message', critical: true },

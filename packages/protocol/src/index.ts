@@ -3,6 +3,8 @@ export { PREAMBLE_SIZE, encodePreamble, decodePreamble } from './preamble';
 export { VMError, ErrorCode, defineErrors } from './errors';
 export { encodeMessage, encodeFrame, decodeMessage, createMessage, describeMessage } from './message';
 export { MarshalizerKind, assertSupportedMarshalizer } from './marshalizer';
+export { JSON_CODEC, BINARY_CODEC, codecFor } from './codecs';
+export { BINARY_MAGIC } from './wire/binary';
 export { messageSchema, shapeSchema, BASE64_PATTERN } from './wire/schema';
 export { PAYLOAD_SHAPES, EnvelopeShape } from './wire/messageShapes';
 export { VMInputShape, ContractCreateInputShape, ContractCallInputShape, VMOutputShape, OutputAccountShape, StorageUpdateShape, LogEntryShape, AccountShape, VMHostParametersShape, ArwenArgumentsShape } from './wire/shapes';
@@ -12,6 +14,7 @@ export { HOOK_CALLS } from './types/hookCalls';
 export { CallType, ReturnCode, returnCodeString, DEFAULT_PROTECTED_KEY_PREFIX, METADATA_UPGRADEABLE, DEFAULT_VM_TYPE } from './types/vmTypes';
 
 export type { ErrorDefinition } from './errors';
+export type { MessageCodec } from './codecs';
 export type { Preamble } from './preamble';
 export type { KindFamily, KindDirection } from './messageKinds';
 export type { Bytes, BytesMapEntry, GasScheduleMap, Field, Shape, ShapeValue } from './wire/fields';

@@ -12,13 +12,13 @@ import { messageShape, type Message, type MessageOf, type WireKind } from './wir
 import { describeSchemaErrors, validatorFor } from './wire/validate';
 
 const shapes = new Map<number, ReturnType<typeof messageShape>>();
-function shapeOf(kind: WireKind) {
+export function shapeOf(kind: WireKind) {
   let shape = shapes.get(kind);
   if (!shape) shapes.set(kind, (shape = messageShape(kind)));
   return shape;
 }
 
-function checkKind(kind: number): asserts kind is WireKind {
+export function checkKind(kind: number): asserts kind is WireKind {
   if (!isKnownKind(kind)) throw new VMError(ErrorCode.UnknownKind, `kind ${kind}`);
 }
 

@@ -6,7 +6,7 @@
  * before sleeping in a read (default 0; the driver passes its own setting).
  */
 import { readSync } from 'node:fs';
-import { assertSupportedMarshalizer, decodeMessage, MessageKind, VMError, ErrorCode, type MessageOf } from '@vm/protocol';
+import { assertSupportedMarshalizer, codecFor, decodeMessage, MessageKind, VMError, ErrorCode, type MessageOf } from '@vm/protocol';
 import { FrameReader, SyncMessenger, getLogger, setLogLevels } from '@vm/messenger';
 import { VMHost } from '../vmHost';
 import { createBlockchainGateway } from './blockchainGateway';
@@ -51,8 +51,8 @@ export async function main(): Promise<void> {
   let pipes: ReturnType<typeof startLogPipes>;
   try {
     const { Arguments: args } = readInitialize();
-    assertSupportedMarshalizer(args.MessagesMarshalizer, 'MessagesMarshalizer');
-    assertSupportedMarshalizer(args.LogsMarshalizer, 'LogsMarshalizer');
+    const codec = codecFor(args.MessagesMarshalizer, 'MessagesMarshalizer');
+    assertSupportedMarshalizer(args.LogsMarshalizer, 'LogsMarshalizer'); // log lines are JSON only
     if (process.env.ARWEN_LOG_LEVELS) setLogLevels(process.env.ARWEN_LOG_LEVELS);
     pipes = startLogPipes(FD.logProfile, FD.logLines);
     messenger = new SyncMessenger({
@@ -61,6 +61,7 @@ export async function main(): Promise<void> {
       name: 'ARWEN',
       receiveTimeoutMs: positiveEnv('ARWEN_NODE_TIMEOUT_MS'),
       busyPollMicros: positiveEnv('ARWEN_BUSY_POLL_US'),
+      codec,
     });
     gateway = createBlockchainGateway(messenger);
     vm = new VMHost({

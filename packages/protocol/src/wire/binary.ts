@@ -28,6 +28,15 @@ import type { Bytes, BytesMapEntry, Field, GasScheduleMap, Shape } from './field
 export const BINARY_MAGIC = 0xb1;
 
 const NIL = 0xffffffff;
+/** Magnitudes up to here are converted through a JS number (exact below 2^53), not through hex text. */
+const SMALL_MAGNITUDE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** Byte order of two keys (short: a loop is cheaper than a call into Buffer.compare). */
+function compareKeys(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return a.length - b.length;
+}
 const UINT64_MAX = GO_INT_RANGES.uint64[1];
 const [INT_MIN, INT_MAX] = GO_INT_RANGES.int;
 
@@ -93,6 +102,16 @@ class ByteWriter {
     this.length += bytes.length;
   }
 
+  /** u32 length and the big-endian bytes of a safe integer, without leading zero bytes (none at all for 0). */
+  smallMagnitude(value: number): void {
+    let length = 0;
+    for (let rest = value; rest > 0; rest = Math.floor(rest / 256)) length++;
+    this.u32(length);
+    this.reserve(length);
+    for (let i = length - 1, rest = value; i >= 0; i--, rest = Math.floor(rest / 256)) this.buffer[this.length + i] = rest % 256;
+    this.length += length;
+  }
+
   hex(digits: string): void {
     this.reserve(digits.length / 2);
     this.length += this.buffer.write(digits, this.length, 'hex');
@@ -137,7 +156,14 @@ export function encodeBinary(shape: Shape, value: Record<string, unknown>, name:
 
 function writeShape(shape: Shape, value: Record<string, unknown>): void {
   if (value === null || typeof value !== 'object') throw new FieldError('must be an object');
-  for (const name in shape) at(name, () => writeField(shape[name], value[name]));
+  for (const name in shape) {
+    try {
+      writeField(shape[name], value[name]); // (not through `at`: no closure per field on the hot path)
+    } catch (error) {
+      if (error instanceof FieldError) error.path = `.${name}${error.path}`;
+      throw error;
+    }
+  }
 }
 
 function writeField(field: Field, value: unknown): void {
@@ -209,8 +235,9 @@ function writeBigInt(value: unknown): void {
   if (typeof value !== 'bigint') throw new FieldError('must be a bigint or null');
   const negative = value < 0n;
   writer.u8(negative ? 2 : 1);
-  if (value === 0n) return writer.u32(0);
-  let digits = (negative ? -value : value).toString(16);
+  const magnitude = negative ? -value : value;
+  if (magnitude <= SMALL_MAGNITUDE) return writer.smallMagnitude(Number(magnitude)); // most balances and deltas
+  let digits = magnitude.toString(16);
   if (digits.length % 2 === 1) digits = `0${digits}`;
   writer.u32(digits.length / 2);
   writer.hex(digits);
@@ -238,9 +265,9 @@ function writeKeyed(value: unknown, keyOf: (item: unknown) => unknown, keyName: 
     if (!(key instanceof Uint8Array)) throw Object.assign(new FieldError(keyName === 'key' ? 'must be bytes' : 'must be bytes (it is the map key)'), { path: `[${i}].${keyName}` });
     return { key, item, i };
   });
-  if (keyed.length > 1) keyed.sort((a, b) => Buffer.compare(a.key, b.key));
+  if (keyed.length > 1) keyed.sort((a, b) => compareKeys(a.key, b.key));
   for (let k = 1; k < keyed.length; k++) {
-    if (Buffer.compare(keyed[k - 1].key, keyed[k].key) === 0) throw new FieldError(`duplicate key ${Buffer.from(keyed[k].key).toString('hex')}`);
+    if (compareKeys(keyed[k - 1].key, keyed[k].key) === 0) throw new FieldError(`duplicate key ${Buffer.from(keyed[k].key).toString('hex')}`);
   }
   writer.u32(keyed.length);
   for (const { item, i } of keyed) at(i, () => writeItem(item));
@@ -348,7 +375,14 @@ export function decodeBinary(shape: Shape, payload: Uint8Array, name: string): R
 
 function readShape(shape: Shape, reader: ByteReader): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const name in shape) out[name] = at(name, () => readField(shape[name], reader));
+  for (const name in shape) {
+    try {
+      out[name] = readField(shape[name], reader);
+    } catch (error) {
+      if (error instanceof FieldError) error.path = `.${name}${error.path}`;
+      throw error;
+    }
+  }
   return out;
 }
 
@@ -425,6 +459,11 @@ function readBigInt(reader: ByteReader): bigint | null {
     return 0n;
   }
   if (magnitude[0] === 0) throw new FieldError('bigInt magnitude with a leading zero byte');
+  if (magnitude.length <= 6) {
+    let small = 0; // < 2^48: exact in a JS number
+    for (let i = 0; i < magnitude.length; i++) small = small * 256 + magnitude[i];
+    return BigInt(sign === 2 ? -small : small);
+  }
   const value = BigInt(`0x${Buffer.from(magnitude.buffer, magnitude.byteOffset, magnitude.length).toString('hex')}`);
   return sign === 2 ? -value : value;
 }
@@ -443,7 +482,7 @@ function readKeyed<T extends Record<string, unknown>>(reader: ByteReader, keyOf:
   for (let i = 0; i < items.length; i++) {
     const key = keyOf(items[i]);
     if (key === null) throw Object.assign(new FieldError('an item without its key'), { path: `[${i}]` });
-    if (i > 0 && Buffer.compare(keyOf(items[i - 1]) as Uint8Array, key) >= 0) throw Object.assign(new FieldError('keys not in strictly ascending order'), { path: `[${i}]` });
+    if (i > 0 && compareKeys(keyOf(items[i - 1]) as Uint8Array, key) >= 0) throw Object.assign(new FieldError('keys not in strictly ascending order'), { path: `[${i}]` });
   }
   return items;
 }

@@ -1,5 +1,5 @@
 export { VMDriver, DEFAULT_BUSY_POLL_MICROS, DEFAULT_MESSAGES_MARSHALIZER } from './vmDriver';
-export { locateArwen } from './locateArwen';
+export { arwenCommand, locateArwen } from './locateArwen';
 export { CrashLoopBreaker } from './restartPolicy';
 export { DriverError } from './errors';
 export type { VMDriverOptions } from './vmDriver';

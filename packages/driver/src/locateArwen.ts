@@ -3,7 +3,7 @@
  * `./arwen` in the working directory, else the file named by ARWEN_PATH, else the `arwen` bin of an installed
  * @vm/host. A clear error names everything that was tried.
  */
-import { statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { VMError, ErrorCode } from '@vm/protocol';
 
@@ -38,4 +38,31 @@ function installedHostBin(): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * How to start the executable: a `.js` file runs on this process's Node.js, with the Node options its `#!` line
+ * names (e.g. `#!/usr/bin/env -S node --single-threaded`); anything else is executed as it is.
+ */
+export function arwenCommand(file: string): [command: string, args: string[]] {
+  if (!file.endsWith('.js')) return [file, []];
+  return [process.execPath, [...shebangNodeOptions(file), file]];
+}
+
+function shebangNodeOptions(file: string): string[] {
+  const head = Buffer.alloc(256);
+  let length = 0;
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      length = readSync(fd, head, 0, head.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return []; // unreadable: spawning it reports the problem
+  }
+  const line = head.subarray(0, length).toString('utf8').split('\n')[0];
+  const match = /^#!.*?\bnode(?:\s+(.*))?$/.exec(line.trim());
+  return (match?.[1] ?? '').split(/\s+/).filter((word) => word.startsWith('--'));
 }

@@ -30,7 +30,7 @@ import { AsyncMessenger, getLogger, getLogLevels } from '@vm/messenger';
 import { runNodePart } from '@vm/node-part';
 import { captureChildOutput, profileFrame } from './childLogs';
 import { DriverError } from './errors';
-import { locateArwen } from './locateArwen';
+import { arwenCommand, locateArwen } from './locateArwen';
 import { CrashLoopBreaker, type RestartPolicy } from './restartPolicy';
 
 export interface VMDriverOptions {
@@ -184,7 +184,7 @@ export class VMDriver implements VMExecutionHandler {
 
   private start(): Child {
     const arwen = locateArwen(this.options.arwenPath);
-    const [command, args] = arwen.endsWith('.js') ? [process.execPath, [arwen]] : [arwen, []];
+    const [command, args] = arwenCommand(arwen);
     log.info('ArwenDriver.startArwen()', { path: arwen });
     const child = spawn(command, args, {
       stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe'],

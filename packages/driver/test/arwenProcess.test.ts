@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { AsyncMessenger, Deadline } from '@vm/messenger';
 import { BINARY_CODEC, createMessage, encodeFrame, MarshalizerKind, MessageKind, DEFAULT_VM_TYPE } from '@vm/protocol';
-import { locateArwen, VMDriver } from '@vm/driver';
+import { arwenCommand, locateArwen, VMDriver } from '@vm/driver';
 import { FakeBlockchainHook, wat } from '@vm/testkit';
 import { testGasScheduleMap } from './helpers';
 
@@ -101,6 +101,26 @@ describe('[@vm/driver] executable lookup and restarts', () => {
       expect(() => locateArwen(undefined, { ARWEN_PATH: dir }, tmpdir())).not.toThrow(); // a directory is skipped, the installed one found
     } finally {
       for (const d of [dir, other]) rmSync(d, { recursive: true, force: true });
+    }
+  });
+
+  it('runs a .js executable on this Node.js with the options of its #! line', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'arwen-'));
+    try {
+      const script = (name: string, text: string) => {
+        writeFileSync(path.join(dir, name), text);
+        return path.join(dir, name);
+      };
+      const flagged = script('flagged.js', '#!/usr/bin/env -S node --single-threaded --stack-size=900\n');
+      expect(arwenCommand(flagged)).toEqual([process.execPath, ['--single-threaded', '--stack-size=900', flagged]]);
+      const plain = script('plain.js', '#!/usr/bin/env node\n');
+      expect(arwenCommand(plain)).toEqual([process.execPath, [plain]]);
+      const bare = script('bare.js', "'use strict';\n");
+      expect(arwenCommand(bare)).toEqual([process.execPath, [bare]]);
+      expect(arwenCommand(path.join(dir, 'arwen'))).toEqual([path.join(dir, 'arwen'), []]);
+      expect(arwenCommand(ARWEN)[1]).toEqual(['--single-threaded', ARWEN]); // the VM process runs without V8 background threads
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -294,7 +294,10 @@ class ByteReader {
   private readonly buffer: Buffer;
 
   constructor(payload: Uint8Array) {
-    this.buffer = Buffer.from(payload); // a copy: the decoded byte fields are views of it, and the caller may reuse payload
+    // a copy: the decoded byte fields are views of it, and the caller may reuse payload (`set` is a memcpy;
+    // Buffer.from(Uint8Array) copies byte by byte)
+    this.buffer = Buffer.allocUnsafe(payload.length);
+    this.buffer.set(payload);
   }
 
   private need(n: number): void {

@@ -8,8 +8,10 @@ describe('[@vm/protocol] JSON schemas', () => {
     expect(schema.title).toBe(name);
     expect(schema.required).toEqual(expect.arrayContaining(['DialogueNonce', 'Kind', 'ErrorMessage']));
     expect(schema.additionalProperties).toBe(false);
+    // checked against the meta-schema here, so the VM need not do it at start
     const ajv = new Ajv({ strict: false, allowUnionTypes: true });
-    ajv.addKeyword('goInteger');
+    ajv.addKeyword({ keyword: 'goInteger', schemaType: 'string', metaSchema: { enum: ['uint64', 'uint32', 'int', 'bigInt'] }, validate: () => true });
+    ajv.addKeyword({ keyword: 'goBytes', schemaType: 'boolean', metaSchema: { const: true }, validate: () => true });
     expect(() => ajv.compile(schema)).not.toThrow();
   });
 

@@ -4,8 +4,6 @@
  */
 import { createHash } from 'node:crypto';
 import { keccak256 } from './keccak';
-import { ripemd160 } from '@noble/hashes/ripemd160';
-import { secp256k1 } from '@noble/curves/secp256k1';
 import type { CryptoHook } from '@vm/protocol';
 import { row, type EeiRow } from './table';
 import type { ExecutionContext } from '../execution/executionContext';
@@ -15,14 +13,22 @@ import type { ExecutionContext } from '../execution/executionContext';
  * ecrecover (secp256k1 public-key recovery, from the audited @noble/curves) returns the signer's 20-byte
  * Ethereum address (the reference's hook had none).
  */
+// Loaded on first use: few contracts need them, and @noble/curves alone adds ~20 ms to every VM process start.
+let noble: { ripemd160: typeof import('@noble/hashes/ripemd160').ripemd160; secp256k1: typeof import('@noble/curves/secp256k1').secp256k1 } | undefined;
+function loadNoble(): NonNullable<typeof noble> {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  return (noble ??= { ripemd160: require('@noble/hashes/ripemd160').ripemd160, secp256k1: require('@noble/curves/secp256k1').secp256k1 });
+  /* eslint-enable @typescript-eslint/no-require-imports */
+}
+
 export function createCryptoHook(): CryptoHook {
   return {
     sha256: (data) => new Uint8Array(createHash('sha256').update(data).digest()),
     keccak256,
-    ripemd160: (data) => ripemd160(data),
+    ripemd160: (data) => loadNoble().ripemd160(data),
     ecrecover: (hash, recoveryId, r, s) => {
       const bit = recoveryId[recoveryId.length - 1] ?? 0;
-      const signature = new secp256k1.Signature(toBigInt(r), toBigInt(s)).addRecoveryBit(bit >= 27 ? bit - 27 : bit);
+      const signature = new (loadNoble().secp256k1.Signature)(toBigInt(r), toBigInt(s)).addRecoveryBit(bit >= 27 ? bit - 27 : bit);
       const publicKey = signature.recoverPublicKey(hash).toRawBytes(false);
       return keccak256(publicKey.subarray(1)).subarray(12);
     },

@@ -226,6 +226,7 @@ function writeField(field: Field, value: unknown): void {
 function writeBytes(value: unknown): void {
   if (value === null) return writer.u32(NIL);
   if (!(value instanceof Uint8Array)) throw new FieldError('must be a Uint8Array or null');
+  if (value.length >= NIL) throw new FieldError('is too long for a frame');
   writer.u32(value.length);
   writer.raw(value);
 }

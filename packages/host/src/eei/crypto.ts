@@ -8,19 +8,17 @@ import type { CryptoHook } from '@vm/protocol';
 import { row, type EeiRow } from './table';
 import type { ExecutionContext } from '../execution/executionContext';
 
+// Loaded on first use: few contracts need them, and @noble/curves alone adds ~20 ms to every VM process start.
+let noble: { ripemd160: typeof import('@noble/hashes/ripemd160').ripemd160; secp256k1: typeof import('@noble/curves/secp256k1').secp256k1 } | undefined;
+function loadNoble(): NonNullable<typeof noble> {
+  return (noble ??= { ripemd160: require('@noble/hashes/ripemd160').ripemd160, secp256k1: require('@noble/curves/secp256k1').secp256k1 });
+}
+
 /**
  * sha256 from node:crypto; legacy Keccak-256 from ./keccak; RIPEMD-160 from the audited @noble/hashes;
  * ecrecover (secp256k1 public-key recovery, from the audited @noble/curves) returns the signer's 20-byte
  * Ethereum address (the reference's hook had none).
  */
-// Loaded on first use: few contracts need them, and @noble/curves alone adds ~20 ms to every VM process start.
-let noble: { ripemd160: typeof import('@noble/hashes/ripemd160').ripemd160; secp256k1: typeof import('@noble/curves/secp256k1').secp256k1 } | undefined;
-function loadNoble(): NonNullable<typeof noble> {
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  return (noble ??= { ripemd160: require('@noble/hashes/ripemd160').ripemd160, secp256k1: require('@noble/curves/secp256k1').secp256k1 });
-  /* eslint-enable @typescript-eslint/no-require-imports */
-}
-
 export function createCryptoHook(): CryptoHook {
   return {
     sha256: (data) => new Uint8Array(createHash('sha256').update(data).digest()),

@@ -22,15 +22,17 @@ export interface MessageCodec {
 
 export const JSON_CODEC: MessageCodec = Object.freeze({ marshalizer: MarshalizerKind.JSON, encodeMessage, encodeFrame, decodeMessage });
 
+/** A binary payload after `headroom` bytes (left for the preamble). */
+function encodeBinaryMessage(message: Message, headroom: number): Buffer {
+  checkKind(message.Kind);
+  return encodeBinary(shapeOf(message.Kind), message as unknown as Record<string, unknown>, kindName(message.Kind) as string, headroom);
+}
+
 export const BINARY_CODEC: MessageCodec = Object.freeze({
   marshalizer: MarshalizerKind.Binary,
-  encodeMessage: (message: Message) => {
-    checkKind(message.Kind);
-    return encodeBinary(shapeOf(message.Kind), message as unknown as Record<string, unknown>, kindName(message.Kind) as string);
-  },
+  encodeMessage: (message: Message) => encodeBinaryMessage(message, 0),
   encodeFrame: (message: Message) => {
-    checkKind(message.Kind);
-    const frame = encodeBinary(shapeOf(message.Kind), message as unknown as Record<string, unknown>, kindName(message.Kind) as string, PREAMBLE_SIZE);
+    const frame = encodeBinaryMessage(message, PREAMBLE_SIZE);
     encodePreamble(frame.length - PREAMBLE_SIZE, message.Kind, frame);
     return frame;
   },

@@ -194,9 +194,11 @@ function writeField(field: Field, value: unknown): void {
     case 'structList':
       return writeList(value, (item) => writeShape(field.shape, item as Record<string, unknown>));
     case 'keyedList':
-      return writeKeyed(value, (item) => (item as Record<string, unknown> | null)?.[field.keyField], field.keyField, (item) => writeShape(field.shape, item as Record<string, unknown>));
+      return writeKeyed(value, (item) => (item as Record<string, unknown> | null)?.[field.keyField], field.keyField, 'must be bytes (it is the map key)', (item) =>
+        writeShape(field.shape, item as Record<string, unknown>),
+      );
     case 'bytesMap':
-      return writeKeyed(value, (entry) => (entry as BytesMapEntry | null)?.key, 'key', (entry) => {
+      return writeKeyed(value, (entry) => (entry as BytesMapEntry | null)?.key, 'key', 'must be bytes', (entry) => {
         writeBytes((entry as BytesMapEntry).key);
         at('value', () => writeBytes((entry as BytesMapEntry).value));
       });
@@ -254,16 +256,28 @@ function writeList(value: unknown, writeItem: (item: unknown) => void): void {
   if (value === null) return writer.u32(NIL);
   if (!Array.isArray(value)) throw new FieldError('must be an array or null');
   writer.u32(value.length);
-  for (let i = 0; i < value.length; i++) at(i, () => writeItem(value[i]));
+  writeItems(value, writeItem);
+}
+
+/** Writes each item, naming its index in any FieldError (no closure per item: VMOutput lists are hot). */
+function writeItems(items: readonly unknown[], writeItem: (item: unknown) => void, indexOf: (position: number) => number = (position) => position): void {
+  for (let position = 0; position < items.length; position++) {
+    try {
+      writeItem(items[position]);
+    } catch (error) {
+      if (error instanceof FieldError) error.path = `[${indexOf(position)}]${error.path}`;
+      throw error;
+    }
+  }
 }
 
 /** Items of a Go map keyed by raw bytes: written in ascending key order; two equal keys cannot be a map. */
-function writeKeyed(value: unknown, keyOf: (item: unknown) => unknown, keyName: string, writeItem: (item: unknown) => void): void {
+function writeKeyed(value: unknown, keyOf: (item: unknown) => unknown, keyName: string, keyError: string, writeItem: (item: unknown) => void): void {
   if (value === null) return writer.u32(NIL);
   if (!Array.isArray(value)) throw new FieldError('must be an array or null');
   const keyed = value.map((item, i) => {
     const key = keyOf(item);
-    if (!(key instanceof Uint8Array)) throw Object.assign(new FieldError(keyName === 'key' ? 'must be bytes' : 'must be bytes (it is the map key)'), { path: `[${i}].${keyName}` });
+    if (!(key instanceof Uint8Array)) throw Object.assign(new FieldError(keyError), { path: `[${i}].${keyName}` });
     return { key, item, i };
   });
   if (keyed.length > 1) keyed.sort((a, b) => compareKeys(a.key, b.key));
@@ -271,7 +285,11 @@ function writeKeyed(value: unknown, keyOf: (item: unknown) => unknown, keyName: 
     if (compareKeys(keyed[k - 1].key, keyed[k].key) === 0) throw new FieldError(`duplicate key ${Buffer.from(keyed[k].key).toString('hex')}`);
   }
   writer.u32(keyed.length);
-  for (const { item, i } of keyed) at(i, () => writeItem(item));
+  writeItems(
+    keyed.map((k) => k.item),
+    writeItem,
+    (position) => keyed[position].i, // errors name the item's place in the given list
+  );
 }
 
 /** Named entries (a Go map keyed by strings): ascending by UTF-8 bytes, as Go sorts them. */
@@ -295,8 +313,7 @@ class ByteReader {
   private readonly buffer: Buffer;
 
   constructor(payload: Uint8Array) {
-    // a copy: the decoded byte fields are views of it, and the caller may reuse payload (`set` is a memcpy;
-    // Buffer.from(Uint8Array) copies byte by byte)
+    // a copy: the decoded byte fields are views of it, and the caller may reuse payload
     this.buffer = Buffer.allocUnsafe(payload.length);
     this.buffer.set(payload);
   }
@@ -415,7 +432,7 @@ function readField(field: Field, reader: ByteReader): unknown {
     case 'string':
       return reader.utf16();
     case 'struct':
-      if (field.nullable && readPresence(reader) === null) return null;
+      if (field.nullable && !readPresent(reader)) return null;
       return readShape(field.shape, reader);
     case 'structList':
       return readList(reader, 1, () => readShape(field.shape, reader));
@@ -442,10 +459,11 @@ function readField(field: Field, reader: ByteReader): unknown {
   }
 }
 
-function readPresence(reader: ByteReader): true | null {
+/** A pointer's tag: present (1) or nil (0). */
+function readPresent(reader: ByteReader): boolean {
   const tag = reader.u8();
   if (tag > 1) throw new FieldError(`pointer tag ${tag}`);
-  return tag === 1 ? true : null;
+  return tag === 1;
 }
 
 function readBytes(reader: ByteReader): Bytes {

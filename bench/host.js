@@ -3,9 +3,20 @@
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
-const { VMHost, createGasSchedule, instrumentModule, GAS_SECTION_KEYS, INJECTED, CALL_DEPTH_BUDGET, MEMORY_IMPORT } = require('@vm/host');
+const {
+  VMHost,
+  createGasSchedule,
+  instrumentModule,
+  GAS_SECTION_KEYS,
+  INJECTED,
+  CALL_DEPTH_BUDGET,
+  MEMORY_IMPORT,
+} = require('@vm/host');
 
-const memoryImports = (extra = {}) => ({ ...extra, [MEMORY_IMPORT.module]: { [MEMORY_IMPORT.name]: new WebAssembly.Memory({ initial: 17, maximum: 1024 }) } });
+const memoryImports = (extra = {}) => ({
+  ...extra,
+  [MEMORY_IMPORT.module]: { [MEMORY_IMPORT.name]: new WebAssembly.Memory({ initial: 17, maximum: 1024 }) },
+});
 const { FakeBlockchainHook, wat } = require('@vm/testkit');
 const { summarize } = require('./stats');
 
@@ -13,15 +24,24 @@ const CONFORMANCE = path.resolve(__dirname, '..', '..', 'shared', 'conformance')
 
 function schedule(overrides = {}) {
   const map = {};
-  for (const [section, keys] of Object.entries(GAS_SECTION_KEYS)) map[section] = Object.fromEntries(keys.map((k) => [k, overrides[k] ?? 1n]));
+  for (const [section, keys] of Object.entries(GAS_SECTION_KEYS))
+    map[section] = Object.fromEntries(keys.map((k) => [k, overrides[k] ?? 1n]));
   map.Kalyan3104APICost.AsyncCallbackGasLock = 100000n;
   return createGasSchedule(map);
 }
 
 const address = (hexText) => Buffer.from(hexText, 'hex');
 const callInput = (recipient, fn, args, caller) => ({
-  CallerAddr: caller, Arguments: args, CallValue: 0n, CallType: 0, GasPrice: 1n, GasProvided: 0x100000n,
-  OriginalTxHash: null, CurrentTxHash: null, RecipientAddr: recipient, Function: fn,
+  CallerAddr: caller,
+  Arguments: args,
+  CallValue: 0n,
+  CallType: 0,
+  GasPrice: 1n,
+  GasProvided: 0x100000n,
+  OriginalTxHash: null,
+  CurrentTxHash: null,
+  RecipientAddr: recipient,
+  Function: fn,
 });
 
 function timeLoop(fn, { seconds = 1.5, batch = 100 } = {}) {
@@ -41,8 +61,14 @@ function erc20Benchmark() {
   const token = address('1000000000000000000000000000000000000000000000000000000000000000');
   const hook = new FakeBlockchainHook();
   hook.setAccount(caller, { balance: 10n ** 12n });
-  hook.setAccount(token, { code: fs.readFileSync(path.join(CONFORMANCE, 'test', 'erc20', 'contracts', 'erc20-c.wasm')) });
-  hook.setStorage(token, address('19efaebcc296cffac396adb4a60d54c05eff43926a6072498a618e943908efe1'), Buffer.from('2710', 'hex'));
+  hook.setAccount(token, {
+    code: fs.readFileSync(path.join(CONFORMANCE, 'test', 'erc20', 'contracts', 'erc20-c.wasm')),
+  });
+  hook.setStorage(
+    token,
+    address('19efaebcc296cffac396adb4a60d54c05eff43926a6072498a618e943908efe1'),
+    Buffer.from('2710', 'hex'),
+  );
   hook.setStorage(token, Buffer.alloc(32), Buffer.from('2710', 'hex'));
   const vm = new VMHost({ blockchainHook: hook, gasSchedule: schedule() });
   const input = callInput(token, 'transferToken', [Buffer.alloc(32, 0x42), Uint8Array.of(0x17)], caller);
@@ -64,7 +90,10 @@ async function meteringBenchmark() {
         (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
       (local.get $x)))`);
   const plain = new WebAssembly.Instance(new WebAssembly.Module(code)).exports;
-  const metered = new WebAssembly.Instance(new WebAssembly.Module(instrumentModule(code, new Array(447).fill(1)).bytes), memoryImports()).exports;
+  const metered = new WebAssembly.Instance(
+    new WebAssembly.Module(instrumentModule(code, new Array(447).fill(1)).bytes),
+    memoryImports(),
+  ).exports;
   metered[INJECTED.gasLimit].value = 1n << 62n;
   metered[INJECTED.depthLimit].value = CALL_DEPTH_BUDGET;
   const iterations = 1_000_000;
@@ -83,7 +112,10 @@ function coldDeployBenchmark() {
     costs[6] = 1000 + i;
     const start = process.hrtime.bigint();
     const { bytes } = instrumentModule(code, costs);
-    new WebAssembly.Instance(new WebAssembly.Module(bytes), memoryImports({ env: new Proxy({}, { get: () => () => 0 }) }));
+    new WebAssembly.Instance(
+      new WebAssembly.Module(bytes),
+      memoryImports({ env: new Proxy({}, { get: () => () => 0 }) }),
+    );
     samples.push(Number(process.hrtime.bigint() - start));
   }
   return { ...summarize(samples.slice(3)), bytes: code.length };
@@ -92,7 +124,9 @@ function coldDeployBenchmark() {
 function cachedCallBenchmark() {
   const hook = new FakeBlockchainHook();
   const counter = Buffer.from('counter'.padEnd(32, '_'));
-  hook.setAccount(counter, { code: fs.readFileSync(path.join(CONFORMANCE, 'test', 'contracts', 'counter', 'output', 'counter.wasm')) });
+  hook.setAccount(counter, {
+    code: fs.readFileSync(path.join(CONFORMANCE, 'test', 'contracts', 'counter', 'output', 'counter.wasm')),
+  });
   const vm = new VMHost({ blockchainHook: hook, gasSchedule: schedule() });
   const input = callInput(counter, 'increment', [], Buffer.alloc(32, 1));
   vm.runSmartContractCall(input);

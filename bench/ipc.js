@@ -8,14 +8,20 @@ const { createMessage, MessageKind } = require('@vm/protocol');
 const { summarize } = require('./stats');
 
 function runPeer(mode, count, warmup, serve) {
-  const child = spawn(process.execPath, [path.join(__dirname, 'peers', 'hookClient.js'), mode, String(count), String(warmup)], {
-    stdio: ['ignore', 'pipe', 'inherit', 'ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [path.join(__dirname, 'peers', 'hookClient.js'), mode, String(count), String(warmup)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit', 'ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   serve(child.stdio[5], child.stdio[4]);
   return new Promise((resolve, reject) => {
-    child.on('exit', (code) => (code === 0 ? resolve(summarize(JSON.parse(out))) : reject(new Error(`${mode} peer exited with ${code}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(summarize(JSON.parse(out))) : reject(new Error(`${mode} peer exited with ${code}`)),
+    );
   });
 }
 
@@ -48,8 +54,15 @@ async function ipcBenchmarks({ count = 20000, warmup = 2000 } = {}) {
   const messenger1 = await runPeer('messenger', count / 2, warmup, serveMessenger);
   const raw2 = await runPeer('raw', count / 2, warmup, serveRaw);
   const messenger2 = await runPeer('messenger', count / 2, warmup, serveMessenger);
-  const polling = await runPeer('messenger-poll', count / 2, warmup, (input, output) => serveMessenger(input, output, 1000));
-  const merge = (a, b) => ({ n: a.n + b.n, median: (a.median + b.median) / 2, p99: Math.max(a.p99, b.p99), min: Math.min(a.min, b.min) });
+  const polling = await runPeer('messenger-poll', count / 2, warmup, (input, output) =>
+    serveMessenger(input, output, 1000),
+  );
+  const merge = (a, b) => ({
+    n: a.n + b.n,
+    median: (a.median + b.median) / 2,
+    p99: Math.max(a.p99, b.p99),
+    min: Math.min(a.min, b.min),
+  });
   return { raw: merge(raw1, raw2), messenger: merge(messenger1, messenger2), messengerBusyPolling: polling };
 }
 

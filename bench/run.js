@@ -18,14 +18,29 @@ async function main() {
   results.codec = codecBenchmarks();
   for (const [name, json] of Object.entries(results.codec.JSON)) {
     const binary = results.codec.binary[name];
-    rows.push({ benchmark: `JSON codec encode+decode: ${name} (${json.bytes} B)`, median: `${us(json.median)} µs`, p99: `${us(json.p99)} µs`, note: 'baseline' });
-    rows.push({ benchmark: `binary codec, the same (${binary.bytes} B)`, median: `${us(binary.median)} µs`, p99: `${us(binary.p99)} µs`, note: `${(binary.median / json.median).toFixed(2)}x JSON` });
+    rows.push({
+      benchmark: `JSON codec encode+decode: ${name} (${json.bytes} B)`,
+      median: `${us(json.median)} µs`,
+      p99: `${us(json.p99)} µs`,
+      note: 'baseline',
+    });
+    rows.push({
+      benchmark: `binary codec, the same (${binary.bytes} B)`,
+      median: `${us(binary.median)} µs`,
+      p99: `${us(binary.p99)} µs`,
+      note: `${(binary.median / json.median).toFixed(2)}x JSON`,
+    });
   }
 
   const ipc = await ipcBenchmarks();
   const ratio = ipc.messenger.median / ipc.raw.median;
   results.ipc = { ...ipc, ratioMedian: ratio, ratioP99: ipc.messenger.p99 / ipc.raw.p99, target: 1.5 };
-  rows.push({ benchmark: `raw length-prefixed ping-pong, 2 processes (n=${ipc.raw.n})`, median: `${us(ipc.raw.median)} µs`, p99: `${us(ipc.raw.p99)} µs`, note: 'baseline' });
+  rows.push({
+    benchmark: `raw length-prefixed ping-pong, 2 processes (n=${ipc.raw.n})`,
+    median: `${us(ipc.raw.median)} µs`,
+    p99: `${us(ipc.raw.p99)} µs`,
+    note: 'baseline',
+  });
   rows.push({
     benchmark: `messenger hook round trip, 2 processes (n=${ipc.messenger.n})`,
     median: `${us(ipc.messenger.median)} µs`,
@@ -33,38 +48,107 @@ async function main() {
     note: `${ratio.toFixed(2)}x baseline (target <= 1.5x)`,
   });
   const polled = ipc.messengerBusyPolling;
-  rows.push({ benchmark: `the same with busy polling on both ends (n=${polled.n})`, median: `${us(polled.median)} µs`, p99: `${us(polled.p99)} µs`, note: `${(polled.median / ipc.raw.median).toFixed(2)}x baseline` });
+  rows.push({
+    benchmark: `the same with busy polling on both ends (n=${polled.n})`,
+    median: `${us(polled.median)} µs`,
+    p99: `${us(polled.p99)} µs`,
+    note: `${(polled.median / ipc.raw.median).toFixed(2)}x baseline`,
+  });
 
   const host = await hostBenchmarks();
   results.host = host;
   if (host.skipped) rows.push({ benchmark: 'host', median: '', p99: '', note: host.skipped });
   else {
-    rows.push({ benchmark: 'ERC20 transferToken in process (erc20-c.wasm)', median: `${us(host.erc20.median)} µs`, p99: `${us(host.erc20.p99)} µs`, note: `${Math.round(host.erc20.txPerSecond)} tx/s (target >= 20,000); recompiled ${host.erc20.recompiled}` });
-    rows.push({ benchmark: 'CPU-bound loop, 1M iterations, un-metered', median: `${us(host.metering.unmetered.median)} µs`, p99: `${us(host.metering.unmetered.p99)} µs`, note: 'baseline' });
-    rows.push({ benchmark: 'CPU-bound loop, 1M iterations, metered', median: `${us(host.metering.metered.median)} µs`, p99: `${us(host.metering.metered.p99)} µs`, note: `${host.metering.ratio.toFixed(2)}x baseline (target <= 1.3x)` });
-    rows.push({ benchmark: `cold deploy: validate + meter + compile + instantiate (${host.coldDeploy.bytes} B)`, median: `${us(host.coldDeploy.median)} µs`, p99: `${us(host.coldDeploy.p99)} µs`, note: 'target <= 20 ms' });
-    rows.push({ benchmark: 'cached call: counter.increment', median: `${us(host.cachedCall.median)} µs`, p99: `${us(host.cachedCall.p99)} µs`, note: `recompiled ${host.cachedCall.recompiled}` });
+    rows.push({
+      benchmark: 'ERC20 transferToken in process (erc20-c.wasm)',
+      median: `${us(host.erc20.median)} µs`,
+      p99: `${us(host.erc20.p99)} µs`,
+      note: `${Math.round(host.erc20.txPerSecond)} tx/s (target >= 20,000); recompiled ${host.erc20.recompiled}`,
+    });
+    rows.push({
+      benchmark: 'CPU-bound loop, 1M iterations, un-metered',
+      median: `${us(host.metering.unmetered.median)} µs`,
+      p99: `${us(host.metering.unmetered.p99)} µs`,
+      note: 'baseline',
+    });
+    rows.push({
+      benchmark: 'CPU-bound loop, 1M iterations, metered',
+      median: `${us(host.metering.metered.median)} µs`,
+      p99: `${us(host.metering.metered.p99)} µs`,
+      note: `${host.metering.ratio.toFixed(2)}x baseline (target <= 1.3x)`,
+    });
+    rows.push({
+      benchmark: `cold deploy: validate + meter + compile + instantiate (${host.coldDeploy.bytes} B)`,
+      median: `${us(host.coldDeploy.median)} µs`,
+      p99: `${us(host.coldDeploy.p99)} µs`,
+      note: 'target <= 20 ms',
+    });
+    rows.push({
+      benchmark: 'cached call: counter.increment',
+      median: `${us(host.cachedCall.median)} µs`,
+      p99: `${us(host.cachedCall.p99)} µs`,
+      note: `recompiled ${host.cachedCall.recompiled}`,
+    });
   }
 
   const stack = await stackBenchmarks();
   results.stack = stack;
-  rows.push({ benchmark: 'raw ping-pong measured around the hook round trips', median: `${us(stack.rawBaseline.median)} µs`, p99: `${us(stack.rawBaseline.p99)} µs`, note: 'baseline' });
+  rows.push({
+    benchmark: 'raw ping-pong measured around the hook round trips',
+    median: `${us(stack.rawBaseline.median)} µs`,
+    p99: `${us(stack.rawBaseline.p99)} µs`,
+    note: 'baseline',
+  });
   const raw = stack.rawBaseline.median;
-  rows.push({ benchmark: 'hook round trip: driver -> arwen -> gateway -> node-part (amortized over 100 hooks)', median: `${us(stack.perHook.median)} µs`, p99: `${us(stack.perHook.p99)} µs`, note: `${(stack.perHook.median / raw).toFixed(2)}x raw ping-pong (target <= 1.5x)` });
-  rows.push({ benchmark: 'the same, busy polling off (blocking reads on both ends)', median: `${us(stack.perHookBlocking.median)} µs`, p99: `${us(stack.perHookBlocking.p99)} µs`, note: `${(stack.perHookBlocking.median / raw).toFixed(2)}x raw ping-pong` });
+  rows.push({
+    benchmark: 'hook round trip: driver -> arwen -> gateway -> node-part (amortized over 100 hooks)',
+    median: `${us(stack.perHook.median)} µs`,
+    p99: `${us(stack.perHook.p99)} µs`,
+    note: `${(stack.perHook.median / raw).toFixed(2)}x raw ping-pong (target <= 1.5x)`,
+  });
+  rows.push({
+    benchmark: 'the same, busy polling off (blocking reads on both ends)',
+    median: `${us(stack.perHookBlocking.median)} µs`,
+    p99: `${us(stack.perHookBlocking.p99)} µs`,
+    note: `${(stack.perHookBlocking.median / raw).toFixed(2)}x raw ping-pong`,
+  });
   if (stack.erc20) {
     const inProcess = host.erc20 ? ` (in process ${Math.round(host.erc20.txPerSecond)})` : '';
-    const figures = (r) => `${Math.round(r.txPerSecond)} tx/s at the median, ${Math.round(r.sustainedTxPerSecond)} sustained`;
-    rows.push({ benchmark: 'ERC20 transferToken through the process stack', median: `${us(stack.erc20.median)} µs`, p99: `${us(stack.erc20.p99)} µs`, note: `${figures(stack.erc20)} (target >= 5,000)${inProcess}` });
-    rows.push({ benchmark: 'the same, JSON messages', median: `${us(stack.erc20.json.median)} µs`, p99: `${us(stack.erc20.json.p99)} µs`, note: figures(stack.erc20.json) });
-    rows.push({ benchmark: 'the same, busy polling off', median: `${us(stack.erc20.blocking.median)} µs`, p99: `${us(stack.erc20.blocking.p99)} µs`, note: figures(stack.erc20.blocking) });
+    const figures = (r) =>
+      `${Math.round(r.txPerSecond)} tx/s at the median, ${Math.round(r.sustainedTxPerSecond)} sustained`;
+    rows.push({
+      benchmark: 'ERC20 transferToken through the process stack',
+      median: `${us(stack.erc20.median)} µs`,
+      p99: `${us(stack.erc20.p99)} µs`,
+      note: `${figures(stack.erc20)} (target >= 5,000)${inProcess}`,
+    });
+    rows.push({
+      benchmark: 'the same, JSON messages',
+      median: `${us(stack.erc20.json.median)} µs`,
+      p99: `${us(stack.erc20.json.p99)} µs`,
+      note: figures(stack.erc20.json),
+    });
+    rows.push({
+      benchmark: 'the same, busy polling off',
+      median: `${us(stack.erc20.blocking.median)} µs`,
+      p99: `${us(stack.erc20.blocking.p99)} µs`,
+      note: figures(stack.erc20.blocking),
+    });
   }
-  rows.push({ benchmark: 'killed arwen -> next answered request (restart included)', median: `${(stack.restart.median / 1e6).toFixed(1)} ms`, p99: `${(stack.restart.p99 / 1e6).toFixed(1)} ms`, note: 'target <= 300 ms' });
+  rows.push({
+    benchmark: 'killed arwen -> next answered request (restart included)',
+    median: `${(stack.restart.median / 1e6).toFixed(1)} ms`,
+    p99: `${(stack.restart.p99 / 1e6).toFixed(1)} ms`,
+    note: 'target <= 300 ms',
+  });
 
   console.table(rows);
   const out = path.join(__dirname, 'results', 'bench.json');
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, JSON.stringify(results, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2));
+  fs.writeFileSync(
+    out,
+    JSON.stringify(results, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2),
+  );
   console.log(`written ${path.relative(process.cwd(), out)}`);
 }
 

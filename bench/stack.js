@@ -11,11 +11,33 @@ const { summarize } = require('./stats');
 const { rawPingPong } = require('./ipc');
 
 const CONFORMANCE = path.resolve(__dirname, '..', '..', 'shared', 'conformance');
-const gasSchedule = Object.fromEntries(Object.entries(GAS_SECTION_KEYS).map(([s, keys]) => [s, Object.fromEntries(keys.map((k) => [k, 1n]))]));
+const gasSchedule = Object.fromEntries(
+  Object.entries(GAS_SECTION_KEYS).map(([s, keys]) => [s, Object.fromEntries(keys.map((k) => [k, 1n]))]),
+);
 gasSchedule.Kalyan3104APICost.AsyncCallbackGasLock = 100000n;
 
-const account = (address, fields) => ({ address, nonce: 0n, balance: 0n, storage: new Map(), code: new Uint8Array(0), asyncCallData: '', owner: new Uint8Array(0), ...fields });
-const callInput = (to, fn, args, from) => ({ CallerAddr: from, Arguments: args, CallValue: 0n, CallType: 0, GasPrice: 1n, GasProvided: 10_000_000n, OriginalTxHash: null, CurrentTxHash: null, RecipientAddr: to, Function: fn });
+const account = (address, fields) => ({
+  address,
+  nonce: 0n,
+  balance: 0n,
+  storage: new Map(),
+  code: new Uint8Array(0),
+  asyncCallData: '',
+  owner: new Uint8Array(0),
+  ...fields,
+});
+const callInput = (to, fn, args, from) => ({
+  CallerAddr: from,
+  Arguments: args,
+  CallValue: 0n,
+  CallType: 0,
+  GasPrice: 1n,
+  GasProvided: 10_000_000n,
+  OriginalTxHash: null,
+  CurrentTxHash: null,
+  RecipientAddr: to,
+  Function: fn,
+});
 
 async function timeRequests(run, count, warmup = 50) {
   for (let i = 0; i < warmup; i++) await run();
@@ -57,14 +79,23 @@ async function stackBenchmarks() {
   // the same stack with plain blocking waits on both pipe ends (no busy polling), for comparison
   const blocking = new VMDriver({ blockchainHook: world, gasSchedule, maxLoopTimeMs: 30000, busyPollMicros: 0 });
   // and with the reference's JSON payloads instead of the binary codec
-  const json = new VMDriver({ blockchainHook: world, gasSchedule, maxLoopTimeMs: 30000, messagesMarshalizer: MarshalizerKind.JSON });
+  const json = new VMDriver({
+    blockchainHook: world,
+    gasSchedule,
+    maxLoopTimeMs: 30000,
+    messagesMarshalizer: MarshalizerKind.JSON,
+  });
   const caller = Buffer.alloc(32, 1);
   try {
     // hook round trips: a contract asking the node for the block timestamp 1 or 101 times per call
     const hooks = Buffer.alloc(32, 2);
-    world.setAccount(account(hooks, { code: await wat(`(module (import "env" "getBlockTimestamp" (func $t (result i64))) (memory (export "memory") 1)
+    world.setAccount(
+      account(hooks, {
+        code: await wat(`(module (import "env" "getBlockTimestamp" (func $t (result i64))) (memory (export "memory") 1)
       (func (export "run") (local $i i32) (local.set $i (i32.const 0)) (block $d (loop $l (br_if $d (i32.ge_u (local.get $i) (i32.const 100))) (drop (call $t)) (local.set $i (i32.add (local.get $i) (i32.const 1))) (br $l))))
-      (func (export "one") (drop (call $t))))`) }));
+      (func (export "one") (drop (call $t))))`),
+      }),
+    );
     // the raw ping-pong baseline is measured right before and right after, so both see the same machine
     const before = await rawPingPong();
     const perHookOn = async (d) => {
@@ -79,13 +110,24 @@ async function stackBenchmarks() {
 
     let erc20;
     if (fs.existsSync(CONFORMANCE)) {
-      const token = Buffer.alloc(32); token[0] = 0x10;
+      const token = Buffer.alloc(32);
+      token[0] = 0x10;
       const from = Buffer.from('a94f5374fce5edbc8e2a8697c15331677e6ebf0b000000000000000000000000', 'hex');
       world.setAccount(account(from, { balance: 10n ** 12n }));
-      world.setAccount(account(token, { code: new Uint8Array(fs.readFileSync(path.join(CONFORMANCE, 'test', 'erc20', 'contracts', 'erc20-c.wasm'))),
-        storage: new Map([['19efaebcc296cffac396adb4a60d54c05eff43926a6072498a618e943908efe1', Buffer.from('2710', 'hex')]]) }));
+      world.setAccount(
+        account(token, {
+          code: new Uint8Array(fs.readFileSync(path.join(CONFORMANCE, 'test', 'erc20', 'contracts', 'erc20-c.wasm'))),
+          storage: new Map([
+            ['19efaebcc296cffac396adb4a60d54c05eff43926a6072498a618e943908efe1', Buffer.from('2710', 'hex')],
+          ]),
+        }),
+      );
       const input = callInput(token, 'transferToken', [Buffer.alloc(32, 0x42), Uint8Array.of(0x17)], from);
-      const r = await alternate({ busyPolling: () => driver.runSmartContractCall(input), json: () => json.runSmartContractCall(input), blocking: () => blocking.runSmartContractCall(input) });
+      const r = await alternate({
+        busyPolling: () => driver.runSmartContractCall(input),
+        json: () => json.runSmartContractCall(input),
+        blocking: () => blocking.runSmartContractCall(input),
+      });
       erc20 = { ...r.busyPolling, json: r.json, blocking: r.blocking };
     }
 

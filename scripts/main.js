@@ -13,8 +13,13 @@ const suite = path.resolve(__dirname, '..', '..', 'shared', 'conformance', 'test
 
 function processStack() {
   let world;
-  const forward = new Proxy({}, { get: (_t, name) => (typeof world[name] === 'function' ? world[name].bind(world) : world[name]) });
-  const gasSchedule = Object.fromEntries(Object.entries(GAS_SECTION_KEYS).map(([s, keys]) => [s, Object.fromEntries(keys.map((k) => [k, 1n]))]));
+  const forward = new Proxy(
+    {},
+    { get: (_t, name) => (typeof world[name] === 'function' ? world[name].bind(world) : world[name]) },
+  );
+  const gasSchedule = Object.fromEntries(
+    Object.entries(GAS_SECTION_KEYS).map(([s, keys]) => [s, Object.fromEntries(keys.map((k) => [k, 1n]))]),
+  );
   gasSchedule.Kalyan3104APICost.AsyncCallbackGasLock = 100000n;
   const driver = new VMDriver({ blockchainHook: forward, gasSchedule, maxLoopTimeMs: 30000 });
   return {
@@ -34,9 +39,15 @@ async function main() {
   const started = Date.now();
   const print = { out: (line) => process.stdout.write(`${line}\n`) };
   const all = await runCli([suite], print, stack.options);
-  const erc20 = await runCli(['--replace', 'contracts/simple-coin.wasm=erc20/contracts/erc20-c.wasm', path.join(suite, 'erc20')], print, stack.options);
+  const erc20 = await runCli(
+    ['--replace', 'contracts/simple-coin.wasm=erc20/contracts/erc20-c.wasm', path.join(suite, 'erc20')],
+    print,
+    stack.options,
+  );
   await stack.close();
-  console.log(`conformance: ${all === 0 && erc20 === 0 ? 'all passed' : 'FAILURES'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `conformance: ${all === 0 && erc20 === 0 ? 'all passed' : 'FAILURES'} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   return all === 0 && erc20 === 0 ? 0 : 1;
 }
 

@@ -24,7 +24,10 @@ function rawRoundTrip(frame, buffer) {
 
 if (mode === 'messenger' || mode === 'messenger-poll') {
   const messenger = new SyncMessenger({ readFd: 4, writeFd: 5, busyPollMicros: mode === 'messenger-poll' ? 1000 : 0 });
-  const request = createMessage(MessageKind.BlockchainGetStorageDataRequest, { Address: Buffer.alloc(32, 7), Index: Buffer.from('mycounter'.padEnd(32, '\0')) });
+  const request = createMessage(MessageKind.BlockchainGetStorageDataRequest, {
+    Address: Buffer.alloc(32, 7),
+    Index: Buffer.from('mycounter'.padEnd(32, '\0')),
+  });
   for (let i = 0; i < warmup + count; i++) {
     const start = process.hrtime.bigint();
     messenger.request(request);

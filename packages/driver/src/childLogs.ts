@@ -10,7 +10,12 @@ import { emitRecord, getLogger, type LogLevel } from '@vm/messenger';
 const output = getLogger('arwen/child');
 const LEVELS: LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error'];
 
-export function captureChildOutput(stdout: Readable, stderr: Readable, logLines: Readable, onStderr: (line: string) => void): void {
+export function captureChildOutput(
+  stdout: Readable,
+  stderr: Readable,
+  logLines: Readable,
+  onStderr: (line: string) => void,
+): void {
   createInterface({ input: stdout }).on('line', (line) => output.trace('Arwen', { line: line.trim() }));
   createInterface({ input: stderr }).on('line', (line) => {
     onStderr(line);
@@ -24,7 +29,12 @@ export function captureChildOutput(stdout: Readable, stderr: Readable, logLines:
       const payload = pending.subarray(4, 4 + length);
       pending = pending.subarray(4 + length);
       try {
-        const line = JSON.parse(payload.toString('utf8')) as { Message?: string; LogLevel?: number; LoggerName?: string; Args?: string[] };
+        const line = JSON.parse(payload.toString('utf8')) as {
+          Message?: string;
+          LogLevel?: number;
+          LoggerName?: string;
+          Args?: string[];
+        };
         const args: Record<string, string> = {};
         for (let i = 0; i + 1 < (line.Args ?? []).length; i += 2) args[line.Args![i]] = line.Args![i + 1];
         emitRecord(LEVELS[line.LogLevel ?? 2] ?? 'info', line.LoggerName ?? 'arwen', line.Message ?? '', args);
@@ -38,7 +48,9 @@ export function captureChildOutput(stdout: Readable, stderr: Readable, logLines:
 
 /** The log-profile frame for fd 6 (reference logger.Profile, always JSON). */
 export function profileFrame(pattern: string): Buffer {
-  const payload = Buffer.from(JSON.stringify({ LogLevelPatterns: pattern, WithCorrelation: false, WithLoggerName: false }));
+  const payload = Buffer.from(
+    JSON.stringify({ LogLevelPatterns: pattern, WithCorrelation: false, WithLoggerName: false }),
+  );
   const frame = Buffer.allocUnsafe(4 + payload.length);
   frame.writeUInt32LE(payload.length, 0);
   payload.copy(frame, 4);

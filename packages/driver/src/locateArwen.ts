@@ -51,7 +51,7 @@ export function arwenCommand(file: string): [command: string, args: string[]] {
 
 function shebangNodeOptions(file: string): string[] {
   const head = Buffer.alloc(256);
-  let length = 0;
+  let length: number;
   try {
     const fd = openSync(file, 'r');
     try {

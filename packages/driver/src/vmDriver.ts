@@ -112,7 +112,9 @@ export class VMDriver implements VMExecutionHandler {
 
   /** Makes the child sleep `milliseconds` before answering (to exercise timeouts). */
   async diagnoseWait(milliseconds: number): Promise<void> {
-    await this.serialized(() => this.request(createMessage(MessageKind.DiagnoseWaitRequest, { Milliseconds: milliseconds })));
+    await this.serialized(() =>
+      this.request(createMessage(MessageKind.DiagnoseWaitRequest, { Milliseconds: milliseconds })),
+    );
   }
 
   isClosed(): boolean {
@@ -147,8 +149,10 @@ export class VMDriver implements VMExecutionHandler {
 
   private async contractRequest(request: Message): Promise<VMOutput> {
     const response = (await this.serialized(() => this.request(request))) as MessageOf<MessageKind.ContractResponse>;
-    if (response.Kind !== MessageKind.ContractResponse) throw new VMError(ErrorCode.BadMessageFromArwen, `expected a ContractResponse, got kind ${response.Kind}`);
-    if (response.ErrorMessage !== '' || !response.VMOutput) throw new VMError(DriverError.ArwenPanic, response.ErrorMessage || 'no VMOutput');
+    if (response.Kind !== MessageKind.ContractResponse)
+      throw new VMError(ErrorCode.BadMessageFromArwen, `expected a ContractResponse, got kind ${response.Kind}`);
+    if (response.ErrorMessage !== '' || !response.VMOutput)
+      throw new VMError(DriverError.ArwenPanic, response.ErrorMessage || 'no VMOutput');
     return response.VMOutput;
   }
 
@@ -168,10 +172,16 @@ export class VMDriver implements VMExecutionHandler {
     }
     const child = this.child!;
     try {
-      return await runNodePart(child.messenger, this.options.blockchainHook, message, { maxLoopTimeMs: this.options.maxLoopTimeMs ?? 10_000 });
+      return await runNodePart(child.messenger, this.options.blockchainHook, message, {
+        maxLoopTimeMs: this.options.maxLoopTimeMs ?? 10_000,
+      });
     } catch (error) {
       // The child closing its pipes is usually its exit, reported a moment later: wait for that reason.
-      if (VMError.is(error, ErrorCode.PeerClosed) || VMError.is(error, ErrorCode.PeerClosedMidFrame) || VMError.is(error, ErrorCode.WriteFailed)) {
+      if (
+        VMError.is(error, ErrorCode.PeerClosed) ||
+        VMError.is(error, ErrorCode.PeerClosedMidFrame) ||
+        VMError.is(error, ErrorCode.WriteFailed)
+      ) {
         await Promise.race([child.exited, new Promise((resolve) => setTimeout(resolve, 250).unref())]);
       }
       const failure = child.exitReason ?? asCritical(error);
@@ -189,10 +199,28 @@ export class VMDriver implements VMExecutionHandler {
     const child = spawn(command, args, {
       stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe'],
       // the node's current levels from the first line on (fd 6 carries later changes)
-      env: { ...process.env, ARWEN_LOG_LEVELS: getLogLevels(), ARWEN_BUSY_POLL_US: String(this.busyPollMicros), ...this.options.env },
+      env: {
+        ...process.env,
+        ARWEN_LOG_LEVELS: getLogLevels(),
+        ARWEN_BUSY_POLL_US: String(this.busyPollMicros),
+        ...this.options.env,
+      },
     });
-    const stdio = child.stdio as unknown as [null, Readable, Readable, Writable, Writable, Readable, Writable, Readable];
-    const messenger = new AsyncMessenger(stdio[5], stdio[4], { name: 'NODE', busyPollMicros: this.busyPollMicros, codec: this.codec });
+    const stdio = child.stdio as unknown as [
+      null,
+      Readable,
+      Readable,
+      Writable,
+      Writable,
+      Readable,
+      Writable,
+      Readable,
+    ];
+    const messenger = new AsyncMessenger(stdio[5], stdio[4], {
+      name: 'NODE',
+      busyPollMicros: this.busyPollMicros,
+      codec: this.codec,
+    });
     const stderrTail: string[] = [];
     captureChildOutput(stdio[1], stdio[2], stdio[7], (line) => stderrTail.push(line) > 5 && stderrTail.shift());
     for (const stream of [stdio[3], stdio[4], stdio[6]]) stream.on('error', () => undefined);
@@ -206,7 +234,10 @@ export class VMDriver implements VMExecutionHandler {
         const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
           const how = signal ? `signal ${signal}` : `code ${code}`;
           if (!state.expectedExit) this.breaker.recordCrash();
-          state.exitReason ??= new VMError(DriverError.ArwenExited, `${how}${stderrTail.length ? `: ${stderrTail.join(' | ')}` : ''}`);
+          state.exitReason ??= new VMError(
+            DriverError.ArwenExited,
+            `${how}${stderrTail.length ? `: ${stderrTail.join(' | ')}` : ''}`,
+          );
           messenger.close(state.exitReason);
           log.info('arwen exited', { how });
           resolve();
@@ -246,7 +277,9 @@ export class VMDriver implements VMExecutionHandler {
     } catch {
       // already broken: kill below
     }
-    const grace = new Promise<'timeout'>((resolve) => setTimeout(resolve, this.options.closeGraceMs ?? 1000, 'timeout').unref());
+    const grace = new Promise<'timeout'>((resolve) =>
+      setTimeout(resolve, this.options.closeGraceMs ?? 1000, 'timeout').unref(),
+    );
     if ((await Promise.race([child.exited.then(() => 'exited' as const), grace])) === 'timeout') await this.kill(child);
   }
 
@@ -258,6 +291,9 @@ export class VMDriver implements VMExecutionHandler {
 }
 
 function asCritical(error: unknown): VMError {
-  if (error instanceof VMError) return error.critical ? error : new VMError({ code: error.code, message: error.message, critical: true, family: error.family });
+  if (error instanceof VMError)
+    return error.critical
+      ? error
+      : new VMError({ code: error.code, message: error.message, critical: true, family: error.family });
   return new VMError(ErrorCode.ReadFailed, String(error), { cause: error });
 }

@@ -11,8 +11,15 @@ import { testGasScheduleMap } from './helpers';
 
 const ARWEN = locateArwen();
 
-function startArwen(env: NodeJS.ProcessEnv = {}, gasSchedule = testGasScheduleMap(), messagesMarshalizer: number = MarshalizerKind.JSON) {
-  const child = spawn(process.execPath, [ARWEN], { stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+function startArwen(
+  env: NodeJS.ProcessEnv = {},
+  gasSchedule = testGasScheduleMap(),
+  messagesMarshalizer: number = MarshalizerKind.JSON,
+) {
+  const child = spawn(process.execPath, [ARWEN], {
+    stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   const stdio = child.stdio as unknown as [null, Readable, Readable, Writable, Writable, Readable, Writable, Readable];
   let stderr = '';
   stdio[2].on('data', (d) => (stderr += d));
@@ -22,7 +29,15 @@ function startArwen(env: NodeJS.ProcessEnv = {}, gasSchedule = testGasScheduleMa
   stdio[3].end(
     encodeFrame(
       createMessage(MessageKind.Initialize, {
-        Arguments: { VMType: DEFAULT_VM_TYPE, BlockGasLimit: 10_000_000n, GasSchedule: gasSchedule, ProtocolBuiltinFunctions: null, Kalyan3104ProtectedKeyPrefix: Buffer.from('KALYAN3104'), LogsMarshalizer: MarshalizerKind.JSON, MessagesMarshalizer: messagesMarshalizer },
+        Arguments: {
+          VMType: DEFAULT_VM_TYPE,
+          BlockGasLimit: 10_000_000n,
+          GasSchedule: gasSchedule,
+          ProtocolBuiltinFunctions: null,
+          Kalyan3104ProtectedKeyPrefix: Buffer.from('KALYAN3104'),
+          LogsMarshalizer: MarshalizerKind.JSON,
+          MessagesMarshalizer: messagesMarshalizer,
+        },
       }),
     ),
   );
@@ -77,7 +92,18 @@ describe('[@vm/host] the arwen executable, driven by hand', () => {
   it('a node that stops answering a hook call: arwen gives up after ARWEN_NODE_TIMEOUT_MS and exits', async () => {
     const { stdio, exit, stderr } = startArwen({ ARWEN_NODE_TIMEOUT_MS: '300' });
     const node = new AsyncMessenger(stdio[5], stdio[4]);
-    const input = { CallerAddr: Buffer.alloc(32, 1), Arguments: [], CallValue: 0n, CallType: 0, GasPrice: 0n, GasProvided: 100000n, OriginalTxHash: null, CurrentTxHash: null, RecipientAddr: Buffer.alloc(32, 2), Function: 'x' };
+    const input = {
+      CallerAddr: Buffer.alloc(32, 1),
+      Arguments: [],
+      CallValue: 0n,
+      CallType: 0,
+      GasPrice: 0n,
+      GasProvided: 100000n,
+      OriginalTxHash: null,
+      CurrentTxHash: null,
+      RecipientAddr: Buffer.alloc(32, 2),
+      Function: 'x',
+    };
     await node.send(createMessage(MessageKind.ContractCallRequest, { CallInput: input }));
     expect((await node.receive(Deadline.after(5000))).Kind).toBe(MessageKind.BlockchainGetUserAccountRequest);
     expect(await exit).toBe(3); // no answer: the hook call times out
@@ -129,8 +155,24 @@ describe('[@vm/driver] executable lookup and restarts', () => {
     const sc = Buffer.alloc(32, 7);
     hook.setAccount(sc, { code: await wat(`(module (memory (export "memory") 1) (func (export "f")))`) });
     // the kills below are crashes: allow them all
-    const driver = new VMDriver({ blockchainHook: hook, gasSchedule: testGasScheduleMap(), maxLoopTimeMs: 10000, restartPolicy: { maxCrashes: 100, windowMs: 60000 } });
-    const input = { CallerAddr: Buffer.alloc(32, 1), Arguments: [], CallValue: 0n, CallType: 0, GasPrice: 0n, GasProvided: 100000n, OriginalTxHash: null, CurrentTxHash: null, RecipientAddr: sc, Function: 'f' };
+    const driver = new VMDriver({
+      blockchainHook: hook,
+      gasSchedule: testGasScheduleMap(),
+      maxLoopTimeMs: 10000,
+      restartPolicy: { maxCrashes: 100, windowMs: 60000 },
+    });
+    const input = {
+      CallerAddr: Buffer.alloc(32, 1),
+      Arguments: [],
+      CallValue: 0n,
+      CallType: 0,
+      GasPrice: 0n,
+      GasProvided: 100000n,
+      OriginalTxHash: null,
+      CurrentTxHash: null,
+      RecipientAddr: sc,
+      Function: 'f',
+    };
     await driver.runSmartContractCall(input);
     await driver.close();
     const fdsBefore = readdirSync('/proc/self/fd').length;

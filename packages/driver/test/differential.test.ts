@@ -1,5 +1,15 @@
 import path from 'node:path';
-import { createMessage, encodeMessage, MarshalizerKind, MessageKind, type ContractCallInput, type ContractCreateInput, type VMExecutionHandler, type VMOutput, type AsyncBlockchainHook } from '@vm/protocol';
+import {
+  createMessage,
+  encodeMessage,
+  MarshalizerKind,
+  MessageKind,
+  type ContractCallInput,
+  type ContractCreateInput,
+  type VMExecutionHandler,
+  type VMOutput,
+  type AsyncBlockchainHook,
+} from '@vm/protocol';
 import { findScenarios, runScenario, VMHost, MemoryWorld } from '@vm/host';
 import { VMDriver } from '@vm/driver';
 import { CONFORMANCE_DIR, describeWithConformance } from '@vm/testkit';
@@ -29,28 +39,49 @@ describeWithConformance('[@vm/driver] differential: process stack vs in process,
     },
   });
   const drivers = [MarshalizerKind.Binary, MarshalizerKind.JSON].map(
-    (messagesMarshalizer) => new VMDriver({ blockchainHook: forward, gasSchedule: testGasScheduleMap(), maxLoopTimeMs: 30000, messagesMarshalizer }),
+    (messagesMarshalizer) =>
+      new VMDriver({
+        blockchainHook: forward,
+        gasSchedule: testGasScheduleMap(),
+        maxLoopTimeMs: 30000,
+        messagesMarshalizer,
+      }),
   );
   afterAll(() => Promise.all(drivers.map((d) => d.close())));
 
   const root = path.join(CONFORMANCE_DIR ?? '', 'test');
   const files = CONFORMANCE_DIR ? findScenarios(root) : [];
 
-  it.each(files.map((f) => [path.relative(root, f), f]))('%s', async (_name, file) => {
-    const inProcess: string[] = [];
-    const local = await runScenario(file, { createHandler: (w, o) => recording(new VMHost({ blockchainHook: w, gasSchedule: o.gasSchedule, protectedKeyPrefix: o.protectedKeyPrefix, blockGasLimit: 10_000_000n }), inProcess) });
-    expect(local.passed).toBe(true);
-    for (const driver of drivers) {
-      const throughProcess: string[] = [];
-      const remote = await runScenario(file, {
-        createHandler: (w) => {
-          world = w;
-          return recording(driver, throughProcess);
-        },
+  it.each(files.map((f) => [path.relative(root, f), f]))(
+    '%s',
+    async (_name, file) => {
+      const inProcess: string[] = [];
+      const local = await runScenario(file, {
+        createHandler: (w, o) =>
+          recording(
+            new VMHost({
+              blockchainHook: w,
+              gasSchedule: o.gasSchedule,
+              protectedKeyPrefix: o.protectedKeyPrefix,
+              blockGasLimit: 10_000_000n,
+            }),
+            inProcess,
+          ),
       });
-      expect(remote.message).toBeUndefined();
-      expect(remote.passed).toBe(true);
-      expect(throughProcess).toEqual(inProcess);
-    }
-  }, 60000);
+      expect(local.passed).toBe(true);
+      for (const driver of drivers) {
+        const throughProcess: string[] = [];
+        const remote = await runScenario(file, {
+          createHandler: (w) => {
+            world = w;
+            return recording(driver, throughProcess);
+          },
+        });
+        expect(remote.message).toBeUndefined();
+        expect(remote.passed).toBe(true);
+        expect(throughProcess).toEqual(inProcess);
+      }
+    },
+    60000,
+  );
 });

@@ -7,13 +7,24 @@ import { rejection, testGasScheduleMap } from './helpers';
 const FAKE = path.join(__dirname, 'fixtures', 'fakeArwen.js');
 const COUNTER = Buffer.from('counter'.padEnd(32, '_'));
 const input = (fn: string): ContractCallInput => ({
-  CallerAddr: Buffer.alloc(32, 1), Arguments: [], CallValue: 0n, CallType: 0, GasPrice: 0n, GasProvided: 100000n,
-  OriginalTxHash: null, CurrentTxHash: null, RecipientAddr: COUNTER, Function: fn,
+  CallerAddr: Buffer.alloc(32, 1),
+  Arguments: [],
+  CallValue: 0n,
+  CallType: 0,
+  GasPrice: 0n,
+  GasProvided: 100000n,
+  OriginalTxHash: null,
+  CurrentTxHash: null,
+  RecipientAddr: COUNTER,
+  Function: fn,
 });
 
 function driver(options: Partial<ConstructorParameters<typeof VMDriver>[0]> = {}) {
   const hook = new FakeBlockchainHook();
-  return { hook, driver: new VMDriver({ blockchainHook: hook, gasSchedule: testGasScheduleMap(), maxLoopTimeMs: 1000, ...options }) };
+  return {
+    hook,
+    driver: new VMDriver({ blockchainHook: hook, gasSchedule: testGasScheduleMap(), maxLoopTimeMs: 1000, ...options }),
+  };
 }
 
 describe('[@vm/driver] the arwen child process (reference IPC tests)', () => {
@@ -39,14 +50,26 @@ describe('[@vm/driver] the arwen child process (reference IPC tests)', () => {
       const { hook, driver: d } = driver();
       const code = referenceContract('counter');
       hook.setAccount(COUNTER, { code });
-      const deployed = await d.runSmartContractCreate({ ...input(''), ContractCode: code, ContractCodeMetadata: Uint8Array.of(1, 0) });
+      const deployed = await d.runSmartContractCreate({
+        ...input(''),
+        ContractCode: code,
+        ContractCodeMetadata: Uint8Array.of(1, 0),
+      });
       expect(deployed.ReturnCode).toBe(ReturnCode.Ok);
       const called = await d.runSmartContractCall(input('increment'));
       expect(called.ReturnCode).toBe(ReturnCode.Ok);
       expect(d.isClosed()).toBe(false);
       await d.close();
       expect(d.isClosed()).toBe(true);
-      expect((await d.runSmartContractCreate({ ...input(''), ContractCode: code, ContractCodeMetadata: Uint8Array.of(1, 0) })).ReturnCode).toBe(ReturnCode.Ok);
+      expect(
+        (
+          await d.runSmartContractCreate({
+            ...input(''),
+            ContractCode: code,
+            ContractCodeMetadata: Uint8Array.of(1, 0),
+          })
+        ).ReturnCode,
+      ).toBe(ReturnCode.Ok);
       expect(d.isClosed()).toBe(false);
       await d.close();
     }, 30000);
@@ -57,8 +80,16 @@ describe('[@vm/driver] the arwen child process (reference IPC tests)', () => {
         const { hook, driver: d } = driver(options);
         const code = referenceContract('counter');
         hook.setAccount(COUNTER, { code });
-        const deployed = await d.runSmartContractCreate({ ...input(''), ContractCode: code, ContractCodeMetadata: Uint8Array.of(1, 0) });
-        outputs.push([deployed, await d.runSmartContractCall(input('increment')), await d.runSmartContractCall(input('get'))]);
+        const deployed = await d.runSmartContractCreate({
+          ...input(''),
+          ContractCode: code,
+          ContractCodeMetadata: Uint8Array.of(1, 0),
+        });
+        outputs.push([
+          deployed,
+          await d.runSmartContractCall(input('increment')),
+          await d.runSmartContractCall(input('get')),
+        ]);
         await d.close();
       }
       expect(outputs[0][2].ReturnCode).toBe(ReturnCode.Ok);
@@ -67,12 +98,16 @@ describe('[@vm/driver] the arwen child process (reference IPC tests)', () => {
     }, 30000);
 
     it('a marshalizer the VM does not speak is refused before anything starts', () => {
-      expect(() => driver({ messagesMarshalizer: MarshalizerKind.Gob })).toThrow(/unsupported marshalizer: messagesMarshalizer: gob/);
+      expect(() => driver({ messagesMarshalizer: MarshalizerKind.Gob })).toThrow(
+        /unsupported marshalizer: messagesMarshalizer: gob/,
+      );
     });
 
     it('a missing contract is a VMOutput (ContractNotFound), not an IPC error', async () => {
       const { driver: d } = driver();
-      expect(await d.runSmartContractCall(input('increment'))).toMatchObject({ ReturnCode: ReturnCode.ContractNotFound });
+      expect(await d.runSmartContractCall(input('increment'))).toMatchObject({
+        ReturnCode: ReturnCode.ContractNotFound,
+      });
       await d.close();
     }, 20000);
 
@@ -113,13 +148,17 @@ describe('[@vm/driver] misbehaving children', () => {
   it.each([
     ['garbage frames', 'garbage', ErrorCode.UnknownKind.code],
     ['an oversized frame', 'oversized', ErrorCode.FrameTooLarge.code],
-  ])('%s from the child: a typed critical error', async (_name, mode, code) => {
-    const { driver: d } = driver({ arwenPath: FAKE, env: { FAKE_ARWEN: mode } });
-    const error = await rejection(d.diagnoseWait(10));
-    expect(error.code).toBe(code);
-    expect(error.critical).toBe(true);
-    expect(d.isClosed()).toBe(true);
-  }, 20000);
+  ])(
+    '%s from the child: a typed critical error',
+    async (_name, mode, code) => {
+      const { driver: d } = driver({ arwenPath: FAKE, env: { FAKE_ARWEN: mode } });
+      const error = await rejection(d.diagnoseWait(10));
+      expect(error.code).toBe(code);
+      expect(error.critical).toBe(true);
+      expect(d.isClosed()).toBe(true);
+    },
+    20000,
+  );
 
   it('a child that exits during startup: ArwenExited with its stderr, quickly', async () => {
     const { driver: d } = driver({ arwenPath: FAKE, env: { FAKE_ARWEN: 'exit' }, maxLoopTimeMs: 10000 });
@@ -130,7 +169,11 @@ describe('[@vm/driver] misbehaving children', () => {
   }, 20000);
 
   it('a child that keeps crashing is not restarted past the crash-loop limit', async () => {
-    const { driver: d } = driver({ arwenPath: FAKE, env: { FAKE_ARWEN: 'exit' }, restartPolicy: { maxCrashes: 2, windowMs: 60000 } });
+    const { driver: d } = driver({
+      arwenPath: FAKE,
+      env: { FAKE_ARWEN: 'exit' },
+      restartPolicy: { maxCrashes: 2, windowMs: 60000 },
+    });
     for (let i = 0; i < 3; i++) await rejection(d.diagnoseWait(10));
     expect((await rejection(d.diagnoseWait(10))).code).toBe(DriverError.ArwenCrashLoop.code);
   }, 30000);

@@ -10,8 +10,13 @@ import { FakeBlockchainHook } from '@vm/testkit';
 // repliers here, over real pipes. The VM side opens the dialogue (request nonce 1, response nonce 2, ...).
 const PEER = path.join(__dirname, 'fixtures', 'gatewayPeer.js');
 
-async function gatewayCalls(hook: AsyncBlockchainHook, calls: { method: string; args: unknown[] }[]): Promise<Record<string, unknown>[]> {
-  const child = spawn(process.execPath, [PEER, JSON.stringify(calls)], { stdio: ['ignore', 'pipe', 'inherit', 'ignore', 'pipe', 'pipe'] });
+async function gatewayCalls(
+  hook: AsyncBlockchainHook,
+  calls: { method: string; args: unknown[] }[],
+): Promise<Record<string, unknown>[]> {
+  const child = spawn(process.execPath, [PEER, JSON.stringify(calls)], {
+    stdio: ['ignore', 'pipe', 'inherit', 'ignore', 'pipe', 'pipe'],
+  });
   const stdio = child.stdio as unknown as [null, Readable, null, null, Writable, Readable];
   const node = new AsyncMessenger(stdio[5], stdio[4]);
   let out = '';
@@ -26,7 +31,10 @@ async function gatewayCalls(hook: AsyncBlockchainHook, calls: { method: string; 
   })().catch(() => undefined);
   await exited;
   node.close();
-  return out.trim().split('\n').map((line) => JSON.parse(line));
+  return out
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
 }
 
 describe('[@vm/driver] gateway (VM side) <-> repliers (node side)', () => {
@@ -43,9 +51,21 @@ describe('[@vm/driver] gateway (VM side) <-> repliers (node side)', () => {
     hook.processBuiltInFunction = (input) => {
       expect(input.Function).toBe('fooFunction');
       expect(Buffer.from(input.RecipientAddr!).toString()).toBe('alice');
-      return { ReturnData: [Uint8Array.of(42)], ReturnCode: 0, ReturnMessage: '', GasRemaining: 0n, GasRefund: 0n, OutputAccounts: [], DeletedAccounts: [], TouchedAccounts: [], Logs: [] } satisfies VMOutput;
+      return {
+        ReturnData: [Uint8Array.of(42)],
+        ReturnCode: 0,
+        ReturnMessage: '',
+        GasRemaining: 0n,
+        GasRefund: 0n,
+        OutputAccounts: [],
+        DeletedAccounts: [],
+        TouchedAccounts: [],
+        Logs: [],
+      } satisfies VMOutput;
     };
-    const failing = Object.assign(Object.create(hook), { getUserAccount: () => Promise.reject(new Error('foo error')) });
+    const failing = Object.assign(Object.create(hook), {
+      getUserAccount: () => Promise.reject(new Error('foo error')),
+    });
     const results = await gatewayCalls(hook, [
       { method: 'processBuiltInFunction', args: ['alice', 'fooFunction'] },
       { method: 'getAllState', args: ['alice'] },

@@ -4,7 +4,8 @@ import { VMError } from '@vm/protocol';
 
 export function testGasScheduleMap(): GasScheduleMap {
   const map: GasScheduleMap = {};
-  for (const [section, keys] of Object.entries(GAS_SECTION_KEYS)) map[section] = Object.fromEntries(keys.map((k) => [k, 1n]));
+  for (const [section, keys] of Object.entries(GAS_SECTION_KEYS))
+    map[section] = Object.fromEntries(keys.map((k) => [k, 1n]));
   map.Kalyan3104APICost.AsyncCallbackGasLock = 100000n;
   return map;
 }

@@ -19,7 +19,11 @@ describe('[@vm/driver] the child never outlives its node', () => {
   it('the node process dying makes arwen exit (EOF on fd 4)', async () => {
     let output = '';
     try {
-      execFileSync(process.execPath, [path.join(__dirname, 'fixtures', 'dyingNode.js')], { encoding: 'utf8', timeout: 20000, stdio: ['ignore', 'pipe', 'ignore'] });
+      execFileSync(process.execPath, [path.join(__dirname, 'fixtures', 'dyingNode.js')], {
+        encoding: 'utf8',
+        timeout: 20000,
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
     } catch (error) {
       output = String((error as { stdout?: string }).stdout ?? '');
     }
@@ -44,10 +48,15 @@ describe('[@vm/driver] logs', () => {
     rootLogger().add(capture);
     const levels = getLogLevels();
     setLogLevels('*:INFO'); // the child starts with the node's levels
-    const driver = new VMDriver({ blockchainHook: new FakeBlockchainHook(), gasSchedule: testGasScheduleMap(), maxLoopTimeMs: 5000 });
+    const driver = new VMDriver({
+      blockchainHook: new FakeBlockchainHook(),
+      gasSchedule: testGasScheduleMap(),
+      maxLoopTimeMs: 5000,
+    });
     try {
       await driver.diagnoseWait(1);
-      const childTrace = () => records.filter((r) => r.logger === 'arwen/baseMessenger' && String(r.message).startsWith('[ARWEN]'));
+      const childTrace = () =>
+        records.filter((r) => r.logger === 'arwen/baseMessenger' && String(r.message).startsWith('[ARWEN]'));
       expect(records.some((r) => r.logger === 'arwen/host' && r.message === 'arwen started')).toBe(true);
       expect(childTrace()).toHaveLength(0);
       driver.setLogLevels('*:INFO,arwen/baseMessenger:TRACE');

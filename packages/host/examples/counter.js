@@ -19,23 +19,42 @@ const COUNTER = `(module
 
 async function main() {
   // Every cost 1: the reference's test schedule (a real node passes its own).
-  const costs = Object.fromEntries(Object.entries(GAS_SECTION_KEYS).map(([section, keys]) => [section, Object.fromEntries(keys.map((k) => [k, 1n]))]));
+  const costs = Object.fromEntries(
+    Object.entries(GAS_SECTION_KEYS).map(([section, keys]) => [section, Object.fromEntries(keys.map((k) => [k, 1n]))]),
+  );
   const world = new MemoryWorld(); // the embedded in-memory blockchain
   const vm = new VMHost({ blockchainHook: world, gasSchedule: createGasSchedule(costs) });
   const owner = Buffer.alloc(32, 1);
   world.accountOrNew(owner).balance = 1000n;
-  const input = { CallerAddr: owner, Arguments: [], CallValue: 0n, CallType: 0, GasPrice: 1n, GasProvided: 100000n, OriginalTxHash: null, CurrentTxHash: null };
+  const input = {
+    CallerAddr: owner,
+    Arguments: [],
+    CallValue: 0n,
+    CallType: 0,
+    GasPrice: 1n,
+    GasProvided: 100000n,
+    OriginalTxHash: null,
+    CurrentTxHash: null,
+  };
 
   const code = await wat(COUNTER);
-  const deployed = vm.runSmartContractCreate({ ...input, ContractCode: code, ContractCodeMetadata: Uint8Array.of(1, 0) });
+  const deployed = vm.runSmartContractCreate({
+    ...input,
+    ContractCode: code,
+    ContractCodeMetadata: Uint8Array.of(1, 0),
+  });
   const address = deployed.OutputAccounts.find((a) => a.Code).Address;
-  console.log(`deployed at ${Buffer.from(address).toString('hex')}: return code ${deployed.ReturnCode}, gas left ${deployed.GasRemaining}`);
+  console.log(
+    `deployed at ${Buffer.from(address).toString('hex')}: return code ${deployed.ReturnCode}, gas left ${deployed.GasRemaining}`,
+  );
 
   // Apply the deploy's output to the world, as a node would.
   world.applyOutput(deployed, owner);
 
   const called = vm.runSmartContractCall({ ...input, RecipientAddr: address, Function: 'increment' });
-  console.log(`increment: return code ${called.ReturnCode}, counter ${Buffer.from(called.ReturnData[0]).readUIntBE(0, called.ReturnData[0].length)}, gas left ${called.GasRemaining}`);
+  console.log(
+    `increment: return code ${called.ReturnCode}, counter ${Buffer.from(called.ReturnData[0]).readUIntBE(0, called.ReturnData[0].length)}, gas left ${called.GasRemaining}`,
+  );
 }
 
 main().catch((error) => {

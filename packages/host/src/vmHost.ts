@@ -30,7 +30,12 @@ import { ETHEREUM_EEI } from './eei/ethereum';
 import { NESTED_EEI } from './eei/nested';
 import { buildImports, rowsByName, type EeiRow } from './eei/table';
 import { HostError } from './errors';
-import { handleAsyncCallBreakpoint, sendCallbackToCurrentCaller, type AsyncHost, type ChildResult } from './execution/asyncCalls';
+import {
+  handleAsyncCallBreakpoint,
+  sendCallbackToCurrentCaller,
+  type AsyncHost,
+  type ChildResult,
+} from './execution/asyncCalls';
 import { callbackFunctionFor, processAsyncInfo, processCallbackStack } from './execution/promises';
 import { Breakpoint, BreakpointSignal } from './execution/breakpoints';
 import { ExecutionContext, type CallState, type NestedCalls, type TxState } from './execution/executionContext';
@@ -58,7 +63,14 @@ export interface VMHostOptions {
 }
 
 /** Every host function, one table. */
-export const EEI_ROWS: readonly EeiRow[] = [...MAIN_EEI, ...NESTED_EEI, ...ASYNC_EEI, ...BIG_INT_EEI, ...CRYPTO_EEI, ...ETHEREUM_EEI];
+export const EEI_ROWS: readonly EeiRow[] = [
+  ...MAIN_EEI,
+  ...NESTED_EEI,
+  ...ASYNC_EEI,
+  ...BIG_INT_EEI,
+  ...CRYPTO_EEI,
+  ...ETHEREUM_EEI,
+];
 
 /** At most this many live instances (nesting depth 9 below the top level). */
 export const MAX_INSTANCES = 10;
@@ -88,13 +100,17 @@ export class VMHost implements VMExecutionHandler, NestedCalls, AsyncHost {
   private tx: TxState = { function: '', arguments: [] };
 
   constructor(options: VMHostOptions) {
-    this.schedule = 'opcodeCosts' in options.gasSchedule ? (options.gasSchedule as GasSchedule) : createGasSchedule(options.gasSchedule as GasScheduleMap);
+    this.schedule =
+      'opcodeCosts' in options.gasSchedule
+        ? (options.gasSchedule as GasSchedule)
+        : createGasSchedule(options.gasSchedule as GasScheduleMap);
     this.hook = options.blockchainHook;
     this.crypto = options.cryptoHook ?? createCryptoHook();
     this.blockGasLimit = options.blockGasLimit ?? 0n;
     const prefix = options.protectedKeyPrefix ?? DEFAULT_PROTECTED_KEY_PREFIX;
     this.protectedPrefix = typeof prefix === 'string' ? Buffer.from(prefix) : prefix;
-    if (this.protectedPrefix.length === 0) throw new VMError(HostError.InvalidHostParameters, 'kalyan3104ProtectedKeyPrefix cannot be empty');
+    if (this.protectedPrefix.length === 0)
+      throw new VMError(HostError.InvalidHostParameters, 'kalyan3104ProtectedKeyPrefix cannot be empty');
     this.vmType = options.vmType ?? DEFAULT_VM_TYPE;
     this.reservedNames = reservedExportNames(options.builtinFunctions ?? []);
     this.builtinFunctions = new Set(options.builtinFunctions ?? []);
@@ -115,7 +131,15 @@ export class VMHost implements VMExecutionHandler, NestedCalls, AsyncHost {
       } catch (error) {
         throw hookFailure(error);
       }
-      return this.deploy(input, address, input.ContractCode ?? EMPTY, input.ContractCodeMetadata, input.Arguments ?? [], output, blockchain);
+      return this.deploy(
+        input,
+        address,
+        input.ContractCode ?? EMPTY,
+        input.ContractCodeMetadata,
+        input.Arguments ?? [],
+        output,
+        blockchain,
+      );
     });
   }
 
@@ -125,14 +149,24 @@ export class VMHost implements VMExecutionHandler, NestedCalls, AsyncHost {
       if (input.Function === UPGRADE_FUNCTION) {
         const args = input.Arguments ?? [];
         if (args.length < 2) throw VM_ERRORS.upgradeInvalidArguments();
-        return this.deploy(input, recipient, args[0] ?? EMPTY, args[1], args.slice(2), output, blockchain, input.Function);
+        return this.deploy(
+          input,
+          recipient,
+          args[0] ?? EMPTY,
+          args[1],
+          args.slice(2),
+          output,
+          blockchain,
+          input.Function,
+        );
       }
       output.account(recipient).balanceDelta += input.CallValue ?? 0n;
       const code = blockchain.getCode(recipient);
       const { gas, lock } = this.deductForExecution(input.GasProvided, code, input.CallType);
       const ctx = this.context(input, recipient, input.Function, output, blockchain);
       this.start(ctx, code, gas);
-      const requested = input.CallType === CallType.AsynchronousCallBack ? callbackFunctionFor(ctx, input.Function) : input.Function;
+      const requested =
+        input.CallType === CallType.AsynchronousCallBack ? callbackFunctionFor(ctx, input.Function) : input.Function;
       const fn = this.functionToCall(ctx, requested, input.CallType);
       this.callExport(ctx, fn);
       if (input.CallType === CallType.AsynchronousCallBack) processCallbackStack(this, ctx);
@@ -151,7 +185,10 @@ export class VMHost implements VMExecutionHandler, NestedCalls, AsyncHost {
     const output = new OutputContext();
     const blockchain = new BlockchainContext(this.hook, () => output, this.vmType);
     this.contexts.length = 0;
-    this.tx = { function: 'Function' in input ? (input as ContractCallInput).Function : '', arguments: (input.Arguments ?? []).map((a) => a ?? EMPTY) };
+    this.tx = {
+      function: 'Function' in input ? (input as ContractCallInput).Function : '',
+      arguments: (input.Arguments ?? []).map((a) => a ?? EMPTY),
+    };
     try {
       return flow(output, blockchain);
     } catch (error) {
@@ -177,7 +214,10 @@ export class VMHost implements VMExecutionHandler, NestedCalls, AsyncHost {
   ): VMOutput {
     output.account(address).balanceDelta += input.CallValue ?? 0n;
     const costs = this.schedule.costs;
-    const gas = deduct(input.GasProvided, costs.Kalyan3104APICost.CreateContract + costs.BaseOperationCost.CompilePerByte * BigInt(code.length));
+    const gas = deduct(
+      input.GasProvided,
+      costs.Kalyan3104APICost.CreateContract + costs.BaseOperationCost.CompilePerByte * BigInt(code.length),
+    );
     const ctx = this.context({ ...input, Arguments: [...args] }, address, fn, output, blockchain);
     this.start(ctx, code, gas);
     this.verifyContractCode(ctx);
@@ -188,14 +228,39 @@ export class VMHost implements VMExecutionHandler, NestedCalls, AsyncHost {
   }
 
   /** A frame for a top-level execution: its own storage (at `address`) and big-integer table. */
-  private context(input: VMInput, address: Uint8Array, fn: string, output: OutputContext, blockchain: BlockchainContext): ExecutionContext {
+  private context(
+    input: VMInput,
+    address: Uint8Array,
+    fn: string,
+    output: OutputContext,
+    blockchain: BlockchainContext,
+  ): ExecutionContext {
     const storage = new StorageContext(this.hook, () => output, this.schedule, this.protectedPrefix);
     storage.address = address;
     return this.frame(callState(input, fn), address, output, blockchain, storage, new BigIntContext());
   }
 
-  private frame(call: CallState, address: Uint8Array, output: OutputContext, blockchain: BlockchainContext, storage: StorageContext, bigInts: BigIntContext): ExecutionContext {
-    return new ExecutionContext(call, address, this.schedule, output, storage, blockchain, bigInts, this.crypto, this.blockGasLimit, this, this.tx);
+  private frame(
+    call: CallState,
+    address: Uint8Array,
+    output: OutputContext,
+    blockchain: BlockchainContext,
+    storage: StorageContext,
+    bigInts: BigIntContext,
+  ): ExecutionContext {
+    return new ExecutionContext(
+      call,
+      address,
+      this.schedule,
+      output,
+      storage,
+      blockchain,
+      bigInts,
+      this.crypto,
+      this.blockGasLimit,
+      this,
+      this.tx,
+    );
   }
 
   /** Compile (cached) and instantiate with the gas limit; any failure is ContractInvalid. */
@@ -215,11 +280,14 @@ export class VMHost implements VMExecutionHandler, NestedCalls, AsyncHost {
       linearMemory = pooled.memory;
     } else {
       linearMemory = memory && this.memories.acquire(memory.initial, memory.maximum);
-      const imports = linearMemory ? { ...this.imports, [MEMORY_IMPORT.module]: { [MEMORY_IMPORT.name]: linearMemory } } : this.imports;
+      const imports = linearMemory
+        ? { ...this.imports, [MEMORY_IMPORT.module]: { [MEMORY_IMPORT.name]: linearMemory } }
+        : this.imports;
       try {
         instance = new WebAssembly.Instance(compiled.contract.module, imports);
       } catch (error) {
-        if (error instanceof WebAssembly.RuntimeError || error instanceof WebAssembly.LinkError) throw VM_ERRORS.contractInvalid();
+        if (error instanceof WebAssembly.RuntimeError || error instanceof WebAssembly.LinkError)
+          throw VM_ERRORS.contractInvalid();
         throw error;
       }
     }
@@ -247,15 +315,38 @@ export class VMHost implements VMExecutionHandler, NestedCalls, AsyncHost {
       const storage = new StorageContext(this.hook, () => output, this.schedule, this.protectedPrefix);
       storage.address = recipient;
       storage.readOnly = parent.readOnly;
-      const { gasProvided: childGasProvided, pendingAsync } = this.execute(parent, this.frame(callState(input, input.Function), recipient, output, parent.blockchain, storage, new BigIntContext()), input);
+      const { gasProvided: childGasProvided, pendingAsync } = this.execute(
+        parent,
+        this.frame(
+          callState(input, input.Function),
+          recipient,
+          output,
+          parent.blockchain,
+          storage,
+          new BigIntContext(),
+        ),
+        input,
+      );
       // GetVMOutput after the callee's instance is gone: its gas measured against the caller's counter (a reference quirk).
       const used = parent.instance.pointsUsed;
-      const result: ChildResult = { returnCode: output.returnCode, returnMessage: output.returnMessage, returnData: [...output.returnData], gasRemaining: childGasProvided > used ? childGasProvided - used : 0n, pendingAsync };
+      const result: ChildResult = {
+        returnCode: output.returnCode,
+        returnMessage: output.returnMessage,
+        returnData: [...output.returnData],
+        gasRemaining: childGasProvided > used ? childGasProvided - used : 0n,
+        pendingAsync,
+      };
       output.mergeOnto(saved);
       return result;
     } catch (error) {
       if (!(error instanceof ContractError)) throw error;
-      const result: ChildResult = { returnCode: error.returnCode, returnMessage: errorMessage(error, output), returnData: [], gasRemaining: this.gasLockedForAsyncStep, pendingAsync: false };
+      const result: ChildResult = {
+        returnCode: error.returnCode,
+        returnMessage: errorMessage(error, output),
+        returnData: [],
+        gasRemaining: this.gasLockedForAsyncStep,
+        pendingAsync: false,
+      };
       output.restore(saved);
       return result;
     }
@@ -293,7 +384,18 @@ export class VMHost implements VMExecutionHandler, NestedCalls, AsyncHost {
       const recipient = input.RecipientAddr ?? EMPTY;
       parent.blockchain.transfer(recipient, input.CallerAddr ?? EMPTY, 0n, input.CallValue ?? 0n, null);
       parent.storage.readOnly = readOnly;
-      this.execute(parent, this.frame(callState(input, input.Function), recipient, output, parent.blockchain, parent.storage, parent.bigInts), input);
+      this.execute(
+        parent,
+        this.frame(
+          callState(input, input.Function),
+          recipient,
+          output,
+          parent.blockchain,
+          parent.storage,
+          parent.bigInts,
+        ),
+        input,
+      );
     } catch (error) {
       if (error instanceof ContractError) {
         output.restore(saved);
@@ -306,9 +408,17 @@ export class VMHost implements VMExecutionHandler, NestedCalls, AsyncHost {
   }
 
   /** CreateNewContract: all remaining gas goes to the new contract's init; the output is not reverted on failure. */
-  createNewContract(parent: ExecutionContext, value: bigint, code: Uint8Array, args: Uint8Array[], gas: bigint, metadata: Uint8Array | null = CREATE_CONTRACT_METADATA): Uint8Array {
+  createNewContract(
+    parent: ExecutionContext,
+    value: bigint,
+    code: Uint8Array,
+    args: Uint8Array[],
+    gas: bigint,
+    metadata: Uint8Array | null = CREATE_CONTRACT_METADATA,
+  ): Uint8Array {
     parent.useGas(gas);
-    if (parent.readOnly) throw new ContractError('operation not permitted in read only mode', ReturnCode.ExecutionFailed);
+    if (parent.readOnly)
+      throw new ContractError('operation not permitted in read only mode', ReturnCode.ExecutionFailed);
     const creator = parent.scAddress;
     let address: Uint8Array;
     try {
@@ -335,7 +445,11 @@ export class VMHost implements VMExecutionHandler, NestedCalls, AsyncHost {
   }
 
   /** host.execute: a built-in function, or the callee's code in its own instance. Returns the callee's final GasProvided. */
-  private execute(parent: ExecutionContext, child: ExecutionContext, input: ContractCallInput): { gasProvided: bigint; pendingAsync: boolean } {
+  private execute(
+    parent: ExecutionContext,
+    child: ExecutionContext,
+    input: ContractCallInput,
+  ): { gasProvided: bigint; pendingAsync: boolean } {
     if (this.builtinFunctions.has(input.Function)) {
       this.callBuiltinFunction(parent, input);
       return { gasProvided: input.GasProvided, pendingAsync: false };
@@ -346,7 +460,11 @@ export class VMHost implements VMExecutionHandler, NestedCalls, AsyncHost {
     const { gas, lock } = this.deductForExecution(input.GasProvided, code, input.CallType);
     this.start(child, code, gas);
     try {
-      const fn = child.instance.hasFunction(input.Function) ? input.Function : child.instance.hasFunction('main') ? 'main' : undefined;
+      const fn = child.instance.hasFunction(input.Function)
+        ? input.Function
+        : child.instance.hasFunction('main')
+          ? 'main'
+          : undefined;
       if (fn === undefined) throw VM_ERRORS.funcNotFound();
       this.callExport(child, fn);
       if (child.output.returnCode !== ReturnCode.Ok) throw VM_ERRORS.returnCodeNotOk();
@@ -388,8 +506,10 @@ export class VMHost implements VMExecutionHandler, NestedCalls, AsyncHost {
     const instance = ctx.instance;
     if (!instance) return;
     const { contract } = instance;
-    if (contract.layout.dataSegments !== undefined) this.instances.release(contract, instance.instance, instance.linearMemory);
-    else if (contract.memory && instance.linearMemory) this.memories.release(instance.linearMemory, contract.memory.initial, contract.memory.maximum);
+    if (contract.layout.dataSegments !== undefined)
+      this.instances.release(contract, instance.instance, instance.linearMemory);
+    else if (contract.memory && instance.linearMemory)
+      this.memories.release(instance.linearMemory, contract.memory.initial, contract.memory.maximum);
   }
 
   /** VerifyContractCode: an exported memory, and valid, void exported functions. */
@@ -397,7 +517,8 @@ export class VMHost implements VMExecutionHandler, NestedCalls, AsyncHost {
     const contract = ctx.instance.contract;
     if (contract.memoryExport === undefined) throw VM_ERRORS.contractInvalid();
     for (const [name, type] of contract.functions) {
-      if (!isValidExportName(name, this.reservedNames) || type.params.length > 0 || type.results.length > 0) throw VM_ERRORS.contractInvalid();
+      if (!isValidExportName(name, this.reservedNames) || type.params.length > 0 || type.results.length > 0)
+        throw VM_ERRORS.contractInvalid();
     }
   }
 
@@ -415,7 +536,8 @@ export class VMHost implements VMExecutionHandler, NestedCalls, AsyncHost {
     try {
       ctx.instance.call(name);
     } catch (error) {
-      if (error instanceof BreakpointSignal && error.breakpoint === Breakpoint.AsyncCall) return handleAsyncCallBreakpoint(this, ctx);
+      if (error instanceof BreakpointSignal && error.breakpoint === Breakpoint.AsyncCall)
+        return handleAsyncCallBreakpoint(this, ctx);
       throw breakpointError(ctx, error);
     }
   }
@@ -423,7 +545,9 @@ export class VMHost implements VMExecutionHandler, NestedCalls, AsyncHost {
 
 /** CreateVMOutputInCaseOfError's message: a user error's own text, else a message already in the output, else the error's. */
 function errorMessage(error: ContractError, output: OutputContext): string {
-  return error.returnCode === ReturnCode.UserError || output.returnMessage === '' ? error.message : output.returnMessage;
+  return error.returnCode === ReturnCode.UserError || output.returnMessage === ''
+    ? error.message
+    : output.returnMessage;
 }
 
 function callState(input: VMInput, fn: string): CallState {

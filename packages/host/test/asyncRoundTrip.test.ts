@@ -15,29 +15,31 @@ const IMPORTS = `
 
 /** Applies an output's storage updates to the fake hook, as a node would. */
 function apply(hook: FakeBlockchainHook, out: VMOutput) {
-  for (const account of out.OutputAccounts ?? []) for (const u of account.StorageUpdates ?? []) hook.setStorage(account.Address!, u.Offset!, u.Data!);
+  for (const account of out.OutputAccounts ?? [])
+    for (const u of account.StorageUpdates ?? []) hook.setStorage(account.Address!, u.Offset!, u.Data!);
 }
 
 describe('[@vm/host] promises across shards: the callback arrives later as a top-level call', () => {
   it('runs the stored success callback, clears the record, and calls the original caller back', async () => {
     const { hook, vm } = newHost();
-    hook.setAccount(
-      A,
-      {
-        code: await wat(`(module ${IMPORTS} (memory (export "memory") 1)
+    hook.setAccount(A, {
+      code: await wat(`(module ${IMPORTS} (memory (export "memory") 1)
           (data (i32.const 0) "${text(FAR)}") (data (i32.const 64) "doIt") (data (i32.const 100) "ctx") (data (i32.const 110) "onOk") (data (i32.const 120) "onErr") (data (i32.const 130) "booked")
           (func (export "run") (call $createAsyncCall (i32.const 100) (i32.const 3) (i32.const 0) (i32.const 32) (i32.const 64) (i32.const 4) (i32.const 110) (i32.const 4) (i32.const 120) (i32.const 5) (i64.const 50000)))
           (func (export "onOk") (call $finish (i32.const 130) (i32.const 6))))`),
-      },
-    );
+    });
     const sent = vm.runSmartContractCall(callInput(A, 'run'));
     expect(sent.ReturnCode).toBe(ReturnCode.Ok);
     apply(hook, sent);
 
-    const callback = vm.runSmartContractCall(callInput(A, 'callBack', { CallerAddr: FAR, CallType: CallType.AsynchronousCallBack }));
+    const callback = vm.runSmartContractCall(
+      callInput(A, 'callBack', { CallerAddr: FAR, CallType: CallType.AsynchronousCallBack }),
+    );
     expect(callback.ReturnMessage).toBe('');
     expect(callback.ReturnData!.map(text)).toEqual(['booked']);
-    const record = callback.OutputAccounts!.find((a) => Buffer.from(a.Address!).equals(A))!.StorageUpdates!.find((u) => text(u.Offset) === 'asyncCalls')!;
+    const record = callback
+      .OutputAccounts!.find((a) => Buffer.from(a.Address!).equals(A))!
+      .StorageUpdates!.find((u) => text(u.Offset) === 'asyncCalls')!;
     expect(record.Data).toEqual(new Uint8Array(0));
     const back = callback.OutputAccounts!.find((a) => Buffer.from(a.Address!).equals(CALLER))!;
     expect(back.CallType).toBe(CallType.AsynchronousCallBack);
@@ -46,9 +48,17 @@ describe('[@vm/host] promises across shards: the callback arrives later as a top
 
   it('a callback nobody expected is a user error', async () => {
     const { hook, vm } = newHost();
-    hook.setAccount(A, { code: await wat(`(module ${IMPORTS} (memory (export "memory") 1) (func (export "callBack")))`) });
-    hook.setStorage(A, Buffer.from('asyncCalls'), Buffer.from('{"CallerAddr":null,"ReturnData":null,"AsyncContextMap":{}}'));
-    expect(vm.runSmartContractCall(callInput(A, 'callBack', { CallerAddr: FAR, CallType: CallType.AsynchronousCallBack }))).toMatchObject({
+    hook.setAccount(A, {
+      code: await wat(`(module ${IMPORTS} (memory (export "memory") 1) (func (export "callBack")))`),
+    });
+    hook.setStorage(
+      A,
+      Buffer.from('asyncCalls'),
+      Buffer.from('{"CallerAddr":null,"ReturnData":null,"AsyncContextMap":{}}'),
+    );
+    expect(
+      vm.runSmartContractCall(callInput(A, 'callBack', { CallerAddr: FAR, CallType: CallType.AsynchronousCallBack })),
+    ).toMatchObject({
       ReturnCode: ReturnCode.UserError,
       ReturnMessage: 'invalid function (unexpected callback was received)',
     });
@@ -59,14 +69,11 @@ describe('[@vm/host] hostile asynchronous cases', () => {
   it('a failing callBack: the caller succeeds, keeps no gas, and reports "user error" and the tx hash', async () => {
     const { hook, vm } = newHost();
     hook.setAccount(B, { code: await wat(`(module ${IMPORTS} (memory (export "memory") 1) (func (export "doIt")))`) });
-    hook.setAccount(
-      A,
-      {
-        code: await wat(`(module ${IMPORTS} (memory (export "memory") 1) (data (i32.const 0) "${text(B)}") (data (i32.const 64) "doIt") (data (i32.const 80) "nope")
+    hook.setAccount(A, {
+      code: await wat(`(module ${IMPORTS} (memory (export "memory") 1) (data (i32.const 0) "${text(B)}") (data (i32.const 64) "doIt") (data (i32.const 80) "nope")
           (func (export "run") (call $asyncCall (i32.const 0) (i32.const 32) (i32.const 64) (i32.const 4)))
           (func (export "callBack") (call $signalError (i32.const 80) (i32.const 4))))`),
-      },
-    );
+    });
     const out = vm.runSmartContractCall(callInput(A, 'run', { CurrentTxHash: Buffer.from('txhash') }));
     expect(out.ReturnCode).toBe(ReturnCode.Ok);
     expect(out.GasRemaining).toBe(0n);
@@ -79,9 +86,36 @@ describe('[@vm/host] built-in functions through BlockchainHook.processBuiltInFun
     const hook = new FakeBlockchainHook();
     hook.processBuiltInFunction = (input) => {
       if (input.Function !== 'claim') throw new Error('unknown built-in');
-      return { ReturnData: [Buffer.from('claimed')], ReturnCode: 0, ReturnMessage: '', GasRemaining: input.GasProvided - 100n, GasRefund: 0n, OutputAccounts: [{ Address: A, Nonce: 0n, Balance: null, BalanceDelta: 42n, StorageUpdates: [], Code: null, CodeMetadata: null, Data: null, GasLimit: 0n, CallType: 0 }], DeletedAccounts: [], TouchedAccounts: [], Logs: [] };
+      return {
+        ReturnData: [Buffer.from('claimed')],
+        ReturnCode: 0,
+        ReturnMessage: '',
+        GasRemaining: input.GasProvided - 100n,
+        GasRefund: 0n,
+        OutputAccounts: [
+          {
+            Address: A,
+            Nonce: 0n,
+            Balance: null,
+            BalanceDelta: 42n,
+            StorageUpdates: [],
+            Code: null,
+            CodeMetadata: null,
+            Data: null,
+            GasLimit: 0n,
+            CallType: 0,
+          },
+        ],
+        DeletedAccounts: [],
+        TouchedAccounts: [],
+        Logs: [],
+      };
     };
-    const vm = new VMHost({ blockchainHook: hook, gasSchedule: (await import('./helpers')).testSchedule(), builtinFunctions: ['claim', 'other'] });
+    const vm = new VMHost({
+      blockchainHook: hook,
+      gasSchedule: (await import('./helpers')).testSchedule(),
+      builtinFunctions: ['claim', 'other'],
+    });
     const contract = (fn: string) =>
       wat(`(module (import "env" "executeOnSameContext" (func $same (param i64 i32 i32 i32 i32 i32 i32 i32) (result i32))) (import "env" "int64finish" (func $f (param i64)))
         (memory (export "memory") 1) (data (i32.const 0) "${text(A)}") (data (i32.const 64) "${fn}")

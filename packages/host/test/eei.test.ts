@@ -33,11 +33,16 @@ const IMPORTS: Record<string, string> = {
 };
 
 async function contract(body: string, data = '') {
-  const imports = Object.entries(IMPORTS).map(([name, sig]) => `(import "env" "${name}" (func $${name} ${sig}))`).join('\n');
+  const imports = Object.entries(IMPORTS)
+    .map(([name, sig]) => `(import "env" "${name}" (func $${name} ${sig}))`)
+    .join('\n');
   return wat(`(module ${imports} (memory (export "memory") 1) (data (i32.const 0) "${data}") ${body})`);
 }
 
-async function run(body: string, { data = '', args = [] as Uint8Array[], value = 0n, gas = 1_000_000n, schedule = testSchedule() } = {}) {
+async function run(
+  body: string,
+  { data = '', args = [] as Uint8Array[], value = 0n, gas = 1_000_000n, schedule = testSchedule() } = {},
+) {
   const { hook, vm } = newHost(undefined, schedule);
   const code = await contract(`(func (export "run") ${body})`, data);
   hook.setAccount(SC, { code, balance: 0n });
@@ -75,10 +80,18 @@ describe('[@vm/host] contract API (env)', () => {
   });
 
   it('int64getArgument round-trips a signed argument and fails on one that does not fit', async () => {
-    const ok = await run(`(call $int64finish (call $int64getArgument (i32.const 0)))`, { args: [Uint8Array.of(0x30, 0x39)] });
+    const ok = await run(`(call $int64finish (call $int64getArgument (i32.const 0)))`, {
+      args: [Uint8Array.of(0x30, 0x39)],
+    });
     expect(ok.out.ReturnData!.map(hex)).toEqual(['3039']);
-    const tooBig = await run(`(call $int64finish (call $int64getArgument (i32.const 0)))`, { args: [Buffer.alloc(9, 1)] });
-    expect(tooBig.out).toMatchObject({ ReturnCode: ReturnCode.ExecutionFailed, ReturnMessage: 'argument out of range', GasRemaining: 0n });
+    const tooBig = await run(`(call $int64finish (call $int64getArgument (i32.const 0)))`, {
+      args: [Buffer.alloc(9, 1)],
+    });
+    expect(tooBig.out).toMatchObject({
+      ReturnCode: ReturnCode.ExecutionFailed,
+      ReturnMessage: 'argument out of range',
+      GasRemaining: 0n,
+    });
     const missing = await run(`(call $int64finish (call $int64getArgument (i32.const 3)))`);
     expect(missing.out.ReturnMessage).toBe('argument index out of range');
   });
@@ -96,8 +109,13 @@ describe('[@vm/host] contract API (env)', () => {
   });
 
   it('writing under the protected prefix fails the execution with the reference message', async () => {
-    const { out } = await run(`(drop (call $storageStore (i32.const 0) (i32.const 10) (i32.const 0) (i32.const 1)))`, { data: 'KALYAN3104' });
-    expect(out).toMatchObject({ ReturnCode: ReturnCode.ExecutionFailed, ReturnMessage: 'cannot write to storage under Kalyan3104 reserved key' });
+    const { out } = await run(`(drop (call $storageStore (i32.const 0) (i32.const 10) (i32.const 0) (i32.const 1)))`, {
+      data: 'KALYAN3104',
+    });
+    expect(out).toMatchObject({
+      ReturnCode: ReturnCode.ExecutionFailed,
+      ReturnMessage: 'cannot write to storage under Kalyan3104 reserved key',
+    });
   });
 
   it('int64 storage stores the magnitude and loads it back', async () => {
@@ -112,7 +130,9 @@ describe('[@vm/host] contract API (env)', () => {
   it('getCallValue writes nothing and returns 0 for a zero value, 32 padded bytes otherwise', async () => {
     const zero = await run(`(call $int64finish (i64.extend_i32_s (call $getCallValue (i32.const 0))))`);
     expect(zero.out.ReturnData!.map(hex)).toEqual(['']);
-    const some = await run(`(drop (call $getCallValue (i32.const 0))) (call $finish (i32.const 0) (i32.const 32))`, { value: 258n });
+    const some = await run(`(drop (call $getCallValue (i32.const 0))) (call $finish (i32.const 0) (i32.const 32))`, {
+      value: 258n,
+    });
     expect(some.out.ReturnData!.map(hex)).toEqual(['00'.repeat(30) + '0102']);
   });
 
@@ -122,7 +142,10 @@ describe('[@vm/host] contract API (env)', () => {
        (drop (call $keccak256 (i32.const 0) (i32.const 3) (i32.const 200))) (call $finish (i32.const 200) (i32.const 32))`,
       { data: 'abc' },
     );
-    expect(out.ReturnData!.map(hex)).toEqual([createHash('sha256').update('abc').digest('hex'), '4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45']);
+    expect(out.ReturnData!.map(hex)).toEqual([
+      createHash('sha256').update('abc').digest('hex'),
+      '4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45',
+    ]);
   });
 
   it('big integers: 2^40 * 2^40 + 1, and division by zero fails', async () => {
@@ -133,24 +156,53 @@ describe('[@vm/host] contract API (env)', () => {
        (call $bigIntFinishSigned (local.get $a))`,
     );
     expect(out.ReturnData!.map(hex)).toEqual(['0100000000000000000001']);
-    const div = await run(`(call $bigIntTDiv (i32.const 0) (call $bigIntNew (i64.const 5)) (call $bigIntNew (i64.const 0)))`);
+    const div = await run(
+      `(call $bigIntTDiv (i32.const 0) (call $bigIntNew (i64.const 5)) (call $bigIntNew (i64.const 0)))`,
+    );
     expect(div.out).toMatchObject({ ReturnCode: ReturnCode.ExecutionFailed, ReturnMessage: 'division by 0' });
   });
 
   it('signalError stops with UserError and the contract message; nothing after it runs', async () => {
-    const { out } = await run(`(call $signalError (i32.const 0) (i32.const 4)) (call $finish (i32.const 0) (i32.const 4))`, { data: 'oops' });
-    expect(out).toMatchObject({ ReturnCode: ReturnCode.UserError, ReturnMessage: 'oops', ReturnData: null, GasRemaining: 0n });
+    const { out } = await run(
+      `(call $signalError (i32.const 0) (i32.const 4)) (call $finish (i32.const 0) (i32.const 4))`,
+      { data: 'oops' },
+    );
+    expect(out).toMatchObject({
+      ReturnCode: ReturnCode.UserError,
+      ReturnMessage: 'oops',
+      ReturnData: null,
+      GasRemaining: 0n,
+    });
   });
 
   it('block info comes from the hook (previous-block getters too)', async () => {
-    const { out } = await run(`(call $int64finish (call $getBlockTimestamp)) (call $int64finish (call $getPrevBlockNonce))`);
+    const { out } = await run(
+      `(call $int64finish (call $getBlockTimestamp)) (call $int64finish (call $getPrevBlockNonce))`,
+    );
     expect(out.ReturnData!.map(hex)).toEqual(['03e8', '06']);
   });
 
   it('writeLog: the first topic is the identifier', async () => {
     const topics = 'a'.repeat(32) + 'b'.repeat(32);
-    const { out } = await run(`(call $writeLog (i32.const 64) (i32.const 4) (i32.const 0) (i32.const 2))`, { data: topics + 'data' });
-    expect(out.Logs).toEqual([{ Identifier: Buffer.from('a'.repeat(32)), Address: SC, Topics: [Buffer.from('b'.repeat(32))], Data: Buffer.from('data') }].map((l) => ({ ...l, Identifier: new Uint8Array(l.Identifier), Address: new Uint8Array(l.Address), Topics: l.Topics.map((t) => new Uint8Array(t)), Data: new Uint8Array(l.Data) })));
+    const { out } = await run(`(call $writeLog (i32.const 64) (i32.const 4) (i32.const 0) (i32.const 2))`, {
+      data: topics + 'data',
+    });
+    expect(out.Logs).toEqual(
+      [
+        {
+          Identifier: Buffer.from('a'.repeat(32)),
+          Address: SC,
+          Topics: [Buffer.from('b'.repeat(32))],
+          Data: Buffer.from('data'),
+        },
+      ].map((l) => ({
+        ...l,
+        Identifier: new Uint8Array(l.Identifier),
+        Address: new Uint8Array(l.Address),
+        Topics: l.Topics.map((t) => new Uint8Array(t)),
+        Data: new Uint8Array(l.Data),
+      })),
+    );
   });
 
   it('a read past the end of memory fails with "mem load: bad bounds"', async () => {
@@ -160,8 +212,16 @@ describe('[@vm/host] contract API (env)', () => {
 
   it('charges each host function its key plus per-byte costs, and opcodes their own costs', async () => {
     // finish(5 bytes) = Finish + PersistPerByte*5; the function body: i32.const, i32.const, call, end.
-    const schedule = testSchedule({ Kalyan3104APICost: { Finish: 1000n }, BaseOperationCost: { PersistPerByte: 10n }, WASMOpcodeCost: { I32Const: 3n, Call: 7n, End: 11n } });
-    const { out, code } = await run(`(call $finish (i32.const 0) (i32.const 5))`, { data: 'hello', schedule, gas: 100_000n });
+    const schedule = testSchedule({
+      Kalyan3104APICost: { Finish: 1000n },
+      BaseOperationCost: { PersistPerByte: 10n },
+      WASMOpcodeCost: { I32Const: 3n, Call: 7n, End: 11n },
+    });
+    const { out, code } = await run(`(call $finish (i32.const 0) (i32.const 5))`, {
+      data: 'hello',
+      schedule,
+      gas: 100_000n,
+    });
     expect(out.ReturnCode).toBe(ReturnCode.Ok);
     expect(out.GasRemaining).toBe(100_000n - BigInt(code.length) - (1000n + 50n) - (3n + 3n + 7n + 11n));
   });

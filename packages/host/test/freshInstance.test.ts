@@ -7,10 +7,8 @@ const SC = address('stateful');
 describe('[@vm/host] every execution starts from a fresh instance', () => {
   it('globals, memory and data segments are back to their initial values on the next call (also after a trap)', async () => {
     const { hook, vm } = newHost();
-    hook.setAccount(
-      SC,
-      {
-        code: await wat(`(module
+    hook.setAccount(SC, {
+      code: await wat(`(module
           (import "env" "finish" (func $finish (param i32 i32)))
           (import "env" "int64finish" (func $int64finish (param i64)))
           (memory (export "memory") 1)
@@ -27,8 +25,7 @@ describe('[@vm/host] every execution starts from a fresh instance', () => {
             (global.set $counter (i64.const 99))
             (i32.store8 (i32.const 1) (i32.const 0x7a))
             unreachable))`),
-      },
-    );
+    });
     const first = vm.runSmartContractCall(callInput(SC, 'run'));
     expect(first.ReturnData!.map(hex)).toEqual(['2a', '616263', '00']);
     expect(vm.runSmartContractCall(callInput(SC, 'trap')).ReturnCode).toBe(ReturnCode.ExecutionFailed);

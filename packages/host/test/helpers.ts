@@ -21,11 +21,39 @@ export function newHost(hook = new FakeBlockchainHook(), schedule = testSchedule
 }
 
 export function createInput(code: Uint8Array, extra: Partial<ContractCreateInput> = {}): ContractCreateInput {
-  return { CallerAddr: CALLER, Arguments: [], CallValue: 0n, CallType: CallType.DirectCall, GasPrice: 0n, GasProvided: 1_000_000n, OriginalTxHash: null, CurrentTxHash: null, ContractCode: code, ContractCodeMetadata: Uint8Array.of(1, 0), ...extra };
+  return {
+    CallerAddr: CALLER,
+    Arguments: [],
+    CallValue: 0n,
+    CallType: CallType.DirectCall,
+    GasPrice: 0n,
+    GasProvided: 1_000_000n,
+    OriginalTxHash: null,
+    CurrentTxHash: null,
+    ContractCode: code,
+    ContractCodeMetadata: Uint8Array.of(1, 0),
+    ...extra,
+  };
 }
 
-export function callInput(recipient: Uint8Array, fn: string, extra: Partial<ContractCallInput> = {}): ContractCallInput {
-  return { CallerAddr: CALLER, Arguments: [], CallValue: 0n, CallType: CallType.DirectCall, GasPrice: 0n, GasProvided: 1_000_000n, OriginalTxHash: null, CurrentTxHash: null, RecipientAddr: recipient, Function: fn, ...extra };
+export function callInput(
+  recipient: Uint8Array,
+  fn: string,
+  extra: Partial<ContractCallInput> = {},
+): ContractCallInput {
+  return {
+    CallerAddr: CALLER,
+    Arguments: [],
+    CallValue: 0n,
+    CallType: CallType.DirectCall,
+    GasPrice: 0n,
+    GasProvided: 1_000_000n,
+    OriginalTxHash: null,
+    CurrentTxHash: null,
+    RecipientAddr: recipient,
+    Function: fn,
+    ...extra,
+  };
 }
 
 export const hex = (b: Uint8Array | null) => (b === null ? null : Buffer.from(b).toString('hex'));

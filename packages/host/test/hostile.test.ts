@@ -38,7 +38,9 @@ describe('[@vm/host] hostile contracts never hang or crash; each gets its Return
 
   it('a function body over 128 KiB is rejected', async () => {
     const nops = 'nop '.repeat(132_000);
-    expect(await deploy(`(module ${header} (func (export "big") ${nops}))`)).toMatchObject({ ReturnCode: ReturnCode.ContractInvalid });
+    expect(await deploy(`(module ${header} (func (export "big") ${nops}))`)).toMatchObject({
+      ReturnCode: ReturnCode.ContractInvalid,
+    });
   });
 
   it.each([
@@ -50,14 +52,23 @@ describe('[@vm/host] hostile contracts never hang or crash; each gets its Return
     ['a float load', `(module (memory (export "memory") 1) (func (export "f") (drop (f64.load (i32.const 0)))))`],
     ['a start function', `(module (memory (export "memory") 1) (func $s) (start $s))`],
     ['SIMD', `(module (memory (export "memory") 1) (func (export "f") (drop (v128.const i64x2 0 0))))`],
-    ['multi-value', `(module (memory (export "memory") 1) (func (export "f") (result i32 i32) (i32.const 1) (i32.const 2)))`],
-    ['bulk memory', `(module (memory (export "memory") 1) (func (export "f") (memory.fill (i32.const 0) (i32.const 0) (i32.const 1))))`],
+    [
+      'multi-value',
+      `(module (memory (export "memory") 1) (func (export "f") (result i32 i32) (i32.const 1) (i32.const 2)))`,
+    ],
+    [
+      'bulk memory',
+      `(module (memory (export "memory") 1) (func (export "f") (memory.fill (i32.const 0) (i32.const 0) (i32.const 1))))`,
+    ],
     ['threads (shared memory)', `(module (memory (export "memory") 1 1 shared))`],
     ['a non-void export', `(module (memory (export "memory") 1) (func (export "f") (result i32) (i32.const 1)))`],
     ['a reserved export name', `(module (memory (export "memory") 1) (func (export "finish")))`],
     ['no exported memory', `(module (memory 1) (func (export "f")))`],
   ])('%s is ContractInvalid', async (_name, text) => {
-    expect(await deploy(text, { validate: false })).toMatchObject({ ReturnCode: ReturnCode.ContractInvalid, ReturnMessage: 'invalid contract code' });
+    expect(await deploy(text, { validate: false })).toMatchObject({
+      ReturnCode: ReturnCode.ContractInvalid,
+      ReturnMessage: 'invalid contract code',
+    });
   });
 
   it.each([
@@ -65,7 +76,9 @@ describe('[@vm/host] hostile contracts never hang or crash; each gets its Return
     ['a truncated module', Buffer.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 0x7f])],
     ['an empty module body', Buffer.alloc(0)],
   ])('%s is ContractInvalid', (_name, code) => {
-    expect(newHost().vm.runSmartContractCreate(createInput(code))).toMatchObject({ ReturnCode: ReturnCode.ContractInvalid });
+    expect(newHost().vm.runSmartContractCreate(createInput(code))).toMatchObject({
+      ReturnCode: ReturnCode.ContractInvalid,
+    });
   });
 
   it('a trap (division by zero) is ExecutionFailed with all gas consumed', async () => {

@@ -9,7 +9,9 @@ const gc = runInNewContext('gc') as () => void;
 
 describe('[@vm/host] long runs', () => {
   it('100,000 consecutive deploys all succeed without growing memory', async () => {
-    const code = await wat(`(module (import "env" "int64finish" (func $f (param i64))) (memory (export "memory") 2) (func (export "init") (call $f (i64.const 42))))`);
+    const code = await wat(
+      `(module (import "env" "int64finish" (func $f (param i64))) (memory (export "memory") 2) (func (export "init") (call $f (i64.const 42))))`,
+    );
     const { vm } = newHost();
     const deploy = () => vm.runSmartContractCreate(createInput(code, { GasProvided: 100_000n }));
     for (let i = 0; i < 1000; i++) deploy();

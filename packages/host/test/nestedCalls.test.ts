@@ -13,13 +13,22 @@ function run(kind: 'same' | 'dest', fn: string, args: Uint8Array[] = []) {
   const child = referenceContract(`exec-${kind}-ctx-child`);
   hook.setAccount(PARENT, { code: parent, balance: 1000n });
   hook.setAccount(addr('childSC'), { code: child, balance: 1000n });
-  const out = vm.runSmartContractCall(callInput(PARENT, fn, { CallerAddr: addr('user'), GasProvided: GAS, Arguments: args }));
+  const out = vm.runSmartContractCall(
+    callInput(PARENT, fn, { CallerAddr: addr('user'), GasProvided: GAS, Arguments: args }),
+  );
   return { out, used: GAS - out.GasRemaining - BigInt(parent.length), childLength: BigInt(child.length) };
 }
 
 const texts = (out: VMOutput) => out.ReturnData!.map((d) => Buffer.from(d!).toString('latin1'));
-const account = (out: VMOutput, name: string) => out.OutputAccounts!.find((a) => Buffer.from(a.Address!).equals(addr(name)))!;
-const storageOf = (out: VMOutput, name: string) => Object.fromEntries(account(out, name).StorageUpdates!.map((u) => [Buffer.from(u.Offset!).toString().replace(/\.+$/, ''), Buffer.from(u.Data!).toString('latin1')]));
+const account = (out: VMOutput, name: string) =>
+  out.OutputAccounts!.find((a) => Buffer.from(a.Address!).equals(addr(name)))!;
+const storageOf = (out: VMOutput, name: string) =>
+  Object.fromEntries(
+    account(out, name).StorageUpdates!.map((u) => [
+      Buffer.from(u.Offset!).toString().replace(/\.+$/, ''),
+      Buffer.from(u.Data!).toString('latin1'),
+    ]),
+  );
 
 describeWithConformance('[@vm/host] nested synchronous calls (reference contracts)', () => {
   it.each(['same', 'dest'] as const)('%s-context parentFunctionPrepare costs exactly 137', (kind) => {
@@ -56,12 +65,15 @@ describeWithConformance('[@vm/host] nested synchronous calls (reference contract
     expect(Buffer.from(receiver.Data!).toString()).toBe('Second sentence.');
   });
 
-  it.each(['same', 'dest'] as const)('%s-context: a child out of gas is reverted, the parent continues with "fail"', (kind) => {
-    const { out } = run(kind, 'parentFunctionChildCall_OutOfGas');
-    expect(out.ReturnCode).toBe(ReturnCode.Ok);
-    expect(texts(out)).toEqual(['parentFinishA', 'fail']);
-    expect(account(out, 'parentSC').BalanceDelta).toBe(0n);
-  });
+  it.each(['same', 'dest'] as const)(
+    '%s-context: a child out of gas is reverted, the parent continues with "fail"',
+    (kind) => {
+      const { out } = run(kind, 'parentFunctionChildCall_OutOfGas');
+      expect(out.ReturnCode).toBe(ReturnCode.Ok);
+      expect(texts(out)).toEqual(['parentFinishA', 'fail']);
+      expect(account(out, 'parentSC').BalanceDelta).toBe(0n);
+    },
+  );
 
   it.each(['same', 'dest'] as const)('%s-context big integers: "child ok"', (kind) => {
     const { out } = run(kind, 'parentFunctionChildCall_BigInts');
@@ -72,7 +84,9 @@ describeWithConformance('[@vm/host] nested synchronous calls (reference contract
     function recurse(depth: number) {
       const { hook, vm } = newHost();
       hook.setAccount(PARENT, { code: referenceContract(`exec-${kind}-ctx-recursive`), balance: 1000n });
-      return vm.runSmartContractCall(callInput(PARENT, 'callRecursive', { Arguments: [Uint8Array.of(depth)], GasProvided: GAS }));
+      return vm.runSmartContractCall(
+        callInput(PARENT, 'callRecursive', { Arguments: [Uint8Array.of(depth)], GasProvided: GAS }),
+      );
     }
 
     it('depth 5 succeeds at every level', () => {

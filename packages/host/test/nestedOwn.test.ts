@@ -40,7 +40,11 @@ describe('[@vm/host] nested calls with our own contracts', () => {
     const writer = await wat(`(module ${IMPORTS} (memory (export "memory") 1) (data (i32.const 0) "kv")
       (func (export "write") (call $int64finish (i64.extend_i32_s (call $storageStore (i32.const 0) (i32.const 1) (i32.const 1) (i32.const 1))))))`);
     hook.setAccount(B, { code: writer });
-    const caller = await contractOf(`(func (export "run") (call $int64finish (i64.extend_i32_s (call $readOnly (i64.const 100000) (i32.const 0) (i32.const 64) (i32.const 5) (i32.const 0) (i32.const 0) (i32.const 0)))))`, B, 'write');
+    const caller = await contractOf(
+      `(func (export "run") (call $int64finish (i64.extend_i32_s (call $readOnly (i64.const 100000) (i32.const 0) (i32.const 64) (i32.const 5) (i32.const 0) (i32.const 0) (i32.const 0)))))`,
+      B,
+      'write',
+    );
     hook.setAccount(A, { code: caller });
     const out = vm.runSmartContractCall(callInput(A, 'run'));
     expect(out.ReturnCode).toBe(ReturnCode.Ok);
@@ -50,7 +54,9 @@ describe('[@vm/host] nested calls with our own contracts', () => {
 
   it('createContract deploys code, runs its init and writes the new address; with invalid code all gas is lost, so the caller runs out of gas', async () => {
     const { hook, vm } = newHost();
-    const child = await wat(`(module ${IMPORTS} (memory (export "memory") 1) (data (i32.const 0) "born") (func (export "init") (call $finish (i32.const 0) (i32.const 4))))`);
+    const child = await wat(
+      `(module ${IMPORTS} (memory (export "memory") 1) (data (i32.const 0) "born") (func (export "init") (call $finish (i32.const 0) (i32.const 4))))`,
+    );
     const create = (len: number) =>
       contractOf(
         `(func (export "run") (call $int64finish (i64.extend_i32_s (call $create (i32.const 32) (i32.const 200) (i32.const ${len}) (i32.const 128) (i32.const 0) (i32.const 0) (i32.const 0))))
@@ -75,10 +81,20 @@ describe('[@vm/host] nested calls with our own contracts', () => {
     expect(bad).toMatchObject({ ReturnCode: ReturnCode.OutOfGas, ReturnMessage: 'not enough gas' });
   });
 
-  it('a destination-context child sees none of the caller\'s return data', async () => {
+  it("a destination-context child sees none of the caller's return data", async () => {
     const { hook, vm } = newHost();
-    hook.setAccount(B, { code: await wat(`(module ${IMPORTS} (memory (export "memory") 1) (func (export "count") (call $int64finish (i64.extend_i32_s (call $numReturnData)))))`) });
-    hook.setAccount(A, { code: await contractOf(`(func (export "run") (call $finish (i32.const 64) (i32.const 5)) (drop (call $dest (i64.const 100000) (i32.const 0) (i32.const 32) (i32.const 64) (i32.const 5) (i32.const 0) (i32.const 0) (i32.const 0))))`, B, 'count') });
+    hook.setAccount(B, {
+      code: await wat(
+        `(module ${IMPORTS} (memory (export "memory") 1) (func (export "count") (call $int64finish (i64.extend_i32_s (call $numReturnData)))))`,
+      ),
+    });
+    hook.setAccount(A, {
+      code: await contractOf(
+        `(func (export "run") (call $finish (i32.const 64) (i32.const 5)) (drop (call $dest (i64.const 100000) (i32.const 0) (i32.const 32) (i32.const 64) (i32.const 5) (i32.const 0) (i32.const 0) (i32.const 0))))`,
+        B,
+        'count',
+      ),
+    });
     const out = vm.runSmartContractCall(callInput(A, 'run'));
     expect(out.ReturnData!.map(text)).toEqual(['count', '']);
   });

@@ -10,26 +10,64 @@ const { createMessage, describeMessage, encodeMessage, MessageKind } = require('
 function vmProcess() {
   const vm = new SyncMessenger({ readFd: 4, writeFd: 5, receiveTimeoutMs: 5000 });
   const request = vm.receive();
-  const answer = vm.request(createMessage(MessageKind.BlockchainGetStorageDataRequest, { Address: request.CallInput.RecipientAddr, Index: Buffer.from('mycounter') }));
+  const answer = vm.request(
+    createMessage(MessageKind.BlockchainGetStorageDataRequest, {
+      Address: request.CallInput.RecipientAddr,
+      Index: Buffer.from('mycounter'),
+    }),
+  );
   const counter = (answer.Data ?? Uint8Array.of(0))[0] + 1;
   vm.send(
     createMessage(MessageKind.ContractResponse, {
       VMOutput: {
-        ReturnData: [Uint8Array.of(counter)], ReturnCode: 0, ReturnMessage: '', GasRemaining: request.CallInput.GasProvided - 350n, GasRefund: 0n,
-        OutputAccounts: [{ Address: request.CallInput.RecipientAddr, Nonce: 0n, Balance: null, BalanceDelta: 0n, StorageUpdates: [{ Offset: Buffer.from('mycounter'), Data: Uint8Array.of(counter) }], Code: null, CodeMetadata: null, Data: null, GasLimit: 0n, CallType: 0 }],
-        DeletedAccounts: [], TouchedAccounts: [], Logs: [],
+        ReturnData: [Uint8Array.of(counter)],
+        ReturnCode: 0,
+        ReturnMessage: '',
+        GasRemaining: request.CallInput.GasProvided - 350n,
+        GasRefund: 0n,
+        OutputAccounts: [
+          {
+            Address: request.CallInput.RecipientAddr,
+            Nonce: 0n,
+            Balance: null,
+            BalanceDelta: 0n,
+            StorageUpdates: [{ Offset: Buffer.from('mycounter'), Data: Uint8Array.of(counter) }],
+            Code: null,
+            CodeMetadata: null,
+            Data: null,
+            GasLimit: 0n,
+            CallType: 0,
+          },
+        ],
+        DeletedAccounts: [],
+        TouchedAccounts: [],
+        Logs: [],
       },
     }),
   );
 }
 
 async function nodeProcess() {
-  const child = spawn(process.execPath, [__filename, '--vm'], { stdio: ['ignore', 'inherit', 'inherit', 'ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [__filename, '--vm'], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ignore', 'pipe', 'pipe'],
+  });
   const node = new AsyncMessenger(child.stdio[5], child.stdio[4]);
-  const show = (direction, message) => console.log(`${direction} ${describeMessage(message)} ${encodeMessage(message).toString()}`);
+  const show = (direction, message) =>
+    console.log(`${direction} ${describeMessage(message)} ${encodeMessage(message).toString()}`);
   const deadline = Deadline.after(5000); // one budget for the whole request
   const request = createMessage(MessageKind.ContractCallRequest, {
-    CallInput: { CallerAddr: Buffer.from('me'), Arguments: [], CallValue: 0n, CallType: 0, GasPrice: 100000000n, GasProvided: 2000000n, OriginalTxHash: null, CurrentTxHash: null, RecipientAddr: Buffer.from('mycontract'), Function: 'increment' },
+    CallInput: {
+      CallerAddr: Buffer.from('me'),
+      Arguments: [],
+      CallValue: 0n,
+      CallType: 0,
+      GasPrice: 100000000n,
+      GasProvided: 2000000n,
+      OriginalTxHash: null,
+      CurrentTxHash: null,
+      RecipientAddr: Buffer.from('mycontract'),
+      Function: 'increment',
+    },
   });
   await node.send(request, deadline);
   show('node -> VM', { ...request, DialogueNonce: 1 });
@@ -46,7 +84,8 @@ async function nodeProcess() {
 }
 
 if (process.argv[2] === '--vm') vmProcess();
-else nodeProcess().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+else
+  nodeProcess().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });

@@ -92,7 +92,11 @@ export class AsyncMessenger {
     this.throwIfUnusable();
     const stamped = { ...message, DialogueNonce: this.dialogue.stamp() } as Message;
     const frame = this.codec.encodeFrame(stamped);
-    if (log.isLevelEnabled('trace')) log.log('trace', `[${this.name}][#${stamped.DialogueNonce}]: SENT message`, { size: frame.length, msg: describeMessage(stamped) });
+    if (log.isLevelEnabled('trace'))
+      log.log('trace', `[${this.name}][#${stamped.DialogueNonce}]: SENT message`, {
+        size: frame.length,
+        msg: describeMessage(stamped),
+      });
     const accepted = this.output.write(frame); // a failed write surfaces as the stream's 'error' event
     if (!accepted) await this.waitForDrain(deadline);
   }
@@ -108,7 +112,12 @@ export class AsyncMessenger {
     const queued = this.queue.shift();
     if (queued) return this.accept(queued);
     const message = await new Promise<Message>((resolve, reject) => {
-      const timer = deadline.isNever ? undefined : setTimeout(() => this.fail(new VMError(ErrorCode.Timeout, `no message from the peer within the deadline`)), deadline.remaining());
+      const timer = deadline.isNever
+        ? undefined
+        : setTimeout(
+            () => this.fail(new VMError(ErrorCode.Timeout, `no message from the peer within the deadline`)),
+            deadline.remaining(),
+          );
       const settle = (): void => {
         if (timer) clearTimeout(timer);
         this.waiter = null;
@@ -153,7 +162,10 @@ export class AsyncMessenger {
       this.fail(error as VMError);
       throw error;
     }
-    if (log.isLevelEnabled('trace')) log.log('trace', `[${this.name}][#${message.DialogueNonce}]: RECEIVED message`, { msg: describeMessage(message) });
+    if (log.isLevelEnabled('trace'))
+      log.log('trace', `[${this.name}][#${message.DialogueNonce}]: RECEIVED message`, {
+        msg: describeMessage(message),
+      });
     return message;
   }
 
@@ -212,7 +224,8 @@ export class AsyncMessenger {
     }
   };
 
-  private readonly onInputError = (error: Error): void => this.fail(new VMError(ErrorCode.ReadFailed, error.message, { cause: error }));
+  private readonly onInputError = (error: Error): void =>
+    this.fail(new VMError(ErrorCode.ReadFailed, error.message, { cause: error }));
   private readonly onOutputError = (error: Error): void => this.fail(writeError(error));
 
   private fail(error: VMError): void {
@@ -240,7 +253,12 @@ export class AsyncMessenger {
         else resolve();
       };
       const onDrain = (): void => finish();
-      const timer = deadline.isNever ? undefined : setTimeout(() => this.fail(new VMError(ErrorCode.Timeout, 'writing did not finish within the deadline')), deadline.remaining());
+      const timer = deadline.isNever
+        ? undefined
+        : setTimeout(
+            () => this.fail(new VMError(ErrorCode.Timeout, 'writing did not finish within the deadline')),
+            deadline.remaining(),
+          );
       this.drainWaiter = finish;
       this.output.on('drain', onDrain);
     });

@@ -92,7 +92,8 @@ export function openBlockingSwitch(fd: number): BlockingSwitch | null {
   const setBlocking = (blocking: boolean): void => {
     void socket; // kept referenced with its handle for the life of the switch
     const status = (handle.setBlocking as (blocking: boolean) => number).call(handle, blocking);
-    if (status !== 0) throw new Error(`cannot make fd ${fd} ${blocking ? 'blocking' : 'non-blocking'} (uv error ${status})`);
+    if (status !== 0)
+      throw new Error(`cannot make fd ${fd} ${blocking ? 'blocking' : 'non-blocking'} (uv error ${status})`);
   };
   setBlocking(true); // opening the handle made it non-blocking
   return { setBlocking };

@@ -9,8 +9,16 @@
 import { readSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { VMError, ErrorCode } from '@vm/protocol';
-import { Deadline } from './deadline';
-import { NOTHING_YET, PollPolicy, openBlockingSwitch, pollDeadline, pollExpired, tryRead, type BlockingSwitch } from './busyPoll';
+import { type Deadline } from './deadline';
+import {
+  NOTHING_YET,
+  PollPolicy,
+  openBlockingSwitch,
+  pollDeadline,
+  pollExpired,
+  tryRead,
+  type BlockingSwitch,
+} from './busyPoll';
 
 export interface SyncByteSource {
   /** Blocks until at least one byte is available (or EOF: returns 0, or the deadline: throws Timeout). */
@@ -105,7 +113,10 @@ export class WatchedFdByteSource implements SyncByteSource {
     private readonly fd: number,
     private readonly policy = new PollPolicy(0),
   ) {
-    this.worker = new Worker(READER_THREAD, { eval: true, workerData: { fd, control: this.control.buffer, ring: this.ring.buffer } });
+    this.worker = new Worker(READER_THREAD, {
+      eval: true,
+      workerData: { fd, control: this.control.buffer, ring: this.ring.buffer },
+    });
     this.worker.unref();
   }
 
@@ -127,7 +138,9 @@ export class WatchedFdByteSource implements SyncByteSource {
   /** Watches the ring (not the fd: the reader thread owns it) until bytes arrive or the budget is spent. */
   private pollRing(): boolean {
     const budget = pollDeadline(this.policy.micros);
-    const empty = (): boolean => Atomics.load(this.control, WRITTEN) === Atomics.load(this.control, READ) && Atomics.load(this.control, STATE) === 0;
+    const empty = (): boolean =>
+      Atomics.load(this.control, WRITTEN) === Atomics.load(this.control, READ) &&
+      Atomics.load(this.control, STATE) === 0;
     while (empty()) if (pollExpired(budget)) return false;
     return true;
   }

@@ -21,7 +21,8 @@ export class Dialogue {
   /** Accepts the nonce of an incoming message, or throws the critical InvalidDialogueNonce. */
   check(received: number): void {
     const expected = (this.nonce + 1) >>> 0;
-    if (received !== expected) throw new VMError(ErrorCode.InvalidDialogueNonce, `expected ${expected}, received ${received}`);
+    if (received !== expected)
+      throw new VMError(ErrorCode.InvalidDialogueNonce, `expected ${expected}, received ${received}`);
     this.nonce = received;
   }
 

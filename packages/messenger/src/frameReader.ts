@@ -65,14 +65,24 @@ export class FrameReader {
   /** The stream ended: an error if it ended inside a frame. */
   end(): void {
     if (this.failure) throw this.failure;
-    if (this.headerFilled > 0 && this.headerFilled < PREAMBLE_SIZE) this.fail(new VMError(ErrorCode.PeerClosedMidFrame, `after ${this.headerFilled} of ${PREAMBLE_SIZE} preamble bytes`));
-    if (this.payload) this.fail(new VMError(ErrorCode.PeerClosedMidFrame, `after ${this.payloadFilled} of ${this.payload.length} payload bytes`));
+    if (this.headerFilled > 0 && this.headerFilled < PREAMBLE_SIZE)
+      this.fail(
+        new VMError(ErrorCode.PeerClosedMidFrame, `after ${this.headerFilled} of ${PREAMBLE_SIZE} preamble bytes`),
+      );
+    if (this.payload)
+      this.fail(
+        new VMError(
+          ErrorCode.PeerClosedMidFrame,
+          `after ${this.payloadFilled} of ${this.payload.length} payload bytes`,
+        ),
+      );
   }
 
   private startFrame(): number {
     const { length, kind } = decodePreamble(this.header);
     if (!isKnownKind(kind)) this.fail(new VMError(ErrorCode.UnknownKind, `preamble kind ${kind}`));
-    if (length > this.maxFrameSize) this.fail(new VMError(ErrorCode.FrameTooLarge, `${length} bytes, limit ${this.maxFrameSize}`));
+    if (length > this.maxFrameSize)
+      this.fail(new VMError(ErrorCode.FrameTooLarge, `${length} bytes, limit ${this.maxFrameSize}`));
     this.kind = kind;
     return length;
   }

@@ -5,7 +5,16 @@ export { AsyncMessenger } from './asyncMessenger';
 export { SyncMessenger } from './syncMessenger';
 export { FdByteSource, WatchedFdByteSource } from './byteSource';
 export { PollPolicy, tryRead, openBlockingSwitch, NOTHING_YET } from './busyPoll';
-export { getLogger, rootLogger, setLogLevels, getLogLevels, setLevelRefresher, emitRecord, NamedLogger, LOG_LEVELS } from './logging';
+export {
+  getLogger,
+  rootLogger,
+  setLogLevels,
+  getLogLevels,
+  setLevelRefresher,
+  emitRecord,
+  NamedLogger,
+  LOG_LEVELS,
+} from './logging';
 
 export type { Frame } from './frameReader';
 export type { AsyncMessengerOptions, MessengerState } from './asyncMessenger';

@@ -12,7 +12,10 @@ export type LogLevel = Exclude<keyof typeof LOG_LEVELS, 'none'>;
 const root = winston.createLogger({
   levels: LOG_LEVELS,
   level: 'trace', // filtering is per named logger, below
-  format: winston.format.combine(winston.format.timestamp(), winston.format.json({ replacer: (_key, value) => (typeof value === 'bigint' ? value.toString() : value) })),
+  format: winston.format.combine(
+    winston.format.timestamp(),
+    winston.format.json({ replacer: (_key, value) => (typeof value === 'bigint' ? value.toString() : value) }),
+  ),
   transports: [new winston.transports.Console({ stderrLevels: Object.keys(LOG_LEVELS) })],
 });
 
@@ -21,7 +24,9 @@ interface Rule {
   readonly level: number;
 }
 
-let rules: Rule[] = [{ match: '*', level: LOG_LEVELS[(process.env.DME_VM_LOG_LEVEL as LogLevel) ?? 'info'] ?? LOG_LEVELS.info }];
+let rules: Rule[] = [
+  { match: '*', level: LOG_LEVELS[(process.env.DME_VM_LOG_LEVEL as LogLevel) ?? 'info'] ?? LOG_LEVELS.info },
+];
 let version = 0;
 let refresher: (() => void) | undefined;
 
@@ -96,6 +101,11 @@ export function rootLogger(): winston.Logger {
 }
 
 /** Writes a record as it is (used to re-emit a child process's log lines under their own logger name and level). */
-export function emitRecord(level: LogLevel, loggerName: string, message: string, meta: Record<string, unknown> = {}): void {
+export function emitRecord(
+  level: LogLevel,
+  loggerName: string,
+  message: string,
+  meta: Record<string, unknown> = {},
+): void {
   root.log(level, message, { logger: loggerName, ...meta });
 }

@@ -3,7 +3,15 @@
  * call and blocks until the node's answer arrives. Violations fail the messenger for good.
  */
 import { writeSync } from 'node:fs';
-import { VMError, ErrorCode, JSON_CODEC, describeMessage, type ErrorDefinition, type Message, type MessageCodec } from '@vm/protocol';
+import {
+  VMError,
+  ErrorCode,
+  JSON_CODEC,
+  describeMessage,
+  type ErrorDefinition,
+  type Message,
+  type MessageCodec,
+} from '@vm/protocol';
 import { Deadline } from './deadline';
 import { Dialogue } from './dialogue';
 import { DEFAULT_MAX_FRAME_SIZE, FrameReader } from './frameReader';
@@ -53,7 +61,10 @@ export class SyncMessenger {
     this.reader = new FrameReader(options.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE);
     this.receiveTimeoutMs = options.receiveTimeoutMs;
     this.pollPolicy = new PollPolicy(options.busyPollMicros ?? 0);
-    this.source = options.receiveTimeoutMs === undefined ? new FdByteSource(options.readFd, this.pollPolicy) : new WatchedFdByteSource(options.readFd, this.pollPolicy);
+    this.source =
+      options.receiveTimeoutMs === undefined
+        ? new FdByteSource(options.readFd, this.pollPolicy)
+        : new WatchedFdByteSource(options.readFd, this.pollPolicy);
   }
 
   get state(): MessengerState {
@@ -73,9 +84,14 @@ export class SyncMessenger {
     this.throwIfUnusable();
     const stamped = { ...message, DialogueNonce: this.dialogue.stamp() } as Message;
     const frame = this.codec.encodeFrame(stamped);
-    if (log.isLevelEnabled('trace')) log.log('trace', `[${this.name}][#${stamped.DialogueNonce}]: SENT message`, { size: frame.length, msg: describeMessage(stamped) });
+    if (log.isLevelEnabled('trace'))
+      log.log('trace', `[${this.name}][#${stamped.DialogueNonce}]: SENT message`, {
+        size: frame.length,
+        msg: describeMessage(stamped),
+      });
     this.guard(() => {
-      for (let offset = 0; offset < frame.length; ) offset += writeSync(this.options.writeFd, frame, offset, frame.length - offset);
+      for (let offset = 0; offset < frame.length;)
+        offset += writeSync(this.options.writeFd, frame, offset, frame.length - offset);
     }, ErrorCode.WriteFailed);
   }
 
@@ -90,12 +106,16 @@ export class SyncMessenger {
         this.failWith(new VMError(ErrorCode.PeerClosed));
       }
       this.guard(() => {
-        for (const frame of this.reader.push(this.chunk.subarray(0, n))) this.queue.push(this.codec.decodeMessage(frame.kind, frame.payload));
+        for (const frame of this.reader.push(this.chunk.subarray(0, n)))
+          this.queue.push(this.codec.decodeMessage(frame.kind, frame.payload));
       }, ErrorCode.ReadFailed);
     }
     const message = this.queue.shift() as Message;
     this.guard(() => this.dialogue.check(message.DialogueNonce), ErrorCode.InvalidDialogueNonce);
-    if (log.isLevelEnabled('trace')) log.log('trace', `[${this.name}][#${message.DialogueNonce}]: RECEIVED message`, { msg: describeMessage(message) });
+    if (log.isLevelEnabled('trace'))
+      log.log('trace', `[${this.name}][#${message.DialogueNonce}]: RECEIVED message`, {
+        msg: describeMessage(message),
+      });
     return message;
   }
 
@@ -120,7 +140,9 @@ export class SyncMessenger {
     try {
       return action();
     } catch (error) {
-      this.failWith(error instanceof VMError ? error : new VMError(otherwise, (error as Error).message, { cause: error }));
+      this.failWith(
+        error instanceof VMError ? error : new VMError(otherwise, (error as Error).message, { cause: error }),
+      );
     }
   }
 

@@ -1,12 +1,34 @@
 import { Writable } from 'node:stream';
 import { AsyncMessenger, Deadline } from '@vm/messenger';
-import { createMessage, encodeFrame, MessageKind, ErrorCode, VMError, type ErrorDefinition, type MessageOf } from '@vm/protocol';
+import {
+  createMessage,
+  encodeFrame,
+  MessageKind,
+  ErrorCode,
+  VMError,
+  type ErrorDefinition,
+  type MessageOf,
+} from '@vm/protocol';
 import { chunked, memoryPipes, rawFrame } from '@vm/testkit';
 
 const callRequest = createMessage(MessageKind.ContractCallRequest, {
-  CallInput: { CallerAddr: Buffer.from('me'), Arguments: [], CallValue: 0n, CallType: 0, GasPrice: 1n, GasProvided: 2_000_000n, OriginalTxHash: null, CurrentTxHash: null, RecipientAddr: Buffer.from('sc'), Function: 'increment' },
+  CallInput: {
+    CallerAddr: Buffer.from('me'),
+    Arguments: [],
+    CallValue: 0n,
+    CallType: 0,
+    GasPrice: 1n,
+    GasProvided: 2_000_000n,
+    OriginalTxHash: null,
+    CurrentTxHash: null,
+    RecipientAddr: Buffer.from('sc'),
+    Function: 'increment',
+  },
 });
-const storageRequest = createMessage(MessageKind.BlockchainGetStorageDataRequest, { Address: Buffer.from('sc'), Index: Buffer.from('k') });
+const storageRequest = createMessage(MessageKind.BlockchainGetStorageDataRequest, {
+  Address: Buffer.from('sc'),
+  Index: Buffer.from('k'),
+});
 const storageResponse = createMessage(MessageKind.BlockchainGetStorageDataResponse, { Data: Uint8Array.of(7) });
 
 function pair() {
@@ -69,7 +91,11 @@ describe('[@vm/messenger] AsyncMessenger', () => {
     ['an oversized frame', () => rawFrame(8, '', 4097), ErrorCode.FrameTooLarge],
     ['an unknown kind', () => rawFrame(77, '{}'), ErrorCode.UnknownKind],
     ['invalid JSON', () => rawFrame(8, '{"DialogueNonce":1,'), ErrorCode.InvalidJson],
-    ['a schema violation', () => rawFrame(8, '{"DialogueNonce":1,"Kind":8,"ErrorMessage":""}'), ErrorCode.SchemaViolation],
+    [
+      'a schema violation',
+      () => rawFrame(8, '{"DialogueNonce":1,"Kind":8,"ErrorMessage":""}'),
+      ErrorCode.SchemaViolation,
+    ],
     ['a kind mismatch', () => rawFrame(12, '{"DialogueNonce":1,"Kind":14,"ErrorMessage":""}'), ErrorCode.KindMismatch],
   ])('fails on %s with its own error code', async (_name, frame, definition) => {
     const { node, toNode } = pair();
@@ -103,7 +129,9 @@ describe('[@vm/messenger] AsyncMessenger', () => {
   });
 
   it('turns EPIPE on the output into WriteFailed, never an unhandled error event', async () => {
-    const broken = new Writable({ write: (_chunk, _enc, cb) => cb(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' })) });
+    const broken = new Writable({
+      write: (_chunk, _enc, cb) => cb(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' })),
+    });
     const { a } = memoryPipes();
     const node = new AsyncMessenger(a.input, broken);
     const pending = expectRejects(node.receive(), ErrorCode.WriteFailed, /EPIPE/);

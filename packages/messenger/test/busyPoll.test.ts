@@ -8,13 +8,20 @@ import { memoryPipes } from '@vm/testkit';
 import { callInput, startPeer } from './vmPeer';
 
 /** One full dialogue: request, the peer's hook call, its answer (optionally late), the response. */
-async function dialogue(node: AsyncMessenger, stored: number, answerAfterMs = 0): Promise<MessageOf<MessageKind.ContractResponse>> {
+async function dialogue(
+  node: AsyncMessenger,
+  stored: number,
+  answerAfterMs = 0,
+): Promise<MessageOf<MessageKind.ContractResponse>> {
   const deadline = Deadline.after(10_000);
   await node.send(createMessage(MessageKind.ContractCallRequest, { CallInput: callInput('increment') }), deadline);
   const hook = await node.receive(deadline);
   expect(hook.Kind).toBe(MessageKind.BlockchainGetStorageDataRequest);
   if (answerAfterMs > 0) await new Promise((resolve) => setTimeout(resolve, answerAfterMs));
-  await node.send(createMessage(MessageKind.BlockchainGetStorageDataResponse, { Data: Uint8Array.of(stored) }), deadline);
+  await node.send(
+    createMessage(MessageKind.BlockchainGetStorageDataResponse, { Data: Uint8Array.of(stored) }),
+    deadline,
+  );
   const response = (await node.receive(deadline)) as MessageOf<MessageKind.ContractResponse>;
   node.resetDialogue();
   return response;
@@ -72,8 +79,12 @@ describe('[@vm/messenger] busy polling over real socketpairs', () => {
   });
 
   it('falls back to sleeping when the peer is slower than the budget (the fd is blocking again: no EAGAIN)', async () => {
-    const { node, stdout, exit } = startPeer('serve', [], { env: { PEER_BUSY_POLL_US: '50', PEER_DELAY_MS: '15' }, busyPollMicros: 50 });
-    for (let i = 0; i < 5; i++) expect((await dialogue(node, 7, 15)).VMOutput!.ReturnData![0]).toEqual(Uint8Array.of(8));
+    const { node, stdout, exit } = startPeer('serve', [], {
+      env: { PEER_BUSY_POLL_US: '50', PEER_DELAY_MS: '15' },
+      busyPollMicros: 50,
+    });
+    for (let i = 0; i < 5; i++)
+      expect((await dialogue(node, 7, 15)).VMOutput!.ReturnData![0]).toEqual(Uint8Array.of(8));
     expect(node.busyPolls.misses).toBeGreaterThan(0);
     await node.send(createMessage(MessageKind.Stop, {}));
     expect(await exit).toBe(0);
@@ -81,7 +92,10 @@ describe('[@vm/messenger] busy polling over real socketpairs', () => {
   });
 
   it('VM side: a hook answer that never comes still ends at the deadline with Timeout (polling the reader thread)', async () => {
-    const { node, stdout, exit } = startPeer('timeout', ['200'], { env: { PEER_BUSY_POLL_US: '500' }, busyPollMicros: 500 });
+    const { node, stdout, exit } = startPeer('timeout', ['200'], {
+      env: { PEER_BUSY_POLL_US: '500' },
+      busyPollMicros: 500,
+    });
     expect((await node.receive(Deadline.after(5000))).Kind).toBe(MessageKind.BlockchainLastNonceRequest);
     expect(await exit).toBe(3);
     expect(JSON.parse(await stdout).code).toBe('Timeout');

@@ -2,7 +2,16 @@ import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SyncMessenger } from '@vm/messenger';
-import { createMessage, decodeMessage, decodePreamble, encodeFrame, MessageKind, ErrorCode, VMError, type Message } from '@vm/protocol';
+import {
+  createMessage,
+  decodeMessage,
+  decodePreamble,
+  encodeFrame,
+  MessageKind,
+  ErrorCode,
+  VMError,
+  type Message,
+} from '@vm/protocol';
 import { rawFrame } from '@vm/testkit';
 
 // Regular files stand in for the fds: reads never block and end with EOF, which is what these cases need.
@@ -35,10 +44,16 @@ function expectCode(fn: () => unknown, code: string) {
 
 describe('[@vm/messenger] SyncMessenger', () => {
   it('sends stamped frames and receives with nonce checks', () => {
-    const { messenger, written, done } = messengerReading(Buffer.concat([stamped(createMessage(MessageKind.Stop, {}), 1), stamped(hookAnswer, 3)]));
+    const { messenger, written, done } = messengerReading(
+      Buffer.concat([stamped(createMessage(MessageKind.Stop, {}), 1), stamped(hookAnswer, 3)]),
+    );
     expect(messenger.receive().Kind).toBe(MessageKind.Stop);
     const answer = messenger.request(createMessage(MessageKind.BlockchainCurrentNonceRequest, {}));
-    expect(answer).toMatchObject({ Kind: MessageKind.BlockchainCurrentNonceResponse, DialogueNonce: 3, Result: 18446744073709551615n });
+    expect(answer).toMatchObject({
+      Kind: MessageKind.BlockchainCurrentNonceResponse,
+      DialogueNonce: 3,
+      Result: 18446744073709551615n,
+    });
     const out = written();
     expect(decodePreamble(out).kind).toBe(MessageKind.BlockchainCurrentNonceRequest);
     expect(decodeMessage(decodePreamble(out).kind, out.subarray(8)).DialogueNonce).toBe(2);

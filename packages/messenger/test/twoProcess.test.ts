@@ -9,14 +9,20 @@ describe('[@vm/messenger] node endpoint <-> VM endpoint over real socketpairs', 
     ['binary', BINARY_CODEC],
   ])('exchanges full dialogues: request, hook call, answer, response (%s payloads)', async (_name, codec) => {
     const { node, exit } = startPeer('serve', [], { codec });
-    for (const [fn, stored] of [['increment', 41], ['get', 9]] as const) {
+    for (const [fn, stored] of [
+      ['increment', 41],
+      ['get', 9],
+    ] as const) {
       const deadline = Deadline.after(5000);
       await node.send(createMessage(MessageKind.ContractCallRequest, { CallInput: callInput(fn) }), deadline);
       const hook = (await node.receive(deadline)) as MessageOf<MessageKind.BlockchainGetStorageDataRequest>;
       expect(hook.Kind).toBe(MessageKind.BlockchainGetStorageDataRequest);
       expect(hook.DialogueNonce).toBe(2);
       expect(Buffer.from(hook.Address!).toString()).toBe('counter-sc');
-      await node.send(createMessage(MessageKind.BlockchainGetStorageDataResponse, { Data: Uint8Array.of(stored) }), deadline);
+      await node.send(
+        createMessage(MessageKind.BlockchainGetStorageDataResponse, { Data: Uint8Array.of(stored) }),
+        deadline,
+      );
       const response = (await node.receive(deadline)) as MessageOf<MessageKind.ContractResponse>;
       expect(response.DialogueNonce).toBe(4);
       expect(response.VMOutput!.ReturnData).toEqual([Uint8Array.of(stored + 1), new Uint8Array(Buffer.from(fn))]);

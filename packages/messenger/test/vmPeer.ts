@@ -16,9 +16,23 @@ export interface PeerOptions {
   codec?: MessageCodec;
 }
 
-export function startPeer(mode: string, args: string[] = [], options: PeerOptions = {}): { child: ChildProcess; node: AsyncMessenger; stdout: Promise<string>; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, [PEER, mode, ...args], { stdio: ['ignore', 'pipe', 'inherit', 'ignore', 'pipe', 'pipe'], env: { ...process.env, PEER_CODEC: options.codec?.marshalizer === MarshalizerKind.Binary ? 'binary' : 'json', ...options.env } });
-  const node = new AsyncMessenger((child.stdio as unknown[])[5] as Readable, child.stdio[4] as Writable, { busyPollMicros: options.busyPollMicros ?? 0, codec: options.codec });
+export function startPeer(
+  mode: string,
+  args: string[] = [],
+  options: PeerOptions = {},
+): { child: ChildProcess; node: AsyncMessenger; stdout: Promise<string>; exit: Promise<number | null> } {
+  const child = spawn(process.execPath, [PEER, mode, ...args], {
+    stdio: ['ignore', 'pipe', 'inherit', 'ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      PEER_CODEC: options.codec?.marshalizer === MarshalizerKind.Binary ? 'binary' : 'json',
+      ...options.env,
+    },
+  });
+  const node = new AsyncMessenger((child.stdio as unknown[])[5] as Readable, child.stdio[4] as Writable, {
+    busyPollMicros: options.busyPollMicros ?? 0,
+    codec: options.codec,
+  });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -26,6 +40,14 @@ export function startPeer(mode: string, args: string[] = [], options: PeerOption
 }
 
 export const callInput = (fn: string): ContractCallInput => ({
-  CallerAddr: Buffer.from('me'), Arguments: [], CallValue: 0n, CallType: 0, GasPrice: 1n, GasProvided: 1000n,
-  OriginalTxHash: null, CurrentTxHash: null, RecipientAddr: Buffer.from('counter-sc'), Function: fn,
+  CallerAddr: Buffer.from('me'),
+  Arguments: [],
+  CallValue: 0n,
+  CallType: 0,
+  GasPrice: 1n,
+  GasProvided: 1000n,
+  OriginalTxHash: null,
+  CurrentTxHash: null,
+  RecipientAddr: Buffer.from('counter-sc'),
+  Function: fn,
 });

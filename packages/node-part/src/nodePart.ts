@@ -5,7 +5,16 @@
  * always ends reset.
  */
 import { getLogger, type AsyncMessenger } from '@vm/messenger';
-import { isContractResponse, isDiagnose, isHookRequest, describeMessage, VMError, ErrorCode, type AsyncBlockchainHook, type Message } from '@vm/protocol';
+import {
+  isContractResponse,
+  isDiagnose,
+  isHookRequest,
+  describeMessage,
+  VMError,
+  ErrorCode,
+  type AsyncBlockchainHook,
+  type Message,
+} from '@vm/protocol';
 import { replyToHookCall } from './blockchainRepliers';
 
 const log = getLogger('arwenDriver');
@@ -15,7 +24,12 @@ export interface NodePartOptions {
   maxLoopTimeMs: number;
 }
 
-export async function runNodePart(messenger: AsyncMessenger, hook: AsyncBlockchainHook, request: Message, options: NodePartOptions): Promise<Message> {
+export async function runNodePart(
+  messenger: AsyncMessenger,
+  hook: AsyncBlockchainHook,
+  request: Message,
+  options: NodePartOptions,
+): Promise<Message> {
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_resolve, reject) => {

@@ -20,12 +20,22 @@ export interface MessageCodec {
   decodeMessage(kind: number, payload: Uint8Array): Message;
 }
 
-export const JSON_CODEC: MessageCodec = Object.freeze({ marshalizer: MarshalizerKind.JSON, encodeMessage, encodeFrame, decodeMessage });
+export const JSON_CODEC: MessageCodec = Object.freeze({
+  marshalizer: MarshalizerKind.JSON,
+  encodeMessage,
+  encodeFrame,
+  decodeMessage,
+});
 
 /** A binary payload after `headroom` bytes (left for the preamble). */
 function encodeBinaryMessage(message: Message, headroom: number): Buffer {
   checkKind(message.Kind);
-  return encodeBinary(shapeOf(message.Kind), message as unknown as Record<string, unknown>, kindName(message.Kind) as string, headroom);
+  return encodeBinary(
+    shapeOf(message.Kind),
+    message as unknown as Record<string, unknown>,
+    kindName(message.Kind) as string,
+    headroom,
+  );
 }
 
 export const BINARY_CODEC: MessageCodec = Object.freeze({

@@ -14,7 +14,9 @@ export interface ErrorDefinition {
 
 type ErrorRows = Record<string, { readonly message: string; readonly critical: boolean; readonly family?: string }>;
 
-export function defineErrors<T extends ErrorRows>(rows: T): { readonly [K in keyof T & string]: ErrorDefinition & { code: K } } {
+export function defineErrors<T extends ErrorRows>(
+  rows: T,
+): { readonly [K in keyof T & string]: ErrorDefinition & { code: K } } {
   const table: Record<string, ErrorDefinition> = {};
   for (const [code, row] of Object.entries(rows)) table[code] = Object.freeze({ code, ...row });
   return Object.freeze(table) as { readonly [K in keyof T & string]: ErrorDefinition & { code: K } };
@@ -27,7 +29,10 @@ export class VMError extends Error {
   readonly detail: string | undefined;
 
   constructor(definition: ErrorDefinition, detail?: string, options?: { cause?: unknown; critical?: boolean }) {
-    super(detail ? `${definition.message}: ${detail}` : definition.message, options?.cause === undefined ? undefined : { cause: options.cause });
+    super(
+      detail ? `${definition.message}: ${detail}` : definition.message,
+      options?.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.name = 'VMError';
     this.code = definition.code;
     this.critical = options?.critical ?? definition.critical;

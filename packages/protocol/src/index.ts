@@ -1,4 +1,16 @@
-export { MessageKind, MESSAGE_KIND_TABLE, HOOK_REQUEST_KINDS, kindName, isKnownKind, isHookCall, isHookRequest, isDiagnose, isContractResponse, isStopRequest, responseKindOf } from './messageKinds';
+export {
+  MessageKind,
+  MESSAGE_KIND_TABLE,
+  HOOK_REQUEST_KINDS,
+  kindName,
+  isKnownKind,
+  isHookCall,
+  isHookRequest,
+  isDiagnose,
+  isContractResponse,
+  isStopRequest,
+  responseKindOf,
+} from './messageKinds';
 export { PREAMBLE_SIZE, encodePreamble, decodePreamble } from './preamble';
 export { VMError, ErrorCode, defineErrors } from './errors';
 export { encodeMessage, encodeFrame, decodeMessage, createMessage, describeMessage } from './message';
@@ -7,11 +19,29 @@ export { JSON_CODEC, BINARY_CODEC, codecFor } from './codecs';
 export { BINARY_MAGIC } from './wire/binary';
 export { messageSchema, shapeSchema, BASE64_PATTERN } from './wire/schema';
 export { PAYLOAD_SHAPES, EnvelopeShape } from './wire/messageShapes';
-export { VMInputShape, ContractCreateInputShape, ContractCallInputShape, VMOutputShape, OutputAccountShape, StorageUpdateShape, LogEntryShape, AccountShape, VMHostParametersShape, ArwenArgumentsShape } from './wire/shapes';
+export {
+  VMInputShape,
+  ContractCreateInputShape,
+  ContractCallInputShape,
+  VMOutputShape,
+  OutputAccountShape,
+  StorageUpdateShape,
+  LogEntryShape,
+  AccountShape,
+  VMHostParametersShape,
+  ArwenArgumentsShape,
+} from './wire/shapes';
 export { bytesToKey, keyToBytes, quoteByteKey } from './wire/byteKeys';
 export { parseJsonLossless, goQuote } from './wire/goJson';
 export { HOOK_CALLS } from './types/hookCalls';
-export { CallType, ReturnCode, returnCodeString, DEFAULT_PROTECTED_KEY_PREFIX, METADATA_UPGRADEABLE, DEFAULT_VM_TYPE } from './types/vmTypes';
+export {
+  CallType,
+  ReturnCode,
+  returnCodeString,
+  DEFAULT_PROTECTED_KEY_PREFIX,
+  METADATA_UPGRADEABLE,
+  DEFAULT_VM_TYPE,
+} from './types/vmTypes';
 
 export type { ErrorDefinition } from './errors';
 export type { MessageCodec } from './codecs';
@@ -20,6 +50,17 @@ export type { KindFamily, KindDirection } from './messageKinds';
 export type { Bytes, BytesMapEntry, GasScheduleMap, Field, Shape, ShapeValue } from './wire/fields';
 export type { Message, MessageOf, WireKind } from './wire/messageShapes';
 export type { JsonSchema } from './wire/schema';
-export type { VMInput, ContractCreateInput, ContractCallInput, VMOutput, OutputAccount, StorageUpdate, LogEntry, Account, VMHostParameters, ArwenArguments } from './wire/shapes';
+export type {
+  VMInput,
+  ContractCreateInput,
+  ContractCallInput,
+  VMOutput,
+  OutputAccount,
+  StorageUpdate,
+  LogEntry,
+  Account,
+  VMHostParameters,
+  ArwenArguments,
+} from './wire/shapes';
 export type { HookCall } from './types/hookCalls';
 export type { BlockchainHook, AsyncBlockchainHook, CryptoHook, VMExecutionHandler, Awaitable } from './types/hooks';

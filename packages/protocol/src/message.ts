@@ -25,7 +25,10 @@ export function checkKind(kind: number): asserts kind is WireKind {
 /** The payload (Go encoding/json text, as UTF-8 bytes) of a message. */
 export function encodeMessage(message: Message): Buffer {
   checkKind(message.Kind);
-  return Buffer.from(encodeShape(shapeOf(message.Kind), message as unknown as Record<string, unknown>, kindName(message.Kind) as string), 'utf8');
+  return Buffer.from(
+    encodeShape(shapeOf(message.Kind), message as unknown as Record<string, unknown>, kindName(message.Kind) as string),
+    'utf8',
+  );
 }
 
 /** A whole frame: preamble + payload, in one buffer (so it can be written with one write). */
@@ -53,14 +56,19 @@ export function decodeMessage(kind: number, payload: Uint8Array): Message {
 
 function decodeParsed(kind: WireKind, json: unknown): Message {
   const validate = validatorFor(kind);
-  if (!validate(json)) throw new VMError(ErrorCode.SchemaViolation, `${kindName(kind)}: ${describeSchemaErrors(validate.errors)}`);
+  if (!validate(json))
+    throw new VMError(ErrorCode.SchemaViolation, `${kindName(kind)}: ${describeSchemaErrors(validate.errors)}`);
   const payloadKind = Number((json as { Kind: number | bigint }).Kind);
   if (payloadKind !== kind) throw new VMError(ErrorCode.KindMismatch, `preamble ${kind}, payload ${payloadKind}`);
   return decodeShape(shapeOf(kind), json as Record<string, unknown>) as unknown as Message;
 }
 
 /** A message of `kind` with the envelope filled in (nonce 0, no error); the messenger stamps the nonce. */
-export function createMessage<K extends WireKind>(kind: K, payload: Omit<MessageOf<K>, 'DialogueNonce' | 'Kind' | 'ErrorMessage'>, errorMessage = ''): MessageOf<K> {
+export function createMessage<K extends WireKind>(
+  kind: K,
+  payload: Omit<MessageOf<K>, 'DialogueNonce' | 'Kind' | 'ErrorMessage'>,
+  errorMessage = '',
+): MessageOf<K> {
   return { DialogueNonce: 0, Kind: kind, ErrorMessage: errorMessage, ...payload } as MessageOf<K>;
 }
 

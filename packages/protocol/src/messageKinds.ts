@@ -117,7 +117,8 @@ export function isKnownKind(kind: number): kind is MessageKind {
 }
 
 export const isHookCall = (kind: number): boolean => MESSAGE_KIND_TABLE[kind]?.family === 'hook';
-export const isHookRequest = (kind: number): boolean => isHookCall(kind) && MESSAGE_KIND_TABLE[kind].direction === 'A2N';
+export const isHookRequest = (kind: number): boolean =>
+  isHookCall(kind) && MESSAGE_KIND_TABLE[kind].direction === 'A2N';
 export const isDiagnose = (kind: number): boolean => MESSAGE_KIND_TABLE[kind]?.family === 'diagnose';
 export const isContractResponse = (kind: number): boolean => kind === MessageKind.ContractResponse;
 export const isStopRequest = (kind: number): boolean => kind === MessageKind.Stop;

@@ -8,7 +8,12 @@ export interface Preamble {
   readonly kind: number;
 }
 
-export function encodePreamble(length: number, kind: number, target: Uint8Array = new Uint8Array(PREAMBLE_SIZE), offset = 0): Uint8Array {
+export function encodePreamble(
+  length: number,
+  kind: number,
+  target: Uint8Array = new Uint8Array(PREAMBLE_SIZE),
+  offset = 0,
+): Uint8Array {
   if (!isU32(length) || !isU32(kind)) {
     throw new VMError(ErrorCode.InvalidPreamble, `length ${length} and kind ${kind} must be unsigned 32-bit integers`);
   }

@@ -35,11 +35,30 @@ function expectError(fn: () => unknown, definition: ErrorDefinition, detail?: Re
 }
 
 const storageRequest = (address: Uint8Array | null, index: Uint8Array | null): Message =>
-  ({ ...createMessage(MessageKind.BlockchainGetStorageDataRequest, { Address: address, Index: index }), DialogueNonce: 3 }) as Message;
+  ({
+    ...createMessage(MessageKind.BlockchainGetStorageDataRequest, { Address: address, Index: index }),
+    DialogueNonce: 3,
+  }) as Message;
 
-const output = (accounts: MessageOf<MessageKind.ContractResponse>['VMOutput'] extends infer O ? (O extends { OutputAccounts: infer A } ? A : never) : never) =>
+const output = (
+  accounts: MessageOf<MessageKind.ContractResponse>['VMOutput'] extends infer O
+    ? O extends { OutputAccounts: infer A }
+      ? A
+      : never
+    : never,
+) =>
   createMessage(MessageKind.ContractResponse, {
-    VMOutput: { ReturnData: [Uint8Array.of(1), null], ReturnCode: 0, ReturnMessage: 'ok', GasRemaining: 5n, GasRefund: null, OutputAccounts: accounts, DeletedAccounts: null, TouchedAccounts: [], Logs: null },
+    VMOutput: {
+      ReturnData: [Uint8Array.of(1), null],
+      ReturnCode: 0,
+      ReturnMessage: 'ok',
+      GasRemaining: 5n,
+      GasRefund: null,
+      OutputAccounts: accounts,
+      DeletedAccounts: null,
+      TouchedAccounts: [],
+      Logs: null,
+    },
   });
 const account = (address: number[], balance: bigint | null = 1n) => ({
   Address: Uint8Array.from(address),
@@ -55,26 +74,34 @@ const account = (address: number[], balance: bigint | null = 1n) => ({
 });
 
 describe('[@vm/protocol] the binary codec', () => {
-  it.each(WIRE_KINDS.map((kind) => [kindName(kind), kind] as const))('round-trips %s (%i) losslessly, to what the JSON codec gives', (_name, kind) => {
-    fc.assert(
-      fc.property(messageArb(kind), (message) => {
-        const frame = BINARY_CODEC.encodeFrame(message);
-        expect(decodePreamble(frame)).toEqual({ length: frame.length - 8, kind });
-        const decoded = BINARY_CODEC.decodeMessage(kind, frame.subarray(8));
-        expect(canonicalMessage(decoded)).toEqual(canonicalMessage(message));
-        expect(canonicalMessage(decoded)).toEqual(canonicalMessage(JSON_CODEC.decodeMessage(kind, JSON_CODEC.encodeMessage(message))));
-        expect(BINARY_CODEC.encodeMessage(decoded).equals(frame.subarray(8))).toBe(true); // canonical: re-encoding gives the same bytes
-      }),
-      { numRuns: 40 },
-    );
-  });
+  it.each(WIRE_KINDS.map((kind) => [kindName(kind), kind] as const))(
+    'round-trips %s (%i) losslessly, to what the JSON codec gives',
+    (_name, kind) => {
+      fc.assert(
+        fc.property(messageArb(kind), (message) => {
+          const frame = BINARY_CODEC.encodeFrame(message);
+          expect(decodePreamble(frame)).toEqual({ length: frame.length - 8, kind });
+          const decoded = BINARY_CODEC.decodeMessage(kind, frame.subarray(8));
+          expect(canonicalMessage(decoded)).toEqual(canonicalMessage(message));
+          expect(canonicalMessage(decoded)).toEqual(
+            canonicalMessage(JSON_CODEC.decodeMessage(kind, JSON_CODEC.encodeMessage(message))),
+          );
+          expect(BINARY_CODEC.encodeMessage(decoded).equals(frame.subarray(8))).toBe(true); // canonical: re-encoding gives the same bytes
+        }),
+        { numRuns: 40 },
+      );
+    },
+  );
 
   it('has a fixed, documented layout', () => {
     const payload = BINARY_CODEC.encodeMessage(storageRequest(Uint8Array.of(0xaa, 0xbb), null));
     // magic | nonce 3 | kind 8 | ErrorMessage: 0 code units | Address: length 2, aa bb | Index: nil
     expect(payload.toString('hex')).toBe('b1' + '03000000' + '08000000' + '00000000' + '02000000aabb' + 'ffffffff');
     const withBigInt = BINARY_CODEC.encodeMessage(output(null));
-    const decoded = BINARY_CODEC.decodeMessage(MessageKind.ContractResponse, withBigInt) as MessageOf<MessageKind.ContractResponse>;
+    const decoded = BINARY_CODEC.decodeMessage(
+      MessageKind.ContractResponse,
+      withBigInt,
+    ) as MessageOf<MessageKind.ContractResponse>;
     expect(decoded.VMOutput!.ReturnData).toEqual([Uint8Array.of(1), null]);
     expect(decoded.VMOutput!.TouchedAccounts).toEqual([]);
     expect(decoded.VMOutput!.OutputAccounts).toBeNull();
@@ -83,9 +110,22 @@ describe('[@vm/protocol] the binary codec', () => {
   it('keeps big integers, uint64 max and any JavaScript string exactly', () => {
     const big = (1n << 256n) - 1n;
     const message = createMessage(MessageKind.ContractResponse, {
-      VMOutput: { ReturnData: null, ReturnCode: -(2 ** 53 - 1), ReturnMessage: 'lone \ud800 surrogate, ☃ and 𝄞', GasRemaining: (1n << 64n) - 1n, GasRefund: -big, OutputAccounts: [account([1], 0n)], DeletedAccounts: null, TouchedAccounts: null, Logs: null },
+      VMOutput: {
+        ReturnData: null,
+        ReturnCode: -(2 ** 53 - 1),
+        ReturnMessage: 'lone \ud800 surrogate, ☃ and 𝄞',
+        GasRemaining: (1n << 64n) - 1n,
+        GasRefund: -big,
+        OutputAccounts: [account([1], 0n)],
+        DeletedAccounts: null,
+        TouchedAccounts: null,
+        Logs: null,
+      },
     });
-    const decoded = BINARY_CODEC.decodeMessage(5, BINARY_CODEC.encodeMessage(message)) as MessageOf<MessageKind.ContractResponse>;
+    const decoded = BINARY_CODEC.decodeMessage(
+      5,
+      BINARY_CODEC.encodeMessage(message),
+    ) as MessageOf<MessageKind.ContractResponse>;
     expect(decoded.VMOutput).toEqual(message.VMOutput);
   });
 
@@ -122,7 +162,10 @@ describe('[@vm/protocol] the binary codec', () => {
 
     it('every truncation', () => {
       for (let length = 0; length < valid.length; length++) {
-        expectError(() => BINARY_CODEC.decodeMessage(MessageKind.ContractResponse, valid.subarray(0, length)), ErrorCode.InvalidBinary);
+        expectError(
+          () => BINARY_CODEC.decodeMessage(MessageKind.ContractResponse, valid.subarray(0, length)),
+          ErrorCode.InvalidBinary,
+        );
       }
     });
 
@@ -166,22 +209,54 @@ describe('[@vm/protocol] the binary codec', () => {
       return b;
     };
     const bigIntAccount = (sign: number, magnitude: number[]) =>
-      Buffer.concat([header(5), Buffer.of(1), u32(0xffffffff), u64(0n), u32(0), u64(0n), Buffer.of(sign), u32(magnitude.length), Buffer.from(magnitude)]);
+      Buffer.concat([
+        header(5),
+        Buffer.of(1),
+        u32(0xffffffff),
+        u64(0n),
+        u32(0),
+        u64(0n),
+        Buffer.of(sign),
+        u32(magnitude.length),
+        Buffer.from(magnitude),
+      ]);
 
     it.each([
-      ['a JSON payload', Buffer.from('{"DialogueNonce":1}'), 8, /JSON payload: both ends must use the same marshalizer/],
+      [
+        'a JSON payload',
+        Buffer.from('{"DialogueNonce":1}'),
+        8,
+        /JSON payload: both ends must use the same marshalizer/,
+      ],
       ['another first byte', Buffer.of(0x00, 1), 8, /starts with byte 0/],
       ['an empty payload', Buffer.alloc(0), 8, /starts with byte none/],
       ['bytes after the last field', Buffer.concat([header(2), Buffer.of(0)]), 2, /1 bytes after the last field/],
-      ['a length beyond the payload', Buffer.concat([header(8), u32(1000), Buffer.of(1, 2)]), 8, /\.Address: truncated/],
-      ['a count that cannot fit', Buffer.concat([header(5), Buffer.of(1), u32(0xfffffffe)]), 5, /\.VMOutput\.ReturnData: count 4294967294/],
+      [
+        'a length beyond the payload',
+        Buffer.concat([header(8), u32(1000), Buffer.of(1, 2)]),
+        8,
+        /\.Address: truncated/,
+      ],
+      [
+        'a count that cannot fit',
+        Buffer.concat([header(5), Buffer.of(1), u32(0xfffffffe)]),
+        5,
+        /\.VMOutput\.ReturnData: count 4294967294/,
+      ],
       ['a bool byte of 2', Buffer.concat([header(45), Buffer.of(2)]), 45, /\.Result: bool byte 2/],
       ['a pointer tag of 2', Buffer.concat([header(5), Buffer.of(2)]), 5, /\.VMOutput: pointer tag 2/],
       ['a bigInt sign byte of 3', bigIntAccount(3, []), 5, /\.GasRefund: bigInt sign byte 3/],
       ['negative zero', bigIntAccount(2, []), 5, /\.GasRefund: negative zero/],
       ['a leading zero byte', bigIntAccount(1, [0, 1]), 5, /\.GasRefund: bigInt magnitude with a leading zero byte/],
-      ['an odd-sized string', Buffer.concat([Buffer.of(BINARY_MAGIC), u32(1), u32(2), u32(0xffffffff)]), 2, /\.ErrorMessage: truncated/],
-    ])('%s', (_name, payload, kind, detail) => expectError(() => BINARY_CODEC.decodeMessage(kind, payload), ErrorCode.InvalidBinary, detail));
+      [
+        'an odd-sized string',
+        Buffer.concat([Buffer.of(BINARY_MAGIC), u32(1), u32(2), u32(0xffffffff)]),
+        2,
+        /\.ErrorMessage: truncated/,
+      ],
+    ])('%s', (_name, payload, kind, detail) =>
+      expectError(() => BINARY_CODEC.decodeMessage(kind, payload), ErrorCode.InvalidBinary, detail),
+    );
 
     it('a payload kind other than the preamble kind', () => {
       expectError(() => BINARY_CODEC.decodeMessage(2, header(45)), ErrorCode.KindMismatch, /preamble 2, payload 45/);
@@ -195,10 +270,18 @@ describe('[@vm/protocol] the binary codec', () => {
       const swapped = Buffer.from(payload);
       swapped[first + 4] = 2;
       swapped[second + 4] = 1;
-      expectError(() => BINARY_CODEC.decodeMessage(5, swapped), ErrorCode.InvalidBinary, /OutputAccounts\[1\]: keys not in strictly ascending order/);
+      expectError(
+        () => BINARY_CODEC.decodeMessage(5, swapped),
+        ErrorCode.InvalidBinary,
+        /OutputAccounts\[1\]: keys not in strictly ascending order/,
+      );
       const repeated = Buffer.from(payload);
       repeated[second + 4] = 1;
-      expectError(() => BINARY_CODEC.decodeMessage(5, repeated), ErrorCode.InvalidBinary, /keys not in strictly ascending order/);
+      expectError(
+        () => BINARY_CODEC.decodeMessage(5, repeated),
+        ErrorCode.InvalidBinary,
+        /keys not in strictly ascending order/,
+      );
     });
 
     it('a decoded message does not share memory with the payload it came from', () => {

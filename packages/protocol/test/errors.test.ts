@@ -7,7 +7,12 @@ describe('[@vm/protocol] VMError', () => {
     expect(error.code).toBe('InvalidDialogueNonce');
     expect(VMError.isCritical(error)).toBe(true);
     expect(VMError.isCritical(new Error('plain'))).toBe(false);
-    expect(error.toJSON()).toEqual({ name: 'VMError', code: 'InvalidDialogueNonce', critical: true, message: 'invalid dialogue nonce: expected 3, received 5' });
+    expect(error.toJSON()).toEqual({
+      name: 'VMError',
+      code: 'InvalidDialogueNonce',
+      critical: true,
+      message: 'invalid dialogue nonce: expected 3, received 5',
+    });
   });
 
   it('lets a package declare its own codes and families, and override the critical bit', () => {

@@ -3,12 +3,19 @@ import { parseJsonLossless, goQuote, decodeMessage, ErrorCode, VMError } from '@
 describe('[@vm/protocol] lossless JSON parsing', () => {
   it('keeps integers of any size exact, inside and outside arrays and objects', () => {
     const big = '115792089237316195423570985008687907853269984665640564039457584007913129639935';
-    expect(parseJsonLossless(`{"a":${big},"b":[-${big},1],"c":"${big}"}`)).toEqual({ a: BigInt(big), b: [-BigInt(big), 1], c: big });
+    expect(parseJsonLossless(`{"a":${big},"b":[-${big},1],"c":"${big}"}`)).toEqual({
+      a: BigInt(big),
+      b: [-BigInt(big), 1],
+      c: big,
+    });
   });
 
   it('is not fooled by a string that imitates its internal marker', () => {
     // A genuine string starting with an escaped NUL makes the parser take the fully lossless path.
-    const value = parseJsonLossless('{"s":"\\u0000#12345678901234567890","n":12345678901234567890}') as { s: string; n: bigint };
+    const value = parseJsonLossless('{"s":"\\u0000#12345678901234567890","n":12345678901234567890}') as {
+      s: string;
+      n: bigint;
+    };
     expect(value.s).toBe('\u0000#12345678901234567890');
     expect(value.n).toBe(12345678901234567890n);
   });

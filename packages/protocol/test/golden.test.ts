@@ -1,4 +1,11 @@
-import { decodeMessage, encodeFrame, encodeMessage, decodePreamble, MessageKind, type MessageOf } from '@vm/protocol';
+import {
+  decodeMessage,
+  encodeFrame,
+  encodeMessage,
+  decodePreamble,
+  type MessageKind,
+  type MessageOf,
+} from '@vm/protocol';
 import { GOLDEN_FRAMES } from './golden/referenceFrames';
 
 const text = (s: string) => Buffer.from(s, 'utf8');
@@ -49,10 +56,16 @@ describe('[@vm/protocol] reference frames (golden)', () => {
   });
 
   it('decodes hook responses with and without an error', () => {
-    const withError = decodeMessage(9, text(GOLDEN_FRAMES[4].json)) as MessageOf<MessageKind.BlockchainGetStorageDataResponse>;
+    const withError = decodeMessage(
+      9,
+      text(GOLDEN_FRAMES[4].json),
+    ) as MessageOf<MessageKind.BlockchainGetStorageDataResponse>;
     expect(withError.ErrorMessage).toBe('storage read failed <&>');
     expect(withError.Data).toBeNull();
-    const account = decodeMessage(41, text(GOLDEN_FRAMES[6].json)) as MessageOf<MessageKind.BlockchainGetUserAccountResponse>;
+    const account = decodeMessage(
+      41,
+      text(GOLDEN_FRAMES[6].json),
+    ) as MessageOf<MessageKind.BlockchainGetUserAccountResponse>;
     expect(account.Account!.Nonce).toBe(42n);
     expect(account.Account!.DeveloperReward).toBe(43n);
     expect(account.Account!.Code).toEqual(Uint8Array.from([0, 0x61, 0x73, 0x6d]));

@@ -1,4 +1,16 @@
-import { decodeMessage, decodePreamble, encodePreamble, encodeMessage, createMessage, MessageKind, VMError, ErrorCode, assertSupportedMarshalizer, MarshalizerKind, type ErrorDefinition } from '@vm/protocol';
+import {
+  decodeMessage,
+  decodePreamble,
+  encodePreamble,
+  encodeMessage,
+  createMessage,
+  MessageKind,
+  VMError,
+  ErrorCode,
+  assertSupportedMarshalizer,
+  MarshalizerKind,
+  type ErrorDefinition,
+} from '@vm/protocol';
 
 const bytes = (s: string) => Buffer.from(s, 'utf8');
 const storageRequest = (fields: string) => bytes(`{"DialogueNonce":4,"Kind":8,"ErrorMessage":""${fields}}`);
@@ -34,7 +46,9 @@ describe('[@vm/protocol] malformed input gives its specific error', () => {
     ['unpadded base64', ',"Address":"AA","Index":"AA=="', /\/Address/],
     ['URL-safe base64', ',"Address":"-_8=","Index":"AA=="', /\/Address/],
     ['a number for bytes', ',"Address":5,"Index":"AA=="', /\/Address/],
-  ])('rejects %s', (_name, fields, detail) => expectError(() => decodeMessage(8, storageRequest(fields)), ErrorCode.SchemaViolation, detail));
+  ])('rejects %s', (_name, fields, detail) =>
+    expectError(() => decodeMessage(8, storageRequest(fields)), ErrorCode.SchemaViolation, detail),
+  );
 
   it.each([
     ['negative uint64', '-1'],
@@ -42,15 +56,26 @@ describe('[@vm/protocol] malformed input gives its specific error', () => {
     ['a fraction', '1.5'],
     ['a quoted number', '"5"'],
   ])('rejects %s in a uint64 field', (_name, literal) => {
-    expectError(() => decodeMessage(10, bytes(`{"DialogueNonce":1,"Kind":10,"ErrorMessage":"","Nonce":${literal}}`)), ErrorCode.SchemaViolation, /uint64/);
+    expectError(
+      () => decodeMessage(10, bytes(`{"DialogueNonce":1,"Kind":10,"ErrorMessage":"","Nonce":${literal}}`)),
+      ErrorCode.SchemaViolation,
+      /uint64/,
+    );
   });
 
   it('rejects a uint32 above 2^32-1', () => {
-    expectError(() => decodeMessage(46, bytes('{"DialogueNonce":1,"Kind":46,"ErrorMessage":"","Milliseconds":4294967296}')), ErrorCode.SchemaViolation);
+    expectError(
+      () => decodeMessage(46, bytes('{"DialogueNonce":1,"Kind":46,"ErrorMessage":"","Milliseconds":4294967296}')),
+      ErrorCode.SchemaViolation,
+    );
   });
 
   it('rejects a payload kind different from the preamble kind', () => {
-    expectError(() => decodeMessage(12, bytes('{"DialogueNonce":1,"Kind":14,"ErrorMessage":""}')), ErrorCode.KindMismatch, /preamble 12, payload 14/);
+    expectError(
+      () => decodeMessage(12, bytes('{"DialogueNonce":1,"Kind":14,"ErrorMessage":""}')),
+      ErrorCode.KindMismatch,
+      /preamble 12, payload 14/,
+    );
   });
 
   it.each([0, 49, 50, 1000, 2 ** 32 - 1])('rejects unknown kind %i', (kind) => {

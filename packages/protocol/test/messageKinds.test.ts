@@ -1,4 +1,17 @@
-import { MessageKind, MESSAGE_KIND_TABLE, HOOK_REQUEST_KINDS, kindName, isKnownKind, isHookCall, isHookRequest, isDiagnose, isContractResponse, isStopRequest, responseKindOf, PAYLOAD_SHAPES } from '@vm/protocol';
+import {
+  MessageKind,
+  MESSAGE_KIND_TABLE,
+  HOOK_REQUEST_KINDS,
+  kindName,
+  isKnownKind,
+  isHookCall,
+  isHookRequest,
+  isDiagnose,
+  isContractResponse,
+  isStopRequest,
+  responseKindOf,
+  PAYLOAD_SHAPES,
+} from '@vm/protocol';
 
 describe('[@vm/protocol] message kinds', () => {
   it('numbers 0..49 in the reference order, enum and table agreeing', () => {

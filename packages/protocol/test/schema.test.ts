@@ -3,17 +3,25 @@ import { messageSchema, kindName, BASE64_PATTERN } from '@vm/protocol';
 import { WIRE_KINDS } from '@vm/testkit';
 
 describe('[@vm/protocol] JSON schemas', () => {
-  it.each(WIRE_KINDS.map((kind) => [kindName(kind), kind] as const))('%s has a compilable schema naming every envelope key', (name, kind) => {
-    const schema = messageSchema(kind);
-    expect(schema.title).toBe(name);
-    expect(schema.required).toEqual(expect.arrayContaining(['DialogueNonce', 'Kind', 'ErrorMessage']));
-    expect(schema.additionalProperties).toBe(false);
-    // checked against the meta-schema here, so the VM need not do it at start
-    const ajv = new Ajv({ strict: false, allowUnionTypes: true });
-    ajv.addKeyword({ keyword: 'goInteger', schemaType: 'string', metaSchema: { enum: ['uint64', 'uint32', 'int', 'bigInt'] }, validate: () => true });
-    ajv.addKeyword({ keyword: 'goBytes', schemaType: 'boolean', metaSchema: { const: true }, validate: () => true });
-    expect(() => ajv.compile(schema)).not.toThrow();
-  });
+  it.each(WIRE_KINDS.map((kind) => [kindName(kind), kind] as const))(
+    '%s has a compilable schema naming every envelope key',
+    (name, kind) => {
+      const schema = messageSchema(kind);
+      expect(schema.title).toBe(name);
+      expect(schema.required).toEqual(expect.arrayContaining(['DialogueNonce', 'Kind', 'ErrorMessage']));
+      expect(schema.additionalProperties).toBe(false);
+      // checked against the meta-schema here, so the VM need not do it at start
+      const ajv = new Ajv({ strict: false, allowUnionTypes: true });
+      ajv.addKeyword({
+        keyword: 'goInteger',
+        schemaType: 'string',
+        metaSchema: { enum: ['uint64', 'uint32', 'int', 'bigInt'] },
+        validate: () => true,
+      });
+      ajv.addKeyword({ keyword: 'goBytes', schemaType: 'boolean', metaSchema: { const: true }, validate: () => true });
+      expect(() => ajv.compile(schema)).not.toThrow();
+    },
+  );
 
   it('describes byte arrays as padded standard base64', () => {
     const base64 = new RegExp(BASE64_PATTERN);
@@ -39,7 +47,16 @@ describe('[@vm/protocol] the goBytes check equals the base64 pattern', () => {
     // tolerates but Go rejects: the URL-safe alphabet, whitespace, misplaced padding
     const base64ish = fc.stringMatching(/^[A-Za-z0-9+/=]{0,12}$/);
     const alphabet = fc.constantFrom(...'AQw9+/=-_ .\n\u00e9');
-    const long = fc.tuple(fc.stringMatching(/^([A-Za-z0-9+/]{4}){64,70}$/), fc.array(alphabet, { maxLength: 4 }).map((a) => a.join('')), fc.constantFrom('', '=', '==', 'A=', 'AA==')).map(([a, b, c]) => a + b + c);
-    fc.assert(fc.property(fc.oneof(base64ish, long), (s) => expect(accepted(s)).toBe(pattern.test(s))), { numRuns: 3000 });
+    const long = fc
+      .tuple(
+        fc.stringMatching(/^([A-Za-z0-9+/]{4}){64,70}$/),
+        fc.array(alphabet, { maxLength: 4 }).map((a) => a.join('')),
+        fc.constantFrom('', '=', '==', 'A=', 'AA=='),
+      )
+      .map(([a, b, c]) => a + b + c);
+    fc.assert(
+      fc.property(fc.oneof(base64ish, long), (s) => expect(accepted(s)).toBe(pattern.test(s))),
+      { numRuns: 3000 },
+    );
   });
 });

@@ -3,7 +3,16 @@
  * Byte arrays include invalid UTF-8; big integers go up to 2^256.
  */
 import fc from 'fast-check';
-import { EnvelopeShape, PAYLOAD_SHAPES, MESSAGE_KIND_TABLE, isKnownKind, type Field, type Message, type Shape, type WireKind } from '@vm/protocol';
+import {
+  EnvelopeShape,
+  PAYLOAD_SHAPES,
+  MESSAGE_KIND_TABLE,
+  isKnownKind,
+  type Field,
+  type Message,
+  type Shape,
+  type WireKind,
+} from '@vm/protocol';
 
 const UINT64_MAX = (1n << 64n) - 1n;
 const TWO_256 = 1n << 256n;
@@ -12,7 +21,10 @@ export const bytesArb = fc.uint8Array({ maxLength: 48 });
 const nullableBytes = fc.option(bytesArb, { nil: null, freq: 5 });
 const bigIntArb = fc.bigInt({ min: -TWO_256, max: TWO_256 });
 /** Names include non-ASCII and characters Go escapes. */
-const stringArb = fc.oneof(fc.string({ maxLength: 24 }), fc.constantFrom('', '<&>', '\u2028', 'a\\b\bc\f', 'naïve ☃ 𝄞'));
+const stringArb = fc.oneof(
+  fc.string({ maxLength: 24 }),
+  fc.constantFrom('', '<&>', '\u2028', 'a\\b\bc\f', 'naïve ☃ 𝄞'),
+);
 
 /** Distinct keys (a Go map), some of them invalid UTF-8. */
 const distinctKeyed = <T>(item: fc.Arbitrary<T>, key: (t: T) => Uint8Array) =>
@@ -42,15 +54,27 @@ export function fieldArb(field: Field): fc.Arbitrary<unknown> {
       return fc.option(fc.array(shapeArb(field.shape), { maxLength: 3 }), { nil: null, freq: 5 });
     case 'keyedList': {
       const item = shapeArb(field.shape).chain((value) => bytesArb.map((key) => ({ ...value, [field.keyField]: key })));
-      return fc.option(distinctKeyed(item, (v) => v[field.keyField] as Uint8Array), { nil: null, freq: 5 });
+      return fc.option(
+        distinctKeyed(item, (v) => v[field.keyField] as Uint8Array),
+        { nil: null, freq: 5 },
+      );
     }
     case 'bytesMap':
-      return fc.option(distinctKeyed(fc.record({ key: bytesArb, value: nullableBytes }), (e) => e.key), { nil: null, freq: 5 });
+      return fc.option(
+        distinctKeyed(fc.record({ key: bytesArb, value: nullableBytes }), (e) => e.key),
+        { nil: null, freq: 5 },
+      );
     case 'nameSet':
       return fc.option(fc.uniqueArray(fc.string({ maxLength: 12 }), { maxLength: 4 }), { nil: null, freq: 5 });
     case 'gasSchedule':
       return fc.option(
-        fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), fc.bigInt({ min: 0n, max: UINT64_MAX }), { maxKeys: 3 }), { maxKeys: 3 }),
+        fc.dictionary(
+          fc.string({ minLength: 1, maxLength: 8 }),
+          fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), fc.bigInt({ min: 0n, max: UINT64_MAX }), {
+            maxKeys: 3,
+          }),
+          { maxKeys: 3 },
+        ),
         { nil: null, freq: 5 },
       );
   }
@@ -67,8 +91,15 @@ export const WIRE_KINDS: WireKind[] = MESSAGE_KIND_TABLE.map((_, kind) => kind).
 
 export function messageArb(kind: WireKind): fc.Arbitrary<Message> {
   return fc
-    .record({ DialogueNonce: fc.nat({ max: 0xffffffff }), ErrorMessage: stringArb, payload: shapeArb(PAYLOAD_SHAPES[kind]) })
-    .map(({ DialogueNonce, ErrorMessage, payload }) => ({ DialogueNonce, Kind: kind, ErrorMessage, ...payload }) as Message);
+    .record({
+      DialogueNonce: fc.nat({ max: 0xffffffff }),
+      ErrorMessage: stringArb,
+      payload: shapeArb(PAYLOAD_SHAPES[kind]),
+    })
+    .map(
+      ({ DialogueNonce, ErrorMessage, payload }) =>
+        ({ DialogueNonce, Kind: kind, ErrorMessage, ...payload }) as Message,
+    );
 }
 
 /**
@@ -76,7 +107,10 @@ export function messageArb(kind: WireKind): fc.Arbitrary<Message> {
  * bytes (Go's map order), name sets and gas-schedule keys sorted, bytes as hex.
  */
 export function canonicalMessage(message: Message): unknown {
-  return canonicalShape({ ...EnvelopeShape, ...PAYLOAD_SHAPES[message.Kind] }, message as unknown as Record<string, unknown>);
+  return canonicalShape(
+    { ...EnvelopeShape, ...PAYLOAD_SHAPES[message.Kind] },
+    message as unknown as Record<string, unknown>,
+  );
 }
 
 function canonicalShape(shape: Shape, value: Record<string, unknown> | null): unknown {
@@ -101,9 +135,13 @@ function canonicalField(field: Field, value: unknown): unknown {
     case 'structList':
       return (value as Record<string, unknown>[]).map((v) => canonicalShape(field.shape, v));
     case 'keyedList':
-      return (value as Record<string, unknown>[]).map((v): [string, unknown] => [hex(v[field.keyField]) as string, canonicalShape(field.shape, v)]).sort(byKey);
+      return (value as Record<string, unknown>[])
+        .map((v): [string, unknown] => [hex(v[field.keyField]) as string, canonicalShape(field.shape, v)])
+        .sort(byKey);
     case 'bytesMap':
-      return (value as { key: Uint8Array; value: unknown }[]).map((e): [string, unknown] => [hex(e.key) as string, hex(e.value)]).sort(byKey);
+      return (value as { key: Uint8Array; value: unknown }[])
+        .map((e): [string, unknown] => [hex(e.key) as string, hex(e.value)])
+        .sort(byKey);
     case 'nameSet':
       return [...(value as string[])].sort();
     case 'gasSchedule':

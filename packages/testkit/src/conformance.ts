@@ -7,7 +7,8 @@ export const CONFORMANCE_DIR: string | undefined = (() => {
   return existsSync(dir) ? dir : undefined;
 })();
 
-export const CONFORMANCE_ABSENT_MESSAGE = 'skipped: the conformance suite (../shared/conformance) is not present next to the repository';
+export const CONFORMANCE_ABSENT_MESSAGE =
+  'skipped: the conformance suite (../shared/conformance) is not present next to the repository';
 
 /** A reference unit-test contract: test/contracts/<name>/output/<name>.wasm. */
 export function referenceContract(name: string): Uint8Array {

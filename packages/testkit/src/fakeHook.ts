@@ -55,12 +55,26 @@ export class FakeBlockchainHook implements BlockchainHook {
   }
   getBuiltinFunctionNames = () => [];
   getAllState(address: Uint8Array): BytesMapEntry[] {
-    return [...(this.accounts.get(hex(address))?.storage ?? new Map<string, Uint8Array>())].map(([k, v]) => ({ key: Buffer.from(k, 'hex'), value: v }));
+    return [...(this.accounts.get(hex(address))?.storage ?? new Map<string, Uint8Array>())].map(([k, v]) => ({
+      key: Buffer.from(k, 'hex'),
+      value: v,
+    }));
   }
   getUserAccount(address: Uint8Array): Account | null {
     const a = this.accounts.get(hex(address));
     if (!a) return null;
-    return { Nonce: a.nonce ?? 0n, Balance: a.balance ?? 0n, CodeHash: null, RootHash: null, Address: address, DeveloperReward: 0n, OwnerAddress: a.owner ?? null, UserName: null, CodeMetadata: null, Code: a.code ?? null };
+    return {
+      Nonce: a.nonce ?? 0n,
+      Balance: a.balance ?? 0n,
+      CodeHash: null,
+      RootHash: null,
+      Address: address,
+      DeveloperReward: 0n,
+      OwnerAddress: a.owner ?? null,
+      UserName: null,
+      CodeMetadata: null,
+      Code: a.code ?? null,
+    };
   }
   getShardOfAddress = (address: Uint8Array) => address[address.length - 1] % 3;
   isSmartContract = (address: Uint8Array) => (this.accounts.get(hex(address))?.code?.length ?? 0) > 0;

@@ -2,7 +2,13 @@ export { fieldArb, shapeArb, messageArb, bytesArb, canonicalMessage, WIRE_KINDS 
 export { memoryPipes } from './memoryPipes';
 export { rawFrame, chunked } from './frames';
 export { wat } from './wat';
-export { CONFORMANCE_DIR, CONFORMANCE_ABSENT_MESSAGE, referenceContract, conformanceFile, describeWithConformance } from './conformance';
+export {
+  CONFORMANCE_DIR,
+  CONFORMANCE_ABSENT_MESSAGE,
+  referenceContract,
+  conformanceFile,
+  describeWithConformance,
+} from './conformance';
 export { FakeBlockchainHook } from './fakeHook';
 export type { StreamEnd } from './memoryPipes';
 export type { FakeAccount } from './fakeHook';

@@ -6,7 +6,16 @@ let wabt: Promise<Wabt> | undefined;
 /** Compiles WAT text to a wasm binary (wabt keeps the encoding exactly as written). Set `validate: false` for broken modules. */
 export async function wat(text: string, { validate = true } = {}): Promise<Uint8Array> {
   const tools = await (wabt ??= wabtInit());
-  const module = tools.parseWat('contract.wat', text, { mutable_globals: true, sign_extension: true, sat_float_to_int: true, bulk_memory: true, simd: true, multi_value: true, reference_types: true, threads: true });
+  const module = tools.parseWat('contract.wat', text, {
+    mutable_globals: true,
+    sign_extension: true,
+    sat_float_to_int: true,
+    bulk_memory: true,
+    simd: true,
+    multi_value: true,
+    reference_types: true,
+    threads: true,
+  });
   try {
     if (validate) module.validate();
     return module.toBinary({}).buffer;

@@ -57,8 +57,7 @@ export class BlockchainContext {
 
   /** The code of an account; any failure is ContractNotFound. */
   getCode(address: Uint8Array): Uint8Array {
-    let code: Uint8Array | null | undefined;
-    code = hookValue(() => this.hook.getUserAccount(address)?.Code, undefined);
+    const code = hookValue<Uint8Array | null | undefined>(() => this.hook.getUserAccount(address)?.Code, undefined);
     if (!code || code.length === 0) throw VM_ERRORS.contractNotFound();
     return code;
   }
@@ -68,7 +67,13 @@ export class BlockchainContext {
   }
 
   /** `Transfer`: moves value between output accounts (§3.5). */
-  transfer(destination: Uint8Array, sender: Uint8Array, gasLimit: bigint, value: bigint, data: Uint8Array | null): void {
+  transfer(
+    destination: Uint8Array,
+    sender: Uint8Array,
+    gasLimit: bigint,
+    value: bigint,
+    data: Uint8Array | null,
+  ): void {
     if (value < 0n) throw new ContractError(EEI_MESSAGES.negativeValue, 10);
     if (this.getBalance(sender) < value) throw new ContractError(EEI_MESSAGES.insufficientFunds, 7);
     const output = this.output();

@@ -24,7 +24,8 @@ export interface AccountState {
   callType: CallType;
 }
 
-export const hexKey = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+export const hexKey = (bytes: Uint8Array): string =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 
 export interface OutputSnapshot {
   readonly accounts: ReadonlyMap<string, AccountState>;
@@ -74,14 +75,27 @@ export class OutputContext {
   }
 
   writeLog(address: Uint8Array, topics: Uint8Array[], data: Uint8Array): void {
-    this.logs.push({ Identifier: topics.length > 0 ? topics[0] : null, Address: Uint8Array.from(address), Topics: topics.slice(1), Data: Uint8Array.from(data) });
+    this.logs.push({
+      Identifier: topics.length > 0 ? topics[0] : null,
+      Address: Uint8Array.from(address),
+      Topics: topics.slice(1),
+      Data: Uint8Array.from(data),
+    });
   }
 
   /** PushState: a copy of everything, to revert to. */
   snapshot(): OutputSnapshot {
     const accounts = new Map<string, AccountState>();
-    for (const [key, a] of this.accounts) accounts.set(key, { ...a, storage: new Map([...a.storage].map(([k, e]) => [k, { key: e.key, data: e.data }])) });
-    return { accounts, returnData: [...this.returnData], returnCode: this.returnCode, returnMessage: this.returnMessage, logs: [...this.logs], gasRefund: this.gasRefund };
+    for (const [key, a] of this.accounts)
+      accounts.set(key, { ...a, storage: new Map([...a.storage].map(([k, e]) => [k, { key: e.key, data: e.data }])) });
+    return {
+      accounts,
+      returnData: [...this.returnData],
+      returnCode: this.returnCode,
+      returnMessage: this.returnMessage,
+      logs: [...this.logs],
+      gasRefund: this.gasRefund,
+    };
   }
 
   /** PopSetActiveState: back to the snapshot (a failed nested call). */
@@ -121,9 +135,12 @@ export class OutputContext {
       const account = this.account(given.Address);
       account.balanceDelta += given.BalanceDelta ?? 0n;
       if (given.Nonce > account.nonce) account.nonce = given.Nonce;
-      for (const update of given.StorageUpdates ?? []) if (update.Offset) account.storage.set(hexKey(update.Offset), { key: update.Offset, data: update.Data ?? new Uint8Array(0) });
+      for (const update of given.StorageUpdates ?? [])
+        if (update.Offset)
+          account.storage.set(hexKey(update.Offset), { key: update.Offset, data: update.Data ?? new Uint8Array(0) });
       if (given.Code && given.Code.length > 0) account.code = given.Code;
-      if (given.Data && given.Data.length > 0) account.data = account.data ? Buffer.concat([account.data, given.Data]) : given.Data;
+      if (given.Data && given.Data.length > 0)
+        account.data = account.data ? Buffer.concat([account.data, given.Data]) : given.Data;
     }
     this.returnData.push(...(result.ReturnData ?? []).map((d) => d ?? new Uint8Array(0)));
     this.logs.push(...(result.Logs ?? []));

@@ -11,23 +11,42 @@ import { ContractError } from '../execution/vmErrors';
 const utf8 = (bytes: Uint8Array) => Buffer.from(bytes).toString('latin1');
 
 export const ASYNC_EEI: readonly EeiRow[] = [
-  row('asyncCall', 'iiii', '', 'Kalyan3104APICost.AsyncCallStep', (ctx: ExecutionContext, dstPtr: number, valuePtr: number, dataPtr: number, length: number) => {
-    const destination = ctx.loadAddress(dstPtr);
-    const value = fromUnsignedBytes(ctx.load(valuePtr, 32));
-    const data = ctx.load(dataPtr, length);
-    ctx.useGas(ctx.perByte('DataCopyPerByte', length));
-    const gasLimit = ctx.gasLeft;
-    const api = ctx.schedule.costs.Kalyan3104APICost;
-    if (gasLimit < 2n * api.AsyncCallStep + api.AsyncCallbackGasLock) throw new BreakpointSignal(Breakpoint.OutOfGas);
-    ctx.asyncCall = { destination, data, gasLimit, value };
-    throw new BreakpointSignal(Breakpoint.AsyncCall);
-  }),
+  row(
+    'asyncCall',
+    'iiii',
+    '',
+    'Kalyan3104APICost.AsyncCallStep',
+    (ctx: ExecutionContext, dstPtr: number, valuePtr: number, dataPtr: number, length: number) => {
+      const destination = ctx.loadAddress(dstPtr);
+      const value = fromUnsignedBytes(ctx.load(valuePtr, 32));
+      const data = ctx.load(dataPtr, length);
+      ctx.useGas(ctx.perByte('DataCopyPerByte', length));
+      const gasLimit = ctx.gasLeft;
+      const api = ctx.schedule.costs.Kalyan3104APICost;
+      if (gasLimit < 2n * api.AsyncCallStep + api.AsyncCallbackGasLock) throw new BreakpointSignal(Breakpoint.OutOfGas);
+      ctx.asyncCall = { destination, data, gasLimit, value };
+      throw new BreakpointSignal(Breakpoint.AsyncCall);
+    },
+  ),
   row(
     'createAsyncCall',
     'iiiiiiiiiiI',
     '',
     undefined,
-    (ctx: ExecutionContext, idPtr: number, idLen: number, dstPtr: number, valuePtr: number, dataPtr: number, dataLen: number, succPtr: number, succLen: number, errPtr: number, errLen: number, gas: bigint) => {
+    (
+      ctx: ExecutionContext,
+      idPtr: number,
+      idLen: number,
+      dstPtr: number,
+      valuePtr: number,
+      dataPtr: number,
+      dataLen: number,
+      succPtr: number,
+      succLen: number,
+      errPtr: number,
+      errLen: number,
+      gas: bigint,
+    ) => {
       const id = utf8(ctx.load(idPtr, idLen));
       const call = {
         status: 0,
@@ -44,10 +63,16 @@ export const ASYNC_EEI: readonly EeiRow[] = [
       context.calls.push(call);
     },
   ),
-  row('setAsyncContextCallback', 'iiii', 'i', undefined, (ctx: ExecutionContext, idPtr: number, idLen: number, cbPtr: number, cbLen: number) => {
-    const context = ctx.asyncContexts.get(utf8(ctx.load(idPtr, idLen)));
-    if (!context) throw new ContractError('async context was not created yet', 10);
-    context.callback = utf8(ctx.load(cbPtr, cbLen));
-    return 0;
-  }),
+  row(
+    'setAsyncContextCallback',
+    'iiii',
+    'i',
+    undefined,
+    (ctx: ExecutionContext, idPtr: number, idLen: number, cbPtr: number, cbLen: number) => {
+      const context = ctx.asyncContexts.get(utf8(ctx.load(idPtr, idLen)));
+      if (!context) throw new ContractError('async context was not created yet', 10);
+      context.callback = utf8(ctx.load(cbPtr, cbLen));
+      return 0;
+    },
+  ),
 ];

@@ -13,7 +13,11 @@ const fail = (message: string): never => {
 };
 
 /** dest = op(a, b), charged BigIntSub unless another key is given. */
-const binary = (name: string, op: (a: bigint, b: bigint) => bigint, gas: 'BigIntAPICost.BigIntSub' | 'BigIntAPICost.BigIntMul' | 'BigIntAPICost.BigIntTDiv' = 'BigIntAPICost.BigIntSub'): EeiRow =>
+const binary = (
+  name: string,
+  op: (a: bigint, b: bigint) => bigint,
+  gas: 'BigIntAPICost.BigIntSub' | 'BigIntAPICost.BigIntMul' | 'BigIntAPICost.BigIntTDiv' = 'BigIntAPICost.BigIntSub',
+): EeiRow =>
   row(name, 'iii', '', gas, (ctx, dest: Handle, a: Handle, b: Handle) => {
     const x = ctx.bigInts.get(a);
     const y = ctx.bigInts.get(b);
@@ -39,8 +43,20 @@ function finish(ctx: ExecutionContext, bytes: Uint8Array): void {
 
 export const BIG_INT_EEI: readonly EeiRow[] = [
   row('bigIntNew', 'I', 'i', 'BigIntAPICost.BigIntNew', (ctx, small: bigint) => ctx.bigInts.put(small)),
-  row('bigIntUnsignedByteLength', 'i', 'i', 'BigIntAPICost.BigIntUnsignedByteLength', (ctx, h: Handle) => magnitudeBytes(ctx.bigInts.get(h)).length),
-  row('bigIntSignedByteLength', 'i', 'i', 'BigIntAPICost.BigIntSignedByteLength', (ctx, h: Handle) => signedBytes(ctx.bigInts.get(h)).length),
+  row(
+    'bigIntUnsignedByteLength',
+    'i',
+    'i',
+    'BigIntAPICost.BigIntUnsignedByteLength',
+    (ctx, h: Handle) => magnitudeBytes(ctx.bigInts.get(h)).length,
+  ),
+  row(
+    'bigIntSignedByteLength',
+    'i',
+    'i',
+    'BigIntAPICost.BigIntSignedByteLength',
+    (ctx, h: Handle) => signedBytes(ctx.bigInts.get(h)).length,
+  ),
   row('bigIntGetUnsignedBytes', 'ii', 'i', 'BigIntAPICost.BigIntGetUnsignedBytes', (ctx, h: Handle, ptr: number) => {
     const bytes = magnitudeBytes(ctx.bigInts.get(h));
     ctx.store(ptr, bytes);
@@ -53,19 +69,35 @@ export const BIG_INT_EEI: readonly EeiRow[] = [
     ctx.useGas(ctx.perByte('DataCopyPerByte', bytes.length));
     return bytes.length;
   }),
-  row('bigIntSetUnsignedBytes', 'iii', '', 'BigIntAPICost.BigIntSetUnsignedBytes', (ctx, dest: Handle, ptr: number, length: number) => {
-    const bytes = ctx.load(ptr, length);
-    ctx.useGas(ctx.perByte('DataCopyPerByte', bytes.length));
-    ctx.bigInts.set(dest, fromUnsignedBytes(bytes));
-  }),
-  row('bigIntSetSignedBytes', 'iii', '', 'BigIntAPICost.BigIntSetSignedBytes', (ctx, dest: Handle, ptr: number, length: number) => {
-    const bytes = ctx.load(ptr, length);
-    ctx.useGas(ctx.perByte('DataCopyPerByte', bytes.length));
-    ctx.bigInts.set(dest, fromSignedBytes(bytes));
-  }),
-  row('bigIntIsInt64', 'i', 'i', 'BigIntAPICost.BigIntIsInt64', (ctx, h: Handle) => (isInt64(ctx.bigInts.get(h)) ? 1 : 0)),
+  row(
+    'bigIntSetUnsignedBytes',
+    'iii',
+    '',
+    'BigIntAPICost.BigIntSetUnsignedBytes',
+    (ctx, dest: Handle, ptr: number, length: number) => {
+      const bytes = ctx.load(ptr, length);
+      ctx.useGas(ctx.perByte('DataCopyPerByte', bytes.length));
+      ctx.bigInts.set(dest, fromUnsignedBytes(bytes));
+    },
+  ),
+  row(
+    'bigIntSetSignedBytes',
+    'iii',
+    '',
+    'BigIntAPICost.BigIntSetSignedBytes',
+    (ctx, dest: Handle, ptr: number, length: number) => {
+      const bytes = ctx.load(ptr, length);
+      ctx.useGas(ctx.perByte('DataCopyPerByte', bytes.length));
+      ctx.bigInts.set(dest, fromSignedBytes(bytes));
+    },
+  ),
+  row('bigIntIsInt64', 'i', 'i', 'BigIntAPICost.BigIntIsInt64', (ctx, h: Handle) =>
+    isInt64(ctx.bigInts.get(h)) ? 1 : 0,
+  ),
   row('bigIntGetInt64', 'i', 'I', 'BigIntAPICost.BigIntGetInt64', (ctx, h: Handle) => lowInt64(ctx.bigInts.get(h))),
-  row('bigIntSetInt64', 'iI', '', 'BigIntAPICost.BigIntSub', (ctx, dest: Handle, value: bigint) => ctx.bigInts.set(dest, value)),
+  row('bigIntSetInt64', 'iI', '', 'BigIntAPICost.BigIntSub', (ctx, dest: Handle, value: bigint) =>
+    ctx.bigInts.set(dest, value),
+  ),
   binary('bigIntAdd', (a, b) => a + b),
   binary('bigIntSub', (a, b) => a - b),
   binary('bigIntMul', (a, b) => a * b, 'BigIntAPICost.BigIntMul'),
@@ -77,7 +109,9 @@ export const BIG_INT_EEI: readonly EeiRow[] = [
     const x = ctx.bigInts.get(a);
     ctx.bigInts.set(dest, x < 0n ? -x : x);
   }),
-  row('bigIntNeg', 'ii', '', 'BigIntAPICost.BigIntSub', (ctx, dest: Handle, a: Handle) => ctx.bigInts.set(dest, -ctx.bigInts.get(a))),
+  row('bigIntNeg', 'ii', '', 'BigIntAPICost.BigIntSub', (ctx, dest: Handle, a: Handle) =>
+    ctx.bigInts.set(dest, -ctx.bigInts.get(a)),
+  ),
   row('bigIntSign', 'i', 'i', 'BigIntAPICost.BigIntSign', (ctx, a: Handle) => {
     const x = ctx.bigInts.get(a);
     return x < 0n ? -1 : x > 0n ? 1 : 0;
@@ -106,30 +140,58 @@ export const BIG_INT_EEI: readonly EeiRow[] = [
     if (BigInt(bits) > MAX_SHIFT && x !== 0n) fail(EEI_MESSAGES.shiftNegative);
     ctx.bigInts.set(dest, x << BigInt(bits));
   }),
-  row('bigIntFinishUnsigned', 'i', '', 'BigIntAPICost.BigIntFinishUnsigned', (ctx, h: Handle) => finish(ctx, magnitudeBytes(ctx.bigInts.get(h)))),
-  row('bigIntFinishSigned', 'i', '', 'BigIntAPICost.BigIntFinishSigned', (ctx, h: Handle) => finish(ctx, signedBytes(ctx.bigInts.get(h)))),
-  row('bigIntStorageStoreUnsigned', 'iii', 'i', 'BigIntAPICost.BigIntStorageStoreUnsigned', (ctx, keyPtr: number, keyLen: number, src: Handle) => {
-    const key = ctx.load(keyPtr, keyLen);
-    return ctx.storage.set(key, magnitudeBytes(ctx.bigInts.get(src)), ctx.charges);
-  }),
-  row('bigIntStorageLoadUnsigned', 'iii', 'i', 'BigIntAPICost.BigIntStorageLoadUnsigned', (ctx, keyPtr: number, keyLen: number, dest: Handle) => {
-    const value = ctx.storage.get(ctx.load(keyPtr, keyLen));
-    ctx.useGas(ctx.perByte('DataCopyPerByte', value.length));
-    ctx.bigInts.set(dest, fromUnsignedBytes(value));
-    return value.length;
-  }),
-  row('bigIntGetUnsignedArgument', 'ii', '', 'BigIntAPICost.BigIntGetUnsignedArgument', (ctx, id: number, dest: Handle) => {
-    if (id < 0) fail(EEI_MESSAGES.argIndexOutOfRange);
-    const arg = ctx.call.arguments[id];
-    if (arg) ctx.bigInts.set(dest, fromUnsignedBytes(arg));
-  }),
+  row('bigIntFinishUnsigned', 'i', '', 'BigIntAPICost.BigIntFinishUnsigned', (ctx, h: Handle) =>
+    finish(ctx, magnitudeBytes(ctx.bigInts.get(h))),
+  ),
+  row('bigIntFinishSigned', 'i', '', 'BigIntAPICost.BigIntFinishSigned', (ctx, h: Handle) =>
+    finish(ctx, signedBytes(ctx.bigInts.get(h))),
+  ),
+  row(
+    'bigIntStorageStoreUnsigned',
+    'iii',
+    'i',
+    'BigIntAPICost.BigIntStorageStoreUnsigned',
+    (ctx, keyPtr: number, keyLen: number, src: Handle) => {
+      const key = ctx.load(keyPtr, keyLen);
+      return ctx.storage.set(key, magnitudeBytes(ctx.bigInts.get(src)), ctx.charges);
+    },
+  ),
+  row(
+    'bigIntStorageLoadUnsigned',
+    'iii',
+    'i',
+    'BigIntAPICost.BigIntStorageLoadUnsigned',
+    (ctx, keyPtr: number, keyLen: number, dest: Handle) => {
+      const value = ctx.storage.get(ctx.load(keyPtr, keyLen));
+      ctx.useGas(ctx.perByte('DataCopyPerByte', value.length));
+      ctx.bigInts.set(dest, fromUnsignedBytes(value));
+      return value.length;
+    },
+  ),
+  row(
+    'bigIntGetUnsignedArgument',
+    'ii',
+    '',
+    'BigIntAPICost.BigIntGetUnsignedArgument',
+    (ctx, id: number, dest: Handle) => {
+      if (id < 0) fail(EEI_MESSAGES.argIndexOutOfRange);
+      const arg = ctx.call.arguments[id];
+      if (arg) ctx.bigInts.set(dest, fromUnsignedBytes(arg));
+    },
+  ),
   row('bigIntGetSignedArgument', 'ii', '', 'BigIntAPICost.BigIntGetSignedArgument', (ctx, id: number, dest: Handle) => {
     if (id < 0) fail(EEI_MESSAGES.argIndexOutOfRange);
     const arg = ctx.call.arguments[id];
     if (arg) ctx.bigInts.set(dest, fromSignedBytes(arg));
   }),
-  row('bigIntGetCallValue', 'i', '', 'BigIntAPICost.BigIntGetCallValue', (ctx, dest: Handle) => ctx.bigInts.set(dest, ctx.call.callValue)),
-  row('bigIntGetExternalBalance', 'ii', '', 'BigIntAPICost.BigIntGetExternalBalance', (ctx, addrPtr: number, dest: Handle) =>
-    ctx.bigInts.set(dest, ctx.blockchain.getBalance(ctx.loadAddress(addrPtr))),
+  row('bigIntGetCallValue', 'i', '', 'BigIntAPICost.BigIntGetCallValue', (ctx, dest: Handle) =>
+    ctx.bigInts.set(dest, ctx.call.callValue),
+  ),
+  row(
+    'bigIntGetExternalBalance',
+    'ii',
+    '',
+    'BigIntAPICost.BigIntGetExternalBalance',
+    (ctx, addrPtr: number, dest: Handle) => ctx.bigInts.set(dest, ctx.blockchain.getBalance(ctx.loadAddress(addrPtr))),
   ),
 ];

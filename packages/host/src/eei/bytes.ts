@@ -2,7 +2,7 @@
 
 /** big.Int.Bytes(): the magnitude, minimal big-endian (0 -> empty). */
 export function magnitudeBytes(value: bigint): Uint8Array {
-  let v = value < 0n ? -value : value;
+  const v = value < 0n ? -value : value;
   if (v === 0n) return new Uint8Array(0);
   const hex = v.toString(16);
   return Uint8Array.from(Buffer.from(hex.length % 2 ? `0${hex}` : hex, 'hex'));
@@ -38,6 +38,7 @@ export function padLeft(data: Uint8Array, size: number): Uint8Array {
 }
 
 /** Go's big.Int.Int64() on a non-negative value: its low 64 bits as a signed integer. */
-export const lowInt64 = (value: bigint): bigint => BigInt.asIntN(64, value < 0n ? -BigInt.asUintN(64, -value) : BigInt.asUintN(64, value));
+export const lowInt64 = (value: bigint): bigint =>
+  BigInt.asIntN(64, value < 0n ? -BigInt.asUintN(64, -value) : BigInt.asUintN(64, value));
 
 export const isInt64 = (value: bigint): boolean => value >= -(1n << 63n) && value < 1n << 63n;

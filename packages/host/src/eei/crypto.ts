@@ -9,9 +9,19 @@ import { row, type EeiRow } from './table';
 import type { ExecutionContext } from '../execution/executionContext';
 
 // Loaded on first use: few contracts need them, and @noble/curves alone adds ~20 ms to every VM process start.
-let noble: { ripemd160: typeof import('@noble/hashes/ripemd160').ripemd160; secp256k1: typeof import('@noble/curves/secp256k1').secp256k1 } | undefined;
+let noble:
+  | {
+      ripemd160: typeof import('@noble/hashes/ripemd160').ripemd160;
+      secp256k1: typeof import('@noble/curves/secp256k1').secp256k1;
+    }
+  | undefined;
 function loadNoble(): NonNullable<typeof noble> {
-  return (noble ??= { ripemd160: require('@noble/hashes/ripemd160').ripemd160, secp256k1: require('@noble/curves/secp256k1').secp256k1 });
+  /* eslint-disable @typescript-eslint/no-require-imports -- loaded lazily, see above */
+  return (noble ??= {
+    ripemd160: require('@noble/hashes/ripemd160').ripemd160,
+    secp256k1: require('@noble/curves/secp256k1').secp256k1,
+  });
+  /* eslint-enable @typescript-eslint/no-require-imports */
 }
 
 /**
@@ -26,16 +36,25 @@ export function createCryptoHook(): CryptoHook {
     ripemd160: (data) => loadNoble().ripemd160(data),
     ecrecover: (hash, recoveryId, r, s) => {
       const bit = recoveryId[recoveryId.length - 1] ?? 0;
-      const signature = new (loadNoble().secp256k1.Signature)(toBigInt(r), toBigInt(s)).addRecoveryBit(bit >= 27 ? bit - 27 : bit);
+      const signature = new (loadNoble().secp256k1.Signature)(toBigInt(r), toBigInt(s)).addRecoveryBit(
+        bit >= 27 ? bit - 27 : bit,
+      );
       const publicKey = signature.recoverPublicKey(hash).toRawBytes(false);
       return keccak256(publicKey.subarray(1)).subarray(12);
     },
   };
 }
 
-const toBigInt = (bytes: Uint8Array): bigint => (bytes.length === 0 ? 0n : BigInt(`0x${Buffer.from(bytes).toString('hex')}`));
+const toBigInt = (bytes: Uint8Array): bigint =>
+  bytes.length === 0 ? 0n : BigInt(`0x${Buffer.from(bytes).toString('hex')}`);
 
-function hashInto(ctx: ExecutionContext, hash: (data: Uint8Array) => Uint8Array, dataPtr: number, length: number, resultPtr: number): number {
+function hashInto(
+  ctx: ExecutionContext,
+  hash: (data: Uint8Array) => Uint8Array,
+  dataPtr: number,
+  length: number,
+  resultPtr: number,
+): number {
   const data = ctx.load(dataPtr, length);
   let digest: Uint8Array;
   try {
@@ -49,6 +68,10 @@ function hashInto(ctx: ExecutionContext, hash: (data: Uint8Array) => Uint8Array,
 }
 
 export const CRYPTO_EEI: readonly EeiRow[] = [
-  row('sha256', 'iii', 'i', undefined, (ctx, dataPtr: number, length: number, resultPtr: number) => hashInto(ctx, ctx.crypto.sha256, dataPtr, length, resultPtr)),
-  row('keccak256', 'iii', 'i', undefined, (ctx, dataPtr: number, length: number, resultPtr: number) => hashInto(ctx, ctx.crypto.keccak256, dataPtr, length, resultPtr)),
+  row('sha256', 'iii', 'i', undefined, (ctx, dataPtr: number, length: number, resultPtr: number) =>
+    hashInto(ctx, ctx.crypto.sha256, dataPtr, length, resultPtr),
+  ),
+  row('keccak256', 'iii', 'i', undefined, (ctx, dataPtr: number, length: number, resultPtr: number) =>
+    hashInto(ctx, ctx.crypto.keccak256, dataPtr, length, resultPtr),
+  ),
 ];

@@ -14,7 +14,8 @@ import { ContractError } from '../execution/vmErrors';
 const fail = (message: string): never => {
   throw new ContractError(message, 10);
 };
-const eth = (name: string, params: string, results: string, gasKey: string, impl: HostImpl): EeiRow => row(name, params, results, `EthAPICost.${gasKey}` as never, impl, 'ethereum');
+const eth = (name: string, params: string, results: string, gasKey: string, impl: HostImpl): EeiRow =>
+  row(name, params, results, `EthAPICost.${gasKey}` as never, impl, 'ethereum');
 
 const littleEndian = (bytes: Uint8Array): bigint => fromUnsignedBytes(Uint8Array.from(bytes).reverse());
 /** value as `size` little-endian bytes; zeros when it does not fit (the reference's quirk). */
@@ -44,7 +45,14 @@ function slice(data: Uint8Array, offset: number, length: number): Uint8Array {
   return data.subarray(offset, offset + length);
 }
 
-function mainCall(ctx: ExecutionContext, caller: Uint8Array, recipient: Uint8Array, value: bigint, data: Uint8Array, gas: bigint): ContractCallInput {
+function mainCall(
+  ctx: ExecutionContext,
+  caller: Uint8Array,
+  recipient: Uint8Array,
+  value: bigint,
+  data: Uint8Array,
+  gas: bigint,
+): ContractCallInput {
   const left = ctx.gasLeft;
   const requested = BigInt.asUintN(64, gas);
   return {
@@ -80,7 +88,10 @@ function ecrecover(ctx: ExecutionContext, input: Uint8Array): Uint8Array {
   const v = padded.subarray(32, 64);
   if (v.subarray(0, 31).some((b) => b !== 0) || (v[31] !== 27 && v[31] !== 28)) return new Uint8Array(0);
   try {
-    return padLeft(ctx.crypto.ecrecover(padded.subarray(0, 32), v, padded.subarray(64, 96), padded.subarray(96, 128)), 32);
+    return padLeft(
+      ctx.crypto.ecrecover(padded.subarray(0, 32), v, padded.subarray(64, 96), padded.subarray(96, 128)),
+      32,
+    );
   } catch {
     return new Uint8Array(0);
   }
@@ -94,40 +105,65 @@ function predefinedId(address: Uint8Array): number | undefined {
 export const ETHEREUM_EEI: readonly EeiRow[] = [
   eth('useGas', 'I', '', 'UseGas', (ctx, gas: bigint) => ctx.useGas(BigInt.asUintN(64, gas))),
   eth('getAddress', 'i', '', 'GetAddress', (ctx, ptr: number) => ctx.store(ptr, ctx.scAddress)),
-  eth('getExternalBalance', 'ii', '', 'GetExternalBalance', (ctx, addrPtr: number, ptr: number) => ctx.store(ptr, magnitudeBytes(ctx.blockchain.getBalance(ctx.loadAddress(addrPtr))))),
+  eth('getExternalBalance', 'ii', '', 'GetExternalBalance', (ctx, addrPtr: number, ptr: number) =>
+    ctx.store(ptr, magnitudeBytes(ctx.blockchain.getBalance(ctx.loadAddress(addrPtr)))),
+  ),
   eth('getBlockHash', 'Ii', 'i', 'GetBlockHash', (ctx, nonce: bigint, ptr: number) => {
     const hash = nonce >= 0n ? hookValue(() => ctx.blockchain.hook.getBlockhash(nonce), null) : null;
     if (!hash || hash.length === 0) return 0;
     return zeroOrOne(() => ctx.store(ptr, hash!)) === 0 ? 1 : 0;
   }),
-  eth('call', 'Iiiii', 'i', 'Call', (ctx, gas: bigint, addrPtr: number, valuePtr: number, dataPtr: number, length: number) =>
-    zeroOrOne(() => {
-      const destination = ctx.loadAddress(addrPtr);
-      const value = littleEndian(ctx.load(valuePtr, 32));
-      const data = ctx.load(dataPtr, length);
-      ctx.useGas(ctx.perByte('DataCopyPerByte', length));
-      ctx.blockchain.transfer(destination, ctx.scAddress, 0n, value, null);
-      ctx.nested.executeOnDestContext(ctx, mainCall(ctx, ctx.scAddress, destination, value, data, gas));
-    }),
+  eth(
+    'call',
+    'Iiiii',
+    'i',
+    'Call',
+    (ctx, gas: bigint, addrPtr: number, valuePtr: number, dataPtr: number, length: number) =>
+      zeroOrOne(() => {
+        const destination = ctx.loadAddress(addrPtr);
+        const value = littleEndian(ctx.load(valuePtr, 32));
+        const data = ctx.load(dataPtr, length);
+        ctx.useGas(ctx.perByte('DataCopyPerByte', length));
+        ctx.blockchain.transfer(destination, ctx.scAddress, 0n, value, null);
+        ctx.nested.executeOnDestContext(ctx, mainCall(ctx, ctx.scAddress, destination, value, data, gas));
+      }),
   ),
-  eth('callCode', 'Iiiii', 'i', 'CallCode', (ctx, gas: bigint, addrPtr: number, valuePtr: number, dataPtr: number, length: number) =>
-    zeroOrOne(() => {
-      const destination = ctx.loadAddress(addrPtr);
-      const valueBytes = ctx.load(valuePtr, 32);
-      const data = ctx.load(dataPtr, length);
-      ctx.useGas(ctx.perByte('DataCopyPerByte', length));
-      ctx.blockchain.transfer(destination, ctx.scAddress, 0n, littleEndian(valueBytes), null);
-      ctx.nested.executeOnSameContext(ctx, mainCall(ctx, ctx.scAddress, destination, fromUnsignedBytes(valueBytes), data, gas), ctx.readOnly);
-    }),
+  eth(
+    'callCode',
+    'Iiiii',
+    'i',
+    'CallCode',
+    (ctx, gas: bigint, addrPtr: number, valuePtr: number, dataPtr: number, length: number) =>
+      zeroOrOne(() => {
+        const destination = ctx.loadAddress(addrPtr);
+        const valueBytes = ctx.load(valuePtr, 32);
+        const data = ctx.load(dataPtr, length);
+        ctx.useGas(ctx.perByte('DataCopyPerByte', length));
+        ctx.blockchain.transfer(destination, ctx.scAddress, 0n, littleEndian(valueBytes), null);
+        ctx.nested.executeOnSameContext(
+          ctx,
+          mainCall(ctx, ctx.scAddress, destination, fromUnsignedBytes(valueBytes), data, gas),
+          ctx.readOnly,
+        );
+      }),
   ),
-  eth('callDelegate', 'Iiii', 'i', 'CallDelegate', (ctx, gas: bigint, addrPtr: number, dataPtr: number, length: number) =>
-    zeroOrOne(() => {
-      const destination = ctx.loadAddress(addrPtr);
-      const data = ctx.load(dataPtr, length);
-      ctx.useGas(ctx.perByte('DataCopyPerByte', length));
-      ctx.blockchain.transfer(destination, ctx.scAddress, 0n, ctx.call.callValue, null);
-      ctx.nested.executeOnSameContext(ctx, mainCall(ctx, ctx.call.caller, destination, ctx.call.callValue, data, gas), ctx.readOnly);
-    }),
+  eth(
+    'callDelegate',
+    'Iiii',
+    'i',
+    'CallDelegate',
+    (ctx, gas: bigint, addrPtr: number, dataPtr: number, length: number) =>
+      zeroOrOne(() => {
+        const destination = ctx.loadAddress(addrPtr);
+        const data = ctx.load(dataPtr, length);
+        ctx.useGas(ctx.perByte('DataCopyPerByte', length));
+        ctx.blockchain.transfer(destination, ctx.scAddress, 0n, ctx.call.callValue, null);
+        ctx.nested.executeOnSameContext(
+          ctx,
+          mainCall(ctx, ctx.call.caller, destination, ctx.call.callValue, data, gas),
+          ctx.readOnly,
+        );
+      }),
   ),
   eth('callStatic', 'Iiii', 'i', 'CallStatic', (ctx, gas: bigint, addrPtr: number, dataPtr: number, length: number) =>
     zeroOrOne(() => {
@@ -136,7 +172,9 @@ export const ETHEREUM_EEI: readonly EeiRow[] = [
       ctx.useGas(ctx.perByte('DataCopyPerByte', length));
       const id = predefinedId(address20);
       if (id !== undefined) {
-        const contract = PREDEFINED[id] ?? fail(`invalid EEI system contract call - missing: ${Buffer.from(address20).toString('hex')}`);
+        const contract =
+          PREDEFINED[id] ??
+          fail(`invalid EEI system contract call - missing: ${Buffer.from(address20).toString('hex')}`);
         let result: Uint8Array;
         try {
           result = contract(ctx, data);
@@ -165,33 +203,63 @@ export const ETHEREUM_EEI: readonly EeiRow[] = [
     ctx.useGas(ctx.perByte('DataCopyPerByte', value.length));
     ctx.store(ptr, padLeft(value, 32));
   }),
-  eth('getCaller', 'i', '', 'GetCaller', (ctx, ptr: number) => ctx.store(ptr, ctx.call.caller.subarray(Math.max(0, ctx.call.caller.length - 20)))),
-  eth('getTxOrigin', 'i', '', 'GetTxOrigin', (ctx, ptr: number) => ctx.store(ptr, ctx.call.caller.subarray(Math.max(0, ctx.call.caller.length - 20)))),
-  eth('getCallValue', 'i', '', 'GetCallValue', (ctx, ptr: number) => ctx.store(ptr, toLittleEndian(ctx.call.callValue, 16))),
+  eth('getCaller', 'i', '', 'GetCaller', (ctx, ptr: number) =>
+    ctx.store(ptr, ctx.call.caller.subarray(Math.max(0, ctx.call.caller.length - 20))),
+  ),
+  eth('getTxOrigin', 'i', '', 'GetTxOrigin', (ctx, ptr: number) =>
+    ctx.store(ptr, ctx.call.caller.subarray(Math.max(0, ctx.call.caller.length - 20))),
+  ),
+  eth('getCallValue', 'i', '', 'GetCallValue', (ctx, ptr: number) =>
+    ctx.store(ptr, toLittleEndian(ctx.call.callValue, 16)),
+  ),
   eth('codeCopy', 'iii', '', 'CodeCopy', (ctx, ptr: number, offset: number, length: number) => {
     const code = slice(ctx.code, offset, length);
     ctx.useGas(ctx.perByte('DataCopyPerByte', length));
     ctx.store(ptr, code);
   }),
   eth('getCodeSize', '', 'i', 'GetCodeSize', (ctx) => ctx.code.length),
-  eth('externalCodeCopy', 'iiii', '', 'ExternalCodeCopy', (ctx, addrPtr: number, ptr: number, offset: number, length: number) => {
-    const code = slice(externalCode(ctx, ctx.loadAddress(addrPtr)), offset, length);
-    ctx.useGas(ctx.perByte('DataCopyPerByte', length));
-    ctx.store(ptr, code);
-  }),
-  eth('getExternalCodeSize', 'i', 'i', 'GetExternalCodeSize', (ctx, addrPtr: number) => externalCode(ctx, ctx.loadAddress(addrPtr)).length),
-  eth('getBlockCoinbase', 'i', '', 'GetBlockCoinbase', (ctx, ptr: number) => ctx.store(ptr, ctx.blockchain.hook.currentRandomSeed() ?? new Uint8Array(0))),
-  eth('getBlockDifficulty', 'i', '', 'GetBlockCoinbase', (ctx, ptr: number) => ctx.store(ptr, ctx.blockchain.hook.currentRandomSeed() ?? new Uint8Array(0))),
+  eth(
+    'externalCodeCopy',
+    'iiii',
+    '',
+    'ExternalCodeCopy',
+    (ctx, addrPtr: number, ptr: number, offset: number, length: number) => {
+      const code = slice(externalCode(ctx, ctx.loadAddress(addrPtr)), offset, length);
+      ctx.useGas(ctx.perByte('DataCopyPerByte', length));
+      ctx.store(ptr, code);
+    },
+  ),
+  eth(
+    'getExternalCodeSize',
+    'i',
+    'i',
+    'GetExternalCodeSize',
+    (ctx, addrPtr: number) => externalCode(ctx, ctx.loadAddress(addrPtr)).length,
+  ),
+  eth('getBlockCoinbase', 'i', '', 'GetBlockCoinbase', (ctx, ptr: number) =>
+    ctx.store(ptr, ctx.blockchain.hook.currentRandomSeed() ?? new Uint8Array(0)),
+  ),
+  eth('getBlockDifficulty', 'i', '', 'GetBlockCoinbase', (ctx, ptr: number) =>
+    ctx.store(ptr, ctx.blockchain.hook.currentRandomSeed() ?? new Uint8Array(0)),
+  ),
   eth('getGasLeft', '', 'I', 'GetGasLeft', (ctx) => ctx.gasLeft),
   eth('getBlockGasLimit', '', 'I', 'GetBlockGasLimit', (ctx) => ctx.blockGasLimit),
-  eth('getTxGasPrice', 'i', '', 'GetTxGasPrice', (ctx, ptr: number) => ctx.store(ptr, padLeft(magnitudeBytes(ctx.call.gasPrice), 16))),
-  eth('log', 'iiiiiii', '', 'Log', (ctx, dataPtr: number, length: number, numTopics: number, ...topicPtrs: number[]) => {
-    if (numTopics < 0 || numTopics > 4) fail('execution failed'); // the reference panics on more than 4 topics
-    const topics = topicPtrs.slice(0, numTopics).map((p) => ctx.load(p, 32));
-    const data = ctx.load(dataPtr, length);
-    ctx.useGas(ctx.perByte('PersistPerByte', 4 * 32 + length));
-    if (!ctx.readOnly) ctx.output.writeLog(ctx.scAddress, topics, data);
-  }),
+  eth('getTxGasPrice', 'i', '', 'GetTxGasPrice', (ctx, ptr: number) =>
+    ctx.store(ptr, padLeft(magnitudeBytes(ctx.call.gasPrice), 16)),
+  ),
+  eth(
+    'log',
+    'iiiiiii',
+    '',
+    'Log',
+    (ctx, dataPtr: number, length: number, numTopics: number, ...topicPtrs: number[]) => {
+      if (numTopics < 0 || numTopics > 4) fail('execution failed'); // the reference panics on more than 4 topics
+      const topics = topicPtrs.slice(0, numTopics).map((p) => ctx.load(p, 32));
+      const data = ctx.load(dataPtr, length);
+      ctx.useGas(ctx.perByte('PersistPerByte', 4 * 32 + length));
+      if (!ctx.readOnly) ctx.output.writeLog(ctx.scAddress, topics, data);
+    },
+  ),
   eth('getBlockNumber', '', 'I', 'GetBlockNumber', (ctx) => ctx.blockchain.hook.currentNonce()),
   eth('getBlockTimestamp', '', 'I', 'GetBlockTimeStamp', (ctx) => ctx.blockchain.hook.currentTimeStamp()),
   eth('finish', 'ii', '', 'Finish', (ctx, ptr: number, length: number) => {
@@ -207,7 +275,9 @@ export const ETHEREUM_EEI: readonly EeiRow[] = [
     ctx.output.finish(data);
     ctx.signalError('revert');
   }),
-  eth('getReturnDataSize', '', 'i', 'GetReturnDataSize', (ctx) => ctx.output.returnData.reduce((sum, d) => sum + d.length, 0)),
+  eth('getReturnDataSize', '', 'i', 'GetReturnDataSize', (ctx) =>
+    ctx.output.returnData.reduce((sum, d) => sum + d.length, 0),
+  ),
   eth('returnDataCopy', 'iii', '', 'ReturnDataCopy', (ctx, ptr: number, offset: number, length: number) => {
     const all = Buffer.concat(ctx.output.returnData);
     if (offset < 0 || length < 0 || offset + length > all.length) fail('invalid API call');

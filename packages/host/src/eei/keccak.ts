@@ -8,7 +8,10 @@ import type { IHasher } from 'hash-wasm';
 
 // Only the Keccak bundle: the package's index loads every algorithm it has (milliseconds more at each VM start).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { createKeccak } = require('hash-wasm/dist/keccak.umd.min.js') as Pick<typeof import('hash-wasm'), 'createKeccak'>;
+const { createKeccak } = require('hash-wasm/dist/keccak.umd.min.js') as Pick<
+  typeof import('hash-wasm'),
+  'createKeccak'
+>;
 
 let hasher: IHasher | undefined;
 

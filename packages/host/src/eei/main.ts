@@ -41,17 +41,29 @@ function getStorageLock(ctx: ExecutionContext, keyPtr: number, keyLen: number): 
 
 /** Block getters: current and previous block, all charged with the current-block keys (a reference quirk). */
 const blockGetters: EeiRow[] = [
-  row('getBlockTimestamp', '', 'I', 'Kalyan3104APICost.GetBlockTimeStamp', (ctx) => ctx.blockchain.hook.currentTimeStamp()),
+  row('getBlockTimestamp', '', 'I', 'Kalyan3104APICost.GetBlockTimeStamp', (ctx) =>
+    ctx.blockchain.hook.currentTimeStamp(),
+  ),
   row('getBlockNonce', '', 'I', 'Kalyan3104APICost.GetBlockNonce', (ctx) => ctx.blockchain.hook.currentNonce()),
   row('getBlockRound', '', 'I', 'Kalyan3104APICost.GetBlockRound', (ctx) => ctx.blockchain.hook.currentRound()),
   row('getBlockEpoch', '', 'I', 'Kalyan3104APICost.GetBlockEpoch', (ctx) => BigInt(ctx.blockchain.hook.currentEpoch())),
-  row('getBlockRandomSeed', 'i', '', 'Kalyan3104APICost.GetBlockRandomSeed', (ctx, ptr: number) => ctx.store(ptr, ctx.blockchain.hook.currentRandomSeed() ?? new Uint8Array(0))),
-  row('getStateRootHash', 'i', '', 'Kalyan3104APICost.GetStateRootHash', (ctx, ptr: number) => ctx.store(ptr, ctx.blockchain.hook.getStateRootHash() ?? new Uint8Array(0))),
-  row('getPrevBlockTimestamp', '', 'I', 'Kalyan3104APICost.GetBlockTimeStamp', (ctx) => ctx.blockchain.hook.lastTimeStamp()),
+  row('getBlockRandomSeed', 'i', '', 'Kalyan3104APICost.GetBlockRandomSeed', (ctx, ptr: number) =>
+    ctx.store(ptr, ctx.blockchain.hook.currentRandomSeed() ?? new Uint8Array(0)),
+  ),
+  row('getStateRootHash', 'i', '', 'Kalyan3104APICost.GetStateRootHash', (ctx, ptr: number) =>
+    ctx.store(ptr, ctx.blockchain.hook.getStateRootHash() ?? new Uint8Array(0)),
+  ),
+  row('getPrevBlockTimestamp', '', 'I', 'Kalyan3104APICost.GetBlockTimeStamp', (ctx) =>
+    ctx.blockchain.hook.lastTimeStamp(),
+  ),
   row('getPrevBlockNonce', '', 'I', 'Kalyan3104APICost.GetBlockNonce', (ctx) => ctx.blockchain.hook.lastNonce()),
   row('getPrevBlockRound', '', 'I', 'Kalyan3104APICost.GetBlockRound', (ctx) => ctx.blockchain.hook.lastRound()),
-  row('getPrevBlockEpoch', '', 'I', 'Kalyan3104APICost.GetBlockEpoch', (ctx) => BigInt(ctx.blockchain.hook.lastEpoch())),
-  row('getPrevBlockRandomSeed', 'i', '', 'Kalyan3104APICost.GetBlockRandomSeed', (ctx, ptr: number) => ctx.store(ptr, ctx.blockchain.hook.lastRandomSeed() ?? new Uint8Array(0))),
+  row('getPrevBlockEpoch', '', 'I', 'Kalyan3104APICost.GetBlockEpoch', (ctx) =>
+    BigInt(ctx.blockchain.hook.lastEpoch()),
+  ),
+  row('getPrevBlockRandomSeed', 'i', '', 'Kalyan3104APICost.GetBlockRandomSeed', (ctx, ptr: number) =>
+    ctx.store(ptr, ctx.blockchain.hook.lastRandomSeed() ?? new Uint8Array(0)),
+  ),
 ];
 
 export const MAIN_EEI: readonly EeiRow[] = [
@@ -60,30 +72,52 @@ export const MAIN_EEI: readonly EeiRow[] = [
     const owner = ctx.blockchain.getOwnerAddress(ctx.scAddress);
     if (owner) ctx.store(ptr, owner);
   }),
-  row('getShardOfAddress', 'i', 'i', 'Kalyan3104APICost.GetShardOfAddress', (ctx, ptr: number) => ctx.blockchain.hook.getShardOfAddress(ctx.loadAddress(ptr))),
-  row('isSmartContract', 'i', 'i', 'Kalyan3104APICost.IsSmartContract', (ctx, ptr: number) => (ctx.blockchain.hook.isSmartContract(ctx.loadAddress(ptr)) ? 1 : 0)),
-  row('getExternalBalance', 'ii', '', 'Kalyan3104APICost.GetExternalBalance', (ctx, addrPtr: number, resultPtr: number) => {
-    ctx.store(resultPtr, magnitudeBytes(ctx.blockchain.getBalance(ctx.loadAddress(addrPtr))));
-  }),
+  row('getShardOfAddress', 'i', 'i', 'Kalyan3104APICost.GetShardOfAddress', (ctx, ptr: number) =>
+    ctx.blockchain.hook.getShardOfAddress(ctx.loadAddress(ptr)),
+  ),
+  row('isSmartContract', 'i', 'i', 'Kalyan3104APICost.IsSmartContract', (ctx, ptr: number) =>
+    ctx.blockchain.hook.isSmartContract(ctx.loadAddress(ptr)) ? 1 : 0,
+  ),
+  row(
+    'getExternalBalance',
+    'ii',
+    '',
+    'Kalyan3104APICost.GetExternalBalance',
+    (ctx, addrPtr: number, resultPtr: number) => {
+      ctx.store(resultPtr, magnitudeBytes(ctx.blockchain.getBalance(ctx.loadAddress(addrPtr))));
+    },
+  ),
   row('getBlockHash', 'Ii', 'i', 'Kalyan3104APICost.GetBlockHash', (ctx, nonce: bigint, resultPtr: number) => {
     const hash = nonce >= 0n ? hookValue(() => ctx.blockchain.hook.getBlockhash(nonce), null) : null;
     if (hash) ctx.store(resultPtr, hash);
     return 0;
   }),
-  row('transferValue', 'iiii', 'i', 'Kalyan3104APICost.TransferValue', (ctx, dstPtr: number, valuePtr: number, dataPtr: number, length: number) => {
-    const destination = ctx.loadAddress(dstPtr);
-    const value = fromUnsignedBytes(ctx.load(valuePtr, 32));
-    const data = ctx.load(dataPtr, length);
-    ctx.useGas(ctx.perByte('PersistPerByte', length));
-    try {
-      ctx.blockchain.transfer(destination, ctx.scAddress, 0n, value, data);
-      return 0;
-    } catch (error) {
-      if (error instanceof ContractError) return 1;
-      throw error;
-    }
-  }),
-  row('getArgumentLength', 'i', 'i', 'Kalyan3104APICost.GetArgument', (ctx, id: number) => argument(ctx, id)?.length ?? -1),
+  row(
+    'transferValue',
+    'iiii',
+    'i',
+    'Kalyan3104APICost.TransferValue',
+    (ctx, dstPtr: number, valuePtr: number, dataPtr: number, length: number) => {
+      const destination = ctx.loadAddress(dstPtr);
+      const value = fromUnsignedBytes(ctx.load(valuePtr, 32));
+      const data = ctx.load(dataPtr, length);
+      ctx.useGas(ctx.perByte('PersistPerByte', length));
+      try {
+        ctx.blockchain.transfer(destination, ctx.scAddress, 0n, value, data);
+        return 0;
+      } catch (error) {
+        if (error instanceof ContractError) return 1;
+        throw error;
+      }
+    },
+  ),
+  row(
+    'getArgumentLength',
+    'i',
+    'i',
+    'Kalyan3104APICost.GetArgument',
+    (ctx, id: number) => argument(ctx, id)?.length ?? -1,
+  ),
   row('getArgument', 'ii', 'i', 'Kalyan3104APICost.GetArgument', (ctx, id: number, ptr: number) => {
     const arg = argument(ctx, id);
     if (!arg) return -1;
@@ -96,44 +130,79 @@ export const MAIN_EEI: readonly EeiRow[] = [
     return name.length;
   }),
   row('getNumArguments', '', 'i', 'Kalyan3104APICost.GetNumArguments', (ctx) => ctx.call.arguments.length),
-  row('storageStore', 'iiii', 'i', 'Kalyan3104APICost.StorageStore', (ctx, keyPtr: number, keyLen: number, dataPtr: number, dataLen: number) =>
-    setStorage(ctx, storageKey(ctx, keyPtr, keyLen), ctx.load(dataPtr, dataLen)),
+  row(
+    'storageStore',
+    'iiii',
+    'i',
+    'Kalyan3104APICost.StorageStore',
+    (ctx, keyPtr: number, keyLen: number, dataPtr: number, dataLen: number) =>
+      setStorage(ctx, storageKey(ctx, keyPtr, keyLen), ctx.load(dataPtr, dataLen)),
   ),
-  row('storageLoadLength', 'ii', 'i', 'Kalyan3104APICost.StorageLoad', (ctx, keyPtr: number, keyLen: number) => ctx.storage.get(storageKey(ctx, keyPtr, keyLen)).length),
-  row('storageLoad', 'iii', 'i', 'Kalyan3104APICost.StorageLoad', (ctx, keyPtr: number, keyLen: number, dataPtr: number) => {
-    const value = ctx.storage.get(storageKey(ctx, keyPtr, keyLen));
-    ctx.useGas(ctx.perByte('DataCopyPerByte', value.length));
-    ctx.store(dataPtr, value);
-    return value.length;
-  }),
-  row('setStorageLock', 'iiI', 'i', 'Kalyan3104APICost.Int64StorageStore', (ctx, keyPtr: number, keyLen: number, timestamp: bigint) => setStorageLock(ctx, keyPtr, keyLen, timestamp)),
-  row('getStorageLock', 'ii', 'I', 'Kalyan3104APICost.StorageLoad', (ctx, keyPtr: number, keyLen: number) => getStorageLock(ctx, keyPtr, keyLen)),
+  row(
+    'storageLoadLength',
+    'ii',
+    'i',
+    'Kalyan3104APICost.StorageLoad',
+    (ctx, keyPtr: number, keyLen: number) => ctx.storage.get(storageKey(ctx, keyPtr, keyLen)).length,
+  ),
+  row(
+    'storageLoad',
+    'iii',
+    'i',
+    'Kalyan3104APICost.StorageLoad',
+    (ctx, keyPtr: number, keyLen: number, dataPtr: number) => {
+      const value = ctx.storage.get(storageKey(ctx, keyPtr, keyLen));
+      ctx.useGas(ctx.perByte('DataCopyPerByte', value.length));
+      ctx.store(dataPtr, value);
+      return value.length;
+    },
+  ),
+  row(
+    'setStorageLock',
+    'iiI',
+    'i',
+    'Kalyan3104APICost.Int64StorageStore',
+    (ctx, keyPtr: number, keyLen: number, timestamp: bigint) => setStorageLock(ctx, keyPtr, keyLen, timestamp),
+  ),
+  row('getStorageLock', 'ii', 'I', 'Kalyan3104APICost.StorageLoad', (ctx, keyPtr: number, keyLen: number) =>
+    getStorageLock(ctx, keyPtr, keyLen),
+  ),
   row('isStorageLocked', 'ii', 'i', 'Kalyan3104APICost.StorageLoad', (ctx, keyPtr: number, keyLen: number) => {
     const lock = getStorageLock(ctx, keyPtr, keyLen);
     ctx.useGas(ctx.cost('Kalyan3104APICost.GetBlockTimeStamp'));
     if (lock < 0n) return -1;
     return lock <= ctx.blockchain.hook.currentTimeStamp() ? 0 : 1;
   }),
-  row('clearStorageLock', 'ii', 'i', 'Kalyan3104APICost.Int64StorageStore', (ctx, keyPtr: number, keyLen: number) => setStorageLock(ctx, keyPtr, keyLen, 0n)),
+  row('clearStorageLock', 'ii', 'i', 'Kalyan3104APICost.Int64StorageStore', (ctx, keyPtr: number, keyLen: number) =>
+    setStorageLock(ctx, keyPtr, keyLen, 0n),
+  ),
   row('getCaller', 'i', '', 'Kalyan3104APICost.GetCaller', (ctx, ptr: number) => ctx.store(ptr, ctx.call.caller)),
   row('getCallValue', 'i', 'i', 'Kalyan3104APICost.GetCallValue', (ctx, ptr: number) => {
     const value = padLeft(magnitudeBytes(ctx.call.callValue), 32);
     ctx.store(ptr, value);
     return value.length;
   }),
-  row('writeLog', 'iiii', '', 'Kalyan3104APICost.Log', (ctx, dataPtr: number, length: number, topicsPtr: number, numTopics: number) => {
-    if (numTopics < 0) fail(EEI_MESSAGES.negativeLength2D(numTopics));
-    const topics = Array.from({ length: numTopics }, (_, i) => ctx.load(topicsPtr + 32 * i, 32));
-    const data = ctx.load(dataPtr, length);
-    ctx.useGas(ctx.perByte('PersistPerByte', 32 * numTopics + length));
-    if (!ctx.readOnly) ctx.output.writeLog(ctx.scAddress, topics, data);
-  }),
+  row(
+    'writeLog',
+    'iiii',
+    '',
+    'Kalyan3104APICost.Log',
+    (ctx, dataPtr: number, length: number, topicsPtr: number, numTopics: number) => {
+      if (numTopics < 0) fail(EEI_MESSAGES.negativeLength2D(numTopics));
+      const topics = Array.from({ length: numTopics }, (_, i) => ctx.load(topicsPtr + 32 * i, 32));
+      const data = ctx.load(dataPtr, length);
+      ctx.useGas(ctx.perByte('PersistPerByte', 32 * numTopics + length));
+      if (!ctx.readOnly) ctx.output.writeLog(ctx.scAddress, topics, data);
+    },
+  ),
   row('finish', 'ii', '', 'Kalyan3104APICost.Finish', (ctx, ptr: number, length: number) => {
     const data = ctx.load(ptr, length);
     ctx.useGas(ctx.perByte('PersistPerByte', length));
     ctx.output.finish(data);
   }),
-  row('signalError', 'ii', '', 'Kalyan3104APICost.SignalError', (ctx, ptr: number, length: number) => ctx.signalError(utf8(ctx.load(ptr, length)))),
+  row('signalError', 'ii', '', 'Kalyan3104APICost.SignalError', (ctx, ptr: number, length: number) =>
+    ctx.signalError(utf8(ctx.load(ptr, length))),
+  ),
   ...blockGetters,
   row('getGasLeft', '', 'I', 'Kalyan3104APICost.GetGasLeft', (ctx) => ctx.gasLeft),
   row('getNumReturnData', '', 'i', 'Kalyan3104APICost.GetNumReturnData', (ctx) => ctx.output.returnData.length),
@@ -155,9 +224,18 @@ export const MAIN_EEI: readonly EeiRow[] = [
     if (!isInt64(value)) fail(EEI_MESSAGES.argOutOfRange);
     return value;
   }),
-  row('int64storageStore', 'iiI', 'i', 'Kalyan3104APICost.Int64StorageStore', (ctx, keyPtr: number, keyLen: number, value: bigint) =>
-    setStorage(ctx, storageKey(ctx, keyPtr, keyLen), magnitudeBytes(value)),
+  row(
+    'int64storageStore',
+    'iiI',
+    'i',
+    'Kalyan3104APICost.Int64StorageStore',
+    (ctx, keyPtr: number, keyLen: number, value: bigint) =>
+      setStorage(ctx, storageKey(ctx, keyPtr, keyLen), magnitudeBytes(value)),
   ),
-  row('int64storageLoad', 'ii', 'I', 'Kalyan3104APICost.Int64StorageLoad', (ctx, keyPtr: number, keyLen: number) => lowInt64(fromUnsignedBytes(ctx.storage.get(storageKey(ctx, keyPtr, keyLen))))),
-  row('int64finish', 'I', '', 'Kalyan3104APICost.Int64Finish', (ctx, value: bigint) => ctx.output.finish(signedBytes(value))),
+  row('int64storageLoad', 'ii', 'I', 'Kalyan3104APICost.Int64StorageLoad', (ctx, keyPtr: number, keyLen: number) =>
+    lowInt64(fromUnsignedBytes(ctx.storage.get(storageKey(ctx, keyPtr, keyLen)))),
+  ),
+  row('int64finish', 'I', '', 'Kalyan3104APICost.Int64Finish', (ctx, value: bigint) =>
+    ctx.output.finish(signedBytes(value)),
+  ),
 ];

@@ -27,7 +27,15 @@ function loadArguments(ctx: ExecutionContext, nArgs: number, argLensPtr: number,
 const totalLength = (args: Uint8Array[]) => args.reduce((sum, a) => sum + a.length, 0);
 const utf8 = (bytes: Uint8Array) => Buffer.from(bytes).toString('utf8');
 
-function childInput(ctx: ExecutionContext, caller: Uint8Array, recipient: Uint8Array, value: bigint, fn: string, args: Uint8Array[], gas: bigint): ContractCallInput {
+function childInput(
+  ctx: ExecutionContext,
+  caller: Uint8Array,
+  recipient: Uint8Array,
+  value: bigint,
+  fn: string,
+  args: Uint8Array[],
+  gas: bigint,
+): ContractCallInput {
   const left = ctx.gasLeft;
   return {
     CallerAddr: caller,
@@ -45,7 +53,17 @@ function childInput(ctx: ExecutionContext, caller: Uint8Array, recipient: Uint8A
 
 /** executeOnDestContext / executeOnSameContext: (gas, addr, value, fn, fnLen, nArgs, argLens, data) -> i32. */
 function executeWithValue(kind: 'dest' | 'same') {
-  return (ctx: ExecutionContext, gas: bigint, addrPtr: number, valuePtr: number, fnPtr: number, fnLen: number, nArgs: number, argLensPtr: number, dataPtr: number): number =>
+  return (
+    ctx: ExecutionContext,
+    gas: bigint,
+    addrPtr: number,
+    valuePtr: number,
+    fnPtr: number,
+    fnLen: number,
+    nArgs: number,
+    argLensPtr: number,
+    dataPtr: number,
+  ): number =>
     zeroOrOne(() => {
       const recipient = ctx.loadAddress(addrPtr);
       const value = fromUnsignedBytes(ctx.load(valuePtr, 32));
@@ -60,7 +78,16 @@ function executeWithValue(kind: 'dest' | 'same') {
 
 /** delegateExecution / executeReadOnly: the current call's caller and value, sent on (twice, as the reference does). */
 function delegate(readOnly: boolean) {
-  return (ctx: ExecutionContext, gas: bigint, addrPtr: number, fnPtr: number, fnLen: number, nArgs: number, argLensPtr: number, dataPtr: number): number => {
+  return (
+    ctx: ExecutionContext,
+    gas: bigint,
+    addrPtr: number,
+    fnPtr: number,
+    fnLen: number,
+    nArgs: number,
+    argLensPtr: number,
+    dataPtr: number,
+  ): number => {
     const recipient = ctx.loadAddress(addrPtr); // memory errors here fail the caller (WithFault(..., true))
     const fn = utf8(ctx.load(fnPtr, fnLen));
     const args = loadArguments(ctx, nArgs, argLensPtr, dataPtr);
@@ -78,14 +105,29 @@ export const NESTED_EEI: readonly EeiRow[] = [
   row('executeOnSameContext', 'Iiiiiiii', 'i', 'Kalyan3104APICost.ExecuteOnSameContext', executeWithValue('same')),
   row('delegateExecution', 'Iiiiiii', 'i', 'Kalyan3104APICost.DelegateExecution', delegate(false)),
   row('executeReadOnly', 'Iiiiiii', 'i', 'Kalyan3104APICost.ExecuteReadOnly', delegate(true)),
-  row('createContract', 'iiiiiii', 'i', 'Kalyan3104APICost.CreateContract', (ctx, valuePtr: number, codePtr: number, codeLen: number, resultPtr: number, nArgs: number, argLensPtr: number, dataPtr: number) => {
-    const value = fromUnsignedBytes(ctx.load(valuePtr, 32));
-    const code = ctx.load(codePtr, codeLen);
-    const args = loadArguments(ctx, nArgs, argLensPtr, dataPtr);
-    ctx.useGas(ctx.perByte('DataCopyPerByte', totalLength(args)));
-    let address: Uint8Array | undefined;
-    const failed = zeroOrOne(() => (address = ctx.nested.createNewContract(ctx, value, code, args, ctx.gasLeft)));
-    if (address) ctx.store(resultPtr, address);
-    return failed;
-  }),
+  row(
+    'createContract',
+    'iiiiiii',
+    'i',
+    'Kalyan3104APICost.CreateContract',
+    (
+      ctx,
+      valuePtr: number,
+      codePtr: number,
+      codeLen: number,
+      resultPtr: number,
+      nArgs: number,
+      argLensPtr: number,
+      dataPtr: number,
+    ) => {
+      const value = fromUnsignedBytes(ctx.load(valuePtr, 32));
+      const code = ctx.load(codePtr, codeLen);
+      const args = loadArguments(ctx, nArgs, argLensPtr, dataPtr);
+      ctx.useGas(ctx.perByte('DataCopyPerByte', totalLength(args)));
+      let address: Uint8Array | undefined;
+      const failed = zeroOrOne(() => (address = ctx.nested.createNewContract(ctx, value, code, args, ctx.gasLeft)));
+      if (address) ctx.store(resultPtr, address);
+      return failed;
+    },
+  ),
 ];

@@ -23,8 +23,14 @@ export interface EeiRow {
   readonly impl: HostImpl;
 }
 
-export const row = (name: string, params: string, results: string, gas: GasKey | undefined, impl: HostImpl, namespace: EeiRow['namespace'] = 'env'): EeiRow =>
-  Object.freeze({ namespace, name, params, results, gas, impl });
+export const row = (
+  name: string,
+  params: string,
+  results: string,
+  gas: GasKey | undefined,
+  impl: HostImpl,
+  namespace: EeiRow['namespace'] = 'env',
+): EeiRow => Object.freeze({ namespace, name, params, results, gas, impl });
 
 const TYPE_CODE: Record<string, number> = { i: VALTYPE.i32, I: VALTYPE.i64 };
 
@@ -34,8 +40,10 @@ export function checkImports(layout: ModuleLayout, rows: ReadonlyMap<string, Eei
     const entry = rows.get(`${imp.module}.${imp.name}`);
     if (!entry) invalid(`unknown import ${imp.module}.${imp.name}`);
     const type = layout.types[imp.typeIndex];
-    const same = (codes: readonly number[], spec: string) => codes.length === spec.length && codes.every((c, i) => c === TYPE_CODE[spec[i]]);
-    if (!same(type.params, entry.params) || !same(type.results, entry.results)) invalid(`import ${imp.module}.${imp.name} has the wrong signature`);
+    const same = (codes: readonly number[], spec: string) =>
+      codes.length === spec.length && codes.every((c, i) => c === TYPE_CODE[spec[i]]);
+    if (!same(type.params, entry.params) || !same(type.results, entry.results))
+      invalid(`import ${imp.module}.${imp.name} has the wrong signature`);
   }
 }
 
@@ -43,7 +51,11 @@ export function checkImports(layout: ModuleLayout, rows: ReadonlyMap<string, Eei
  * The import object: every call charges the row's gas, runs the implementation, and turns a ContractError into
  * the reference's fault (all gas burned, ExecutionFailed with the error's text).
  */
-export function buildImports(rows: readonly EeiRow[], schedule: GasSchedule, current: () => ExecutionContext): WebAssembly.Imports {
+export function buildImports(
+  rows: readonly EeiRow[],
+  schedule: GasSchedule,
+  current: () => ExecutionContext,
+): WebAssembly.Imports {
   const imports: Record<string, Record<string, (...args: WasmValue[]) => WasmValue | void>> = {};
   for (const entry of rows) {
     const impl = entry.impl as (ctx: ExecutionContext, ...args: WasmValue[]) => WasmValue | void;

@@ -32,7 +32,8 @@ const CALLBACK = 'callBack';
 export function parseCallData(data: Uint8Array): { fn: string; args: Uint8Array[] } {
   const text = Buffer.from(data).toString('latin1');
   const tokens = text.split('@');
-  if (text.length === 0 || tokens.some((t, i) => i > 0 && (t.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(t)))) throw VM_ERRORS.executionFailed('tokenize failed');
+  if (text.length === 0 || tokens.some((t, i) => i > 0 && (t.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(t))))
+    throw VM_ERRORS.executionFailed('tokenize failed');
   if (tokens[0] === '') throw VM_ERRORS.executionFailed('smart contract function is nil');
   return { fn: tokens[0], args: tokens.slice(1).map((t) => new Uint8Array(Buffer.from(t, 'hex'))) };
 }
@@ -57,7 +58,13 @@ export function hasCode(ctx: ExecutionContext, address: Uint8Array): boolean {
   }
 }
 
-function syncAsyncCall(host: AsyncHost, ctx: ExecutionContext, call: PendingAsyncCall, fn: string, args: Uint8Array[]): void {
+function syncAsyncCall(
+  host: AsyncHost,
+  ctx: ExecutionContext,
+  call: PendingAsyncCall,
+  fn: string,
+  args: Uint8Array[],
+): void {
   const api = host.schedule.costs.Kalyan3104APICost;
   if (call.gasLimit <= api.AsyncCallStep) throw VM_ERRORS.notEnoughGas();
   const destination = host.runOnDestContext(ctx, {
@@ -76,11 +83,21 @@ function syncAsyncCall(host: AsyncHost, ctx: ExecutionContext, call: PendingAsyn
 }
 
 /** The callback after a synchronous async call: its arguments are the status, then the data or the message. */
-export function runCallback(host: AsyncHost, ctx: ExecutionContext, destination: Uint8Array, result: ChildResult, callbackName: string): void {
+export function runCallback(
+  host: AsyncHost,
+  ctx: ExecutionContext,
+  destination: Uint8Array,
+  result: ChildResult,
+  callbackName: string,
+): void {
   const api = host.schedule.costs.Kalyan3104APICost;
-  const args = [magnitudeBytes(BigInt(result.returnCode)), ...(result.returnCode === ReturnCode.Ok ? result.returnData : [new Uint8Array(Buffer.from(result.returnMessage))])];
+  const args = [
+    magnitudeBytes(BigInt(result.returnCode)),
+    ...(result.returnCode === ReturnCode.Ok ? result.returnData : [new Uint8Array(Buffer.from(result.returnMessage))]),
+  ];
   const dataLength = BigInt(callbackName.length + args.length + args.reduce((sum, a) => sum + a.length, 0));
-  const gas = result.gasRemaining - api.AsyncCallStep - host.schedule.costs.BaseOperationCost.DataCopyPerByte * dataLength;
+  const gas =
+    result.gasRemaining - api.AsyncCallStep - host.schedule.costs.BaseOperationCost.DataCopyPerByte * dataLength;
   // The reference panics here (no VMOutput at all); we fail the execution instead.
   if (gas < 0n) throw VM_ERRORS.executionFailed();
   const callback = host.runOnDestContext(ctx, {
@@ -104,7 +121,13 @@ export function runCallback(host: AsyncHost, ctx: ExecutionContext, destination:
 }
 
 /** A cross-shard call: an output transfer carrying the call data and the gas; no gas is consumed for it here. */
-export function sendAsyncCallToDestination(ctx: ExecutionContext, destination: Uint8Array, value: bigint, data: Uint8Array, gasLimit: bigint): void {
+export function sendAsyncCallToDestination(
+  ctx: ExecutionContext,
+  destination: Uint8Array,
+  value: bigint,
+  data: Uint8Array,
+  gasLimit: bigint,
+): void {
   ctx.blockchain.transfer(destination, ctx.scAddress, gasLimit, value, data);
   ctx.output.account(destination).callType = CallType.AsynchronousCall;
 }
@@ -115,7 +138,15 @@ export function sendAsyncCallToDestination(ctx: ExecutionContext, destination: U
  */
 export function sendCallbackToCurrentCaller(ctx: ExecutionContext): void {
   const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
-  const data = [returnCodeString(ctx.output.returnCode), ...ctx.output.returnData].map((part, i) => `@${i === 0 ? Buffer.from(part as string).toString('hex') : hex(part as Uint8Array)}`).join('');
-  ctx.blockchain.transfer(ctx.call.caller, ctx.scAddress, ctx.gasLeft, ctx.call.callValue, new Uint8Array(Buffer.from(data)));
+  const data = [returnCodeString(ctx.output.returnCode), ...ctx.output.returnData]
+    .map((part, i) => `@${i === 0 ? Buffer.from(part as string).toString('hex') : hex(part as Uint8Array)}`)
+    .join('');
+  ctx.blockchain.transfer(
+    ctx.call.caller,
+    ctx.scAddress,
+    ctx.gasLeft,
+    ctx.call.callValue,
+    new Uint8Array(Buffer.from(data)),
+  );
   ctx.output.account(ctx.call.caller).callType = CallType.AsynchronousCallBack;
 }

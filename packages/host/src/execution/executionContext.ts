@@ -61,7 +61,14 @@ export interface NestedCalls {
   executeOnDestContext(parent: ExecutionContext, input: ContractCallInput): void;
   executeOnSameContext(parent: ExecutionContext, input: ContractCallInput, readOnly: boolean): void;
   /** Deploys `code` from the running contract; returns the new address. */
-  createNewContract(parent: ExecutionContext, value: bigint, code: Uint8Array, args: Uint8Array[], gas: bigint, metadata?: Uint8Array | null): Uint8Array;
+  createNewContract(
+    parent: ExecutionContext,
+    value: bigint,
+    code: Uint8Array,
+    args: Uint8Array[],
+    gas: bigint,
+    metadata?: Uint8Array | null,
+  ): Uint8Array;
 }
 
 export class ExecutionContext {

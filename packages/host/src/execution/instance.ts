@@ -36,7 +36,9 @@ export class ContractInstance {
   ) {
     const exports = instance.exports as Record<string, WebAssembly.ExportValue>;
     this.memory = memory;
-    this.globals = Object.fromEntries(Object.entries(INJECTED).map(([key, name]) => [key, exports[name] as WebAssembly.Global])) as Record<keyof typeof INJECTED, WebAssembly.Global>;
+    this.globals = Object.fromEntries(
+      Object.entries(INJECTED).map(([key, name]) => [key, exports[name] as WebAssembly.Global]),
+    ) as Record<keyof typeof INJECTED, WebAssembly.Global>;
     this.globals.gasLimit.value = gasLimit;
     this.globals.depthLimit.value = depthLimit;
   }
@@ -75,7 +77,8 @@ export class ContractInstance {
   }
 
   private bytes(): Uint8Array {
-    if (!this.memory || this.contract.memoryExport === undefined) throw new ContractError(EEI_MESSAGES.memLoadBadBounds, 10);
+    if (!this.memory || this.contract.memoryExport === undefined)
+      throw new ContractError(EEI_MESSAGES.memLoadBadBounds, 10);
     return new Uint8Array(this.memory.buffer);
   }
 
@@ -125,7 +128,10 @@ export function describeExports(layout: ModuleLayout): Pick<CompiledContract, 'm
   for (const e of layout.exports) {
     if (e.kind === EXPORT_KIND.memory) memoryExport ??= e.name;
     if (e.kind !== EXPORT_KIND.func) continue;
-    const typeIndex = e.index < layout.imports.length ? layout.imports[e.index].typeIndex : layout.functionTypes[e.index - layout.imports.length];
+    const typeIndex =
+      e.index < layout.imports.length
+        ? layout.imports[e.index].typeIndex
+        : layout.functionTypes[e.index - layout.imports.length];
     functions.set(e.name, layout.types[typeIndex]);
   }
   return { memoryExport, functions };

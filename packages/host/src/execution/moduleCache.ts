@@ -69,7 +69,8 @@ export class ModuleCache {
       const module = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
       return { ok: true, contract: { module, layout, memory, ...describeExports(layout) } };
     } catch (error) {
-      if (error instanceof InvalidModule || error instanceof WebAssembly.CompileError) return { ok: false, reason: (error as Error).message };
+      if (error instanceof InvalidModule || error instanceof WebAssembly.CompileError)
+        return { ok: false, reason: (error as Error).message };
       throw error;
     }
   }

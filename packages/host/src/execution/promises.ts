@@ -29,7 +29,8 @@ export function processAsyncInfo(host: AsyncHost, ctx: ExecutionContext): boolea
   const key = new Uint8Array(Buffer.concat([ctx.call.originalTxHash, Buffer.from(ASYNC_CALLS_KEY_SUFFIX)]));
   ctx.storage.set(key, new Uint8Array(Buffer.from(asyncContextInfoJson(ctx), 'utf8')), ctx.charges);
   setupAsyncCallsGas(ctx);
-  for (const call of pending) sendAsyncCallToDestination(ctx, call.destination, fromUnsignedBytes(call.valueBytes), call.data, call.gasLimit);
+  for (const call of pending)
+    sendAsyncCallToDestination(ctx, call.destination, fromUnsignedBytes(call.valueBytes), call.data, call.gasLimit);
   return true;
 }
 
@@ -71,7 +72,13 @@ function processAsyncCall(host: AsyncHost, ctx: ExecutionContext, call: AsyncGen
   });
   if (result.pendingAsync) return;
   call.status = result.returnCode === ReturnCode.Ok ? RESOLVED : REJECTED;
-  runCallback(host, ctx, call.destination, result, result.returnCode === ReturnCode.Ok ? call.successCallback : call.errorCallback);
+  runCallback(
+    host,
+    ctx,
+    call.destination,
+    result,
+    result.returnCode === ReturnCode.Ok ? call.successCallback : call.errorCallback,
+  );
 }
 
 const b64 = (bytes: Uint8Array | null) => (bytes === null ? 'null' : `"${Buffer.from(bytes).toString('base64')}"`);
@@ -79,7 +86,9 @@ const name = (latin1: string) => goQuote(Buffer.from(latin1, 'latin1').toString(
 
 /** Go encoding/json of AsyncContextInfo: struct field order, map keys sorted by bytes, []byte as base64. */
 export function asyncContextInfoJson(ctx: ExecutionContext): string {
-  const contexts = [...ctx.asyncContexts.entries()].sort(([a], [b]) => Buffer.compare(Buffer.from(a, 'latin1'), Buffer.from(b, 'latin1')));
+  const contexts = [...ctx.asyncContexts.entries()].sort(([a], [b]) =>
+    Buffer.compare(Buffer.from(a, 'latin1'), Buffer.from(b, 'latin1')),
+  );
   const map = contexts
     .map(([id, context]) => {
       const calls = context.calls
@@ -97,7 +106,11 @@ export function asyncContextInfoJson(ctx: ExecutionContext): string {
 
 interface StoredAsyncContextInfo {
   callerAddr: Uint8Array;
-  contexts: { id: string; callback: string; calls: { destination: Uint8Array; successCallback: string; status: number }[] }[];
+  contexts: {
+    id: string;
+    callback: string;
+    calls: { destination: Uint8Array; successCallback: string; status: number }[];
+  }[];
 }
 
 function asyncCallsKey(ctx: ExecutionContext): Uint8Array {
@@ -108,7 +121,13 @@ function asyncCallsKey(ctx: ExecutionContext): Uint8Array {
 function loadAsyncContextInfo(ctx: ExecutionContext): StoredAsyncContextInfo | undefined {
   const stored = ctx.storage.get(asyncCallsKey(ctx));
   if (stored.length === 0) return undefined;
-  let json: { CallerAddr: string | null; AsyncContextMap: Record<string, { Callback: string; AsyncCalls: { Destination: string | null; SuccessCallback: string; Status: number }[] }> | null };
+  let json: {
+    CallerAddr: string | null;
+    AsyncContextMap: Record<
+      string,
+      { Callback: string; AsyncCalls: { Destination: string | null; SuccessCallback: string; Status: number }[] }
+    > | null;
+  };
   try {
     json = JSON.parse(Buffer.from(stored).toString('utf8'));
   } catch {
@@ -120,7 +139,11 @@ function loadAsyncContextInfo(ctx: ExecutionContext): StoredAsyncContextInfo | u
     contexts: Object.entries(json.AsyncContextMap ?? {}).map(([id, context]) => ({
       id,
       callback: context.Callback,
-      calls: (context.AsyncCalls ?? []).map((c) => ({ destination: bytes(c.Destination), successCallback: c.SuccessCallback, status: c.Status })),
+      calls: (context.AsyncCalls ?? []).map((c) => ({
+        destination: bytes(c.Destination),
+        successCallback: c.SuccessCallback,
+        status: c.Status,
+      })),
     })),
   };
 }
@@ -142,7 +165,9 @@ export function callbackFunctionFor(ctx: ExecutionContext, fallback: string): st
 export function processCallbackStack(host: AsyncHost, ctx: ExecutionContext): void {
   const info = loadAsyncContextInfo(ctx);
   if (!info) return;
-  const context = info.contexts.find((c) => c.calls.some((call) => Buffer.compare(call.destination, ctx.call.caller) === 0));
+  const context = info.contexts.find((c) =>
+    c.calls.some((call) => Buffer.compare(call.destination, ctx.call.caller) === 0),
+  );
   if (!context) throw new ContractError('invalid function (unexpected callback was received)', ReturnCode.UserError);
   const index = context.calls.findIndex((call) => Buffer.compare(call.destination, ctx.call.caller) === 0);
   context.calls[index] = context.calls[context.calls.length - 1]; // swap-remove, as the reference does

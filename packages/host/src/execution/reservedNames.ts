@@ -28,5 +28,10 @@ export function reservedExportNames(builtinFunctions: readonly string[]): Readon
 
 /** The reference's validator: non-empty, under 256 bytes, ASCII only, not reserved. */
 export function isValidExportName(name: string, reserved: ReadonlySet<string>): boolean {
-  return name.length > 0 && name.length < 256 && /^[\x00-\x7f]*$/.test(name) && !reserved.has(name);
+  return name.length > 0 && name.length < 256 && isAscii(name) && !reserved.has(name);
+}
+
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
 }

@@ -12,26 +12,116 @@ import { OPCODE_COST_KEYS } from './opcodeCostKeys';
 export const GAS_SECTION_KEYS = {
   BaseOperationCost: ['StorePerByte', 'ReleasePerByte', 'DataCopyPerByte', 'PersistPerByte', 'CompilePerByte'],
   Kalyan3104APICost: [
-    'GetSCAddress', 'GetOwnerAddress', 'IsSmartContract', 'GetShardOfAddress', 'GetExternalBalance', 'GetBlockHash', 'TransferValue',
-    'GetArgument', 'GetFunction', 'GetNumArguments', 'StorageStore', 'StorageLoad', 'GetCaller', 'GetCallValue', 'Log', 'Finish',
-    'SignalError', 'GetBlockTimeStamp', 'GetGasLeft', 'Int64GetArgument', 'Int64StorageStore', 'Int64StorageLoad', 'Int64Finish',
-    'GetStateRootHash', 'GetBlockNonce', 'GetBlockEpoch', 'GetBlockRound', 'GetBlockRandomSeed', 'ExecuteOnSameContext',
-    'ExecuteOnDestContext', 'DelegateExecution', 'ExecuteReadOnly', 'AsyncCallStep', 'AsyncCallbackGasLock', 'CreateContract',
-    'GetReturnData', 'GetNumReturnData', 'GetReturnDataSize',
+    'GetSCAddress',
+    'GetOwnerAddress',
+    'IsSmartContract',
+    'GetShardOfAddress',
+    'GetExternalBalance',
+    'GetBlockHash',
+    'TransferValue',
+    'GetArgument',
+    'GetFunction',
+    'GetNumArguments',
+    'StorageStore',
+    'StorageLoad',
+    'GetCaller',
+    'GetCallValue',
+    'Log',
+    'Finish',
+    'SignalError',
+    'GetBlockTimeStamp',
+    'GetGasLeft',
+    'Int64GetArgument',
+    'Int64StorageStore',
+    'Int64StorageLoad',
+    'Int64Finish',
+    'GetStateRootHash',
+    'GetBlockNonce',
+    'GetBlockEpoch',
+    'GetBlockRound',
+    'GetBlockRandomSeed',
+    'ExecuteOnSameContext',
+    'ExecuteOnDestContext',
+    'DelegateExecution',
+    'ExecuteReadOnly',
+    'AsyncCallStep',
+    'AsyncCallbackGasLock',
+    'CreateContract',
+    'GetReturnData',
+    'GetNumReturnData',
+    'GetReturnDataSize',
   ],
   EthAPICost: [
-    'UseGas', 'GetAddress', 'GetExternalBalance', 'GetBlockHash', 'Call', 'CallDataCopy', 'GetCallDataSize', 'CallCode', 'CallDelegate',
-    'CallStatic', 'StorageStore', 'StorageLoad', 'GetCaller', 'GetCallValue', 'CodeCopy', 'GetCodeSize', 'GetBlockCoinbase', 'Create',
-    'GetBlockDifficulty', 'ExternalCodeCopy', 'GetExternalCodeSize', 'GetGasLeft', 'GetBlockGasLimit', 'GetTxGasPrice', 'Log',
-    'GetBlockNumber', 'GetTxOrigin', 'Finish', 'Revert', 'GetReturnDataSize', 'ReturnDataCopy', 'SelfDestruct', 'GetBlockTimeStamp',
+    'UseGas',
+    'GetAddress',
+    'GetExternalBalance',
+    'GetBlockHash',
+    'Call',
+    'CallDataCopy',
+    'GetCallDataSize',
+    'CallCode',
+    'CallDelegate',
+    'CallStatic',
+    'StorageStore',
+    'StorageLoad',
+    'GetCaller',
+    'GetCallValue',
+    'CodeCopy',
+    'GetCodeSize',
+    'GetBlockCoinbase',
+    'Create',
+    'GetBlockDifficulty',
+    'ExternalCodeCopy',
+    'GetExternalCodeSize',
+    'GetGasLeft',
+    'GetBlockGasLimit',
+    'GetTxGasPrice',
+    'Log',
+    'GetBlockNumber',
+    'GetTxOrigin',
+    'Finish',
+    'Revert',
+    'GetReturnDataSize',
+    'ReturnDataCopy',
+    'SelfDestruct',
+    'GetBlockTimeStamp',
   ],
   BigIntAPICost: [
-    'BigIntNew', 'BigIntUnsignedByteLength', 'BigIntSignedByteLength', 'BigIntGetUnsignedBytes', 'BigIntGetSignedBytes',
-    'BigIntSetUnsignedBytes', 'BigIntSetSignedBytes', 'BigIntIsInt64', 'BigIntGetInt64', 'BigIntSetInt64', 'BigIntAdd', 'BigIntSub',
-    'BigIntMul', 'BigIntTDiv', 'BigIntTMod', 'BigIntEDiv', 'BigIntEMod', 'BigIntAbs', 'BigIntNeg', 'BigIntSign', 'BigIntCmp', 'BigIntNot',
-    'BigIntAnd', 'BigIntOr', 'BigIntXor', 'BigIntShr', 'BigIntShl', 'BigIntFinishUnsigned', 'BigIntFinishSigned',
-    'BigIntStorageLoadUnsigned', 'BigIntStorageStoreUnsigned', 'BigIntGetUnsignedArgument', 'BigIntGetSignedArgument',
-    'BigIntGetCallValue', 'BigIntGetExternalBalance',
+    'BigIntNew',
+    'BigIntUnsignedByteLength',
+    'BigIntSignedByteLength',
+    'BigIntGetUnsignedBytes',
+    'BigIntGetSignedBytes',
+    'BigIntSetUnsignedBytes',
+    'BigIntSetSignedBytes',
+    'BigIntIsInt64',
+    'BigIntGetInt64',
+    'BigIntSetInt64',
+    'BigIntAdd',
+    'BigIntSub',
+    'BigIntMul',
+    'BigIntTDiv',
+    'BigIntTMod',
+    'BigIntEDiv',
+    'BigIntEMod',
+    'BigIntAbs',
+    'BigIntNeg',
+    'BigIntSign',
+    'BigIntCmp',
+    'BigIntNot',
+    'BigIntAnd',
+    'BigIntOr',
+    'BigIntXor',
+    'BigIntShr',
+    'BigIntShl',
+    'BigIntFinishUnsigned',
+    'BigIntFinishSigned',
+    'BigIntStorageLoadUnsigned',
+    'BigIntStorageStoreUnsigned',
+    'BigIntGetUnsignedArgument',
+    'BigIntGetSignedArgument',
+    'BigIntGetCallValue',
+    'BigIntGetExternalBalance',
   ],
   CryptoAPICost: ['SHA256', 'Keccak256'],
   WASMOpcodeCost: OPCODE_COST_KEYS,
@@ -60,9 +150,14 @@ export function createGasSchedule(map: GasScheduleMap): GasSchedule {
     const out: Record<string, bigint> = {};
     for (const key of keys) {
       const value = given[key];
-      if (typeof value !== 'bigint' || value <= 0n) throw new VMError(HostError.InvalidGasSchedule, `Gas cost for operation ${key} has been set to 0 or is not set.`);
+      if (typeof value !== 'bigint' || value <= 0n)
+        throw new VMError(
+          HostError.InvalidGasSchedule,
+          `Gas cost for operation ${key} has been set to 0 or is not set.`,
+        );
       const bits = section === 'WASMOpcodeCost' ? 32n : 64n; // opcode costs are uint32 in the reference
-      if (value >= 1n << bits) throw new VMError(HostError.InvalidGasSchedule, `Gas cost for operation ${key} does not fit in ${bits} bits.`);
+      if (value >= 1n << bits)
+        throw new VMError(HostError.InvalidGasSchedule, `Gas cost for operation ${key} does not fit in ${bits} bits.`);
       out[key] = value;
     }
     costs[section] = Object.freeze(out);
@@ -72,7 +167,8 @@ export function createGasSchedule(map: GasScheduleMap): GasSchedule {
     .map(([section, values]) => `${section}:${Object.values(values).join(',')}`)
     .join(';');
   const byKey = new Map<string, bigint>();
-  for (const [section, values] of Object.entries(costs)) for (const [key, value] of Object.entries(values)) byKey.set(`${section}.${key}`, value);
+  for (const [section, values] of Object.entries(costs))
+    for (const [key, value] of Object.entries(values)) byKey.set(`${section}.${key}`, value);
   return Object.freeze({ costs: Object.freeze(costs) as GasSchedule['costs'], opcodeCosts, byKey, fingerprint });
 }
 
@@ -88,7 +184,8 @@ export function loadGasSchedule(path: string): GasSchedule {
 }
 
 function toGasScheduleMap(raw: unknown, source: string): GasScheduleMap {
-  if (raw === null || typeof raw !== 'object') throw new VMError(HostError.InvalidGasSchedule, `${source}: not a table of sections`);
+  if (raw === null || typeof raw !== 'object')
+    throw new VMError(HostError.InvalidGasSchedule, `${source}: not a table of sections`);
   const map: GasScheduleMap = {};
   for (const [section, values] of Object.entries(raw)) {
     if (values === null || typeof values !== 'object' || Array.isArray(values)) continue; // comments and other non-sections

@@ -6,7 +6,15 @@
  * before sleeping in a read (default 0; the driver passes its own setting).
  */
 import { readSync } from 'node:fs';
-import { assertSupportedMarshalizer, codecFor, decodeMessage, MessageKind, VMError, ErrorCode, type MessageOf } from '@vm/protocol';
+import {
+  assertSupportedMarshalizer,
+  codecFor,
+  decodeMessage,
+  MessageKind,
+  VMError,
+  ErrorCode,
+  type MessageOf,
+} from '@vm/protocol';
 import { FrameReader, SyncMessenger, getLogger, setLogLevels } from '@vm/messenger';
 import { VMHost } from '../vmHost';
 import { createBlockchainGateway } from './blockchainGateway';
@@ -32,7 +40,8 @@ function readInitialize(): MessageOf<MessageKind.Initialize> {
     const frames = reader.push(chunk.subarray(0, n));
     if (frames.length > 0) {
       const message = decodeMessage(frames[0].kind, frames[0].payload);
-      if (message.Kind !== MessageKind.Initialize) throw new VMError(ErrorCode.BadRequestFromNode, `expected Initialize on fd 3, got kind ${message.Kind}`);
+      if (message.Kind !== MessageKind.Initialize)
+        throw new VMError(ErrorCode.BadRequestFromNode, `expected Initialize on fd 3, got kind ${message.Kind}`);
       return message as MessageOf<MessageKind.Initialize>;
     }
   }

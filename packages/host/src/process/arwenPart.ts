@@ -2,7 +2,17 @@
  * The VM process's forever loop (reference ipc/arwenpart/part.go): receive a request, run it, answer, reset the
  * dialogue; Stop, the node closing fd 4, or any protocol violation ends the loop.
  */
-import { ErrorCode, MessageKind, VMError, createMessage, describeMessage, type Message, type MessageOf, type VMExecutionHandler, type VMOutput } from '@vm/protocol';
+import {
+  ErrorCode,
+  MessageKind,
+  VMError,
+  createMessage,
+  describeMessage,
+  type Message,
+  type MessageOf,
+  type VMExecutionHandler,
+  type VMOutput,
+} from '@vm/protocol';
 import { getLogger, type SyncMessenger } from '@vm/messenger';
 
 const log = getLogger('arwen/part');
@@ -14,7 +24,11 @@ export interface ArwenPartOptions {
 }
 
 /** Runs until the loop ends; returns the reason (a VMError). */
-export function runArwenLoop(messenger: SyncMessenger, vm: VMExecutionHandler, options: ArwenPartOptions = {}): VMError {
+export function runArwenLoop(
+  messenger: SyncMessenger,
+  vm: VMExecutionHandler,
+  options: ArwenPartOptions = {},
+): VMError {
   messenger.resetDialogue();
   for (;;) {
     let request: Message;

@@ -4,7 +4,18 @@
  * fail) is thrown as an Error the VM treats like the reference does; a transport failure or a wrong answer is a
  * critical VMError that aborts the execution (the reference turned those into zero values).
  */
-import { createMessage, HOOK_CALLS, HOOK_REQUEST_KINDS, responseKindOf, kindName, VMError, ErrorCode, type BlockchainHook, type Message, type WireKind } from '@vm/protocol';
+import {
+  createMessage,
+  HOOK_CALLS,
+  HOOK_REQUEST_KINDS,
+  responseKindOf,
+  kindName,
+  VMError,
+  ErrorCode,
+  type BlockchainHook,
+  type Message,
+  type WireKind,
+} from '@vm/protocol';
 import type { SyncMessenger } from '@vm/messenger';
 
 /** An error the node's hook reported (its ErrorMessage). */
@@ -35,8 +46,14 @@ export function createBlockchainGateway(messenger: SyncMessenger): BlockchainGat
     const expected = responseKindOf(kind) as number;
     const ask = (...args: never[]) => {
       // A transport failure throws a critical VMError from the messenger: it aborts the execution.
-      const response: Message = messenger.request(createMessage(kind as WireKind, call.toRequest(...args) as never) as Message);
-      if (response.Kind !== expected) throw new VMError(ErrorCode.BadHookResponseFromNode, `${kindName(kind)} answered with ${kindName(response.Kind) ?? response.Kind}`);
+      const response: Message = messenger.request(
+        createMessage(kind as WireKind, call.toRequest(...args) as never) as Message,
+      );
+      if (response.Kind !== expected)
+        throw new VMError(
+          ErrorCode.BadHookResponseFromNode,
+          `${kindName(kind)} answered with ${kindName(response.Kind) ?? response.Kind}`,
+        );
       if (call.canFail && response.ErrorMessage !== '') throw new HookError(response.ErrorMessage);
       return call.fromResponse(response as unknown as Record<string, unknown>);
     };

@@ -22,7 +22,12 @@ class LogLineTransport extends Transport {
     const line = JSON.stringify({
       Message: String(message),
       LogLevel: REFERENCE_LEVEL[String(level)] ?? 2,
-      Args: Object.entries(args).flatMap(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v, (_key, value) => (typeof value === 'bigint' ? value.toString() : value))]),
+      Args: Object.entries(args).flatMap(([k, v]) => [
+        k,
+        typeof v === 'string'
+          ? v
+          : JSON.stringify(v, (_key, value) => (typeof value === 'bigint' ? value.toString() : value)),
+      ]),
       Timestamp: Number(process.hrtime.bigint() % BigInt(Number.MAX_SAFE_INTEGER)),
       LoggerName: String(logger ?? ''),
       Correlation: {},
@@ -32,7 +37,7 @@ class LogLineTransport extends Transport {
     frame.writeUInt32LE(payload.length, 0);
     payload.copy(frame, 4);
     try {
-      for (let offset = 0; offset < frame.length; ) offset += writeSync(this.fd, frame, offset);
+      for (let offset = 0; offset < frame.length;) offset += writeSync(this.fd, frame, offset);
     } catch {
       // the node stopped reading logs: logging must never stop the VM
     }
@@ -77,7 +82,10 @@ export function startLogPipes(profileFd: number, logFd: number): LogPipes {
   let seen = 0;
   let worker: Worker | undefined;
   try {
-    worker = new Worker(PROFILE_READER, { eval: true, workerData: { fd: profileFd, control: control.buffer, text: text.buffer } });
+    worker = new Worker(PROFILE_READER, {
+      eval: true,
+      workerData: { fd: profileFd, control: control.buffer, text: text.buffer },
+    });
     worker.unref();
   } catch {
     worker = undefined;

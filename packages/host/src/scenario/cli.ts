@@ -12,14 +12,26 @@ export interface CliIo {
   out(line: string): void;
 }
 
-export async function runCli(argv: string[], io: CliIo = { out: (line) => process.stdout.write(`${line}\n`) }, extra: Partial<ScenarioOptions> = {}): Promise<number> {
+export async function runCli(
+  argv: string[],
+  io: CliIo = { out: (line) => process.stdout.write(`${line}\n`) },
+  extra: Partial<ScenarioOptions> = {},
+): Promise<number> {
   const program = new Command()
     .name('vm-scenario')
     .description('Run smart-contract scenarios (mandos *.scen.json) against the VM on an in-memory world')
     .argument('<paths...>', 'scenario files or directories')
     .option('--protected-prefix <prefix>', 'storage-key prefix reserved to the protocol', 'KALYAN3104')
-    .option('--gas-schedule <file>', 'gas schedule (.toml or .json); default: every cost 1, AsyncCallbackGasLock 100000')
-    .option('--replace <from=to>', 'rewrite a file: path (repeatable)', (value: string, all: string[]) => [...all, value], [] as string[])
+    .option(
+      '--gas-schedule <file>',
+      'gas schedule (.toml or .json); default: every cost 1, AsyncCallbackGasLock 100000',
+    )
+    .option(
+      '--replace <from=to>',
+      'rewrite a file: path (repeatable)',
+      (value: string, all: string[]) => [...all, value],
+      [] as string[],
+    )
     .option('--json <file>', 'write the results as JSON')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.out(s.trimEnd()) });
@@ -52,7 +64,12 @@ export async function runCli(argv: string[], io: CliIo = { out: (line) => proces
     try {
       files = findScenarios(target);
     } catch (error) {
-      results.push({ path: target, passed: false, message: `cannot read ${target}: ${(error as Error).message}`, durationMs: 0 });
+      results.push({
+        path: target,
+        passed: false,
+        message: `cannot read ${target}: ${(error as Error).message}`,
+        durationMs: 0,
+      });
       io.out(`✗ ${target}\n    cannot read: ${(error as Error).message}`);
       continue;
     }
@@ -66,7 +83,18 @@ export async function runCli(argv: string[], io: CliIo = { out: (line) => proces
   const passed = results.filter((r) => r.passed).length;
   const failed = results.length - passed;
   if (options.json) {
-    writeFileSync(options.json, JSON.stringify({ passed, failed, scenarios: results.map(({ path, passed: ok, message }) => ({ path, passed: ok, message: message ?? null })) }, null, 2));
+    writeFileSync(
+      options.json,
+      JSON.stringify(
+        {
+          passed,
+          failed,
+          scenarios: results.map(({ path, passed: ok, message }) => ({ path, passed: ok, message: message ?? null })),
+        },
+        null,
+        2,
+      ),
+    );
   }
   io.out(`${passed} passed, ${failed} failed`);
   return failed === 0 && results.length > 0 ? 0 : 1;

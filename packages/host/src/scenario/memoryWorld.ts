@@ -28,7 +28,8 @@ export interface NewAddressMock {
   readonly address: Uint8Array;
 }
 
-const hex = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+const hex = (bytes: Uint8Array): string =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 const EMPTY = new Uint8Array(0);
 
 export class MemoryWorld implements BlockchainHook {
@@ -52,7 +53,15 @@ export class MemoryWorld implements BlockchainHook {
   accountOrNew(address: Uint8Array): WorldAccount {
     let account = this.account(address);
     if (!account) {
-      account = { address: Uint8Array.from(address), nonce: 0n, balance: 0n, storage: new Map(), code: EMPTY, asyncCallData: '', owner: EMPTY };
+      account = {
+        address: Uint8Array.from(address),
+        nonce: 0n,
+        balance: 0n,
+        storage: new Map(),
+        code: EMPTY,
+        asyncCallData: '',
+        owner: EMPTY,
+      };
       this.accounts.set(hex(address), account);
     }
     return account;
@@ -65,7 +74,9 @@ export class MemoryWorld implements BlockchainHook {
   // ------------------------------------------------------------------ BlockchainHook
 
   newAddress(creatorAddress: Uint8Array, creatorNonce: bigint): Uint8Array {
-    const mock = this.newAddressMocks.find((m) => Buffer.compare(m.creator, creatorAddress) === 0 && m.nonce === creatorNonce);
+    const mock = this.newAddressMocks.find(
+      (m) => Buffer.compare(m.creator, creatorAddress) === 0 && m.nonce === creatorNonce,
+    );
     if (mock) return mock.address;
     // The reference runner's generator: 10 zero bytes, 0x11 x4, creator[0..15), the nonce's low byte, creator[30..32).
     const address = new Uint8Array(32);
@@ -98,7 +109,17 @@ export class MemoryWorld implements BlockchainHook {
 
   /** No built-in functions in this world: an empty output. */
   processBuiltInFunction(input: ContractCallInput): VMOutput {
-    return { ReturnData: [], ReturnCode: 0, ReturnMessage: '', GasRemaining: input.GasProvided, GasRefund: 0n, OutputAccounts: [], DeletedAccounts: [], TouchedAccounts: [], Logs: [] };
+    return {
+      ReturnData: [],
+      ReturnCode: 0,
+      ReturnMessage: '',
+      GasRemaining: input.GasProvided,
+      GasRefund: 0n,
+      OutputAccounts: [],
+      DeletedAccounts: [],
+      TouchedAccounts: [],
+      Logs: [],
+    };
   }
 
   getBuiltinFunctionNames = (): string[] => [];
@@ -110,7 +131,18 @@ export class MemoryWorld implements BlockchainHook {
   getUserAccount(address: Uint8Array): Account | null {
     const a = this.account(address);
     if (!a) return null;
-    return { Nonce: a.nonce, Balance: a.balance, CodeHash: null, RootHash: null, Address: a.address, DeveloperReward: 0n, OwnerAddress: a.owner, UserName: null, CodeMetadata: null, Code: a.code };
+    return {
+      Nonce: a.nonce,
+      Balance: a.balance,
+      CodeHash: null,
+      RootHash: null,
+      Address: a.address,
+      DeveloperReward: 0n,
+      OwnerAddress: a.owner,
+      UserName: null,
+      CodeMetadata: null,
+      Code: a.code,
+    };
   }
 
   getShardOfAddress = (): number => 0;

@@ -4,8 +4,27 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ANY, type AccountCheck, type AccountState, type BlockInfoInput, type Check, type LogCheck, type Scenario, type Step, type TxExpect, type TxStep } from './model';
-import { ScenarioError, evalAddress, evalBigUint, evalBytes, evalSigned, evalU64, type EvalContext } from './valueExpression';
+import {
+  ANY,
+  type AccountCheck,
+  type AccountState,
+  type BlockInfoInput,
+  type Check,
+  type LogCheck,
+  type Scenario,
+  type Step,
+  type TxExpect,
+  type TxStep,
+} from './model';
+import {
+  ScenarioError,
+  evalAddress,
+  evalBigUint,
+  evalBytes,
+  evalSigned,
+  evalU64,
+  type EvalContext,
+} from './valueExpression';
 
 type Json = string | boolean | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -24,7 +43,9 @@ class Node {
 
   object(allowed?: readonly string[]): JsonObject {
     if (typeof this.value !== 'object' || Array.isArray(this.value)) this.fail('expected an object');
-    if (allowed) for (const key of Object.keys(this.value)) if (!allowed.includes(key)) this.fail(`unknown field ${JSON.stringify(key)}`);
+    if (allowed)
+      for (const key of Object.keys(this.value))
+        if (!allowed.includes(key)) this.fail(`unknown field ${JSON.stringify(key)}`);
     return this.value;
   }
 
@@ -38,7 +59,10 @@ class Node {
   }
 
   entries(): [string, Node][] {
-    return Object.entries(this.object()).map(([k, v]) => [k, new Node(v, `${this.where}[${JSON.stringify(k)}]`, this.ctx)]);
+    return Object.entries(this.object()).map(([k, v]) => [
+      k,
+      new Node(v, `${this.where}[${JSON.stringify(k)}]`, this.ctx),
+    ]);
   }
 
   array(): Node[] {
@@ -71,7 +95,8 @@ class Node {
   }
 }
 
-const optional = <T>(node: Node | undefined, read: (n: Node) => T, otherwise: T): T => (node === undefined ? otherwise : read(node));
+const optional = <T>(node: Node | undefined, read: (n: Node) => T, otherwise: T): T =>
+  node === undefined ? otherwise : read(node);
 const hexKey = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 
 export function parseScenarioFile(file: string, replacements: ReadonlyMap<string, string> = new Map()): Scenario {
@@ -84,7 +109,10 @@ export function parseScenarioFile(file: string, replacements: ReadonlyMap<string
   let json: Json;
   try {
     json = JSON.parse(text, (_key, value) => {
-      if (typeof value === 'number' || value === null) throw new ScenarioError(`numbers and null are not allowed (found ${JSON.stringify(value)}): write every value as a string`);
+      if (typeof value === 'number' || value === null)
+        throw new ScenarioError(
+          `numbers and null are not allowed (found ${JSON.stringify(value)}): write every value as a string`,
+        );
       return value;
     });
   } catch (error) {
@@ -123,7 +151,11 @@ function parseStep(node: Node): Step {
 
 function parseSetState(node: Node): Step {
   node.object(['step', 'comment', 'accounts', 'newAddresses', 'previousBlockInfo', 'currentBlockInfo', 'blockHashes']);
-  const accounts: AccountState[] = optional(node.get('accounts'), (n) => n.entries().map(([key, a]) => parseAccount(key, a)), []);
+  const accounts: AccountState[] = optional(
+    node.get('accounts'),
+    (n) => n.entries().map(([key, a]) => parseAccount(key, a)),
+    [],
+  );
   return {
     kind: 'setState',
     accounts,
@@ -132,7 +164,11 @@ function parseSetState(node: Node): Step {
       (n) =>
         n.array().map((entry) => {
           entry.object(['creatorAddress', 'creatorNonce', 'newAddress']);
-          return { creator: entry.required('creatorAddress').eval(evalAddress), nonce: entry.required('creatorNonce').eval(evalU64), address: entry.required('newAddress').eval(evalAddress) };
+          return {
+            creator: entry.required('creatorAddress').eval(evalAddress),
+            nonce: entry.required('creatorNonce').eval(evalU64),
+            address: entry.required('newAddress').eval(evalAddress),
+          };
         }),
       [],
     ),
@@ -180,7 +216,12 @@ function parseStorage(node: Node): Map<string, Uint8Array> {
 function parseBlockInfo(node: Node): BlockInfoInput {
   node.object(['blockTimestamp', 'blockNonce', 'blockRound', 'blockEpoch']);
   const u64 = (key: string) => optional(node.get(key), (n) => n.eval(evalU64), 0n);
-  return { timestamp: u64('blockTimestamp'), nonce: u64('blockNonce'), round: u64('blockRound'), epoch: Number(u64('blockEpoch') & 0xffffffffn) };
+  return {
+    timestamp: u64('blockTimestamp'),
+    nonce: u64('blockNonce'),
+    round: u64('blockRound'),
+    epoch: Number(u64('blockEpoch') & 0xffffffffn),
+  };
 }
 
 function parseCheckState(node: Node): Step {
@@ -196,7 +237,11 @@ function parseCheckState(node: Node): Step {
       address: addressKey(key, a),
       nonce: optional(a.get('nonce'), (n) => n.evalCheck(evalU64), 0n),
       balance: a.required('balance').evalCheck(evalBigUint),
-      storage: optional<Check<ReadonlyMap<string, Uint8Array>>>(a.get('storage'), (n) => (n.value === '*' ? ANY : parseStorage(n)), new Map()),
+      storage: optional<Check<ReadonlyMap<string, Uint8Array>>>(
+        a.get('storage'),
+        (n) => (n.value === '*' ? ANY : parseStorage(n)),
+        new Map(),
+      ),
       code: optional(a.get('code'), (n) => n.evalCheck(evalBytes), new Uint8Array(0)),
       asyncCallData: optional(a.get('asyncCallData'), (n) => n.string(), ''),
     });
@@ -218,7 +263,8 @@ function parseTx(node: Node, kind: TxStep['kind']): TxStep {
   tx.object(TX_FIELDS[kind]);
   const u64 = (key: string) => optional(tx.get(key), (n) => n.eval(evalU64), 0n);
   const to = kind === 'scDeploy' ? null : tx.required('to').eval(evalAddress);
-  if (kind === 'scDeploy' && tx.get('to') && tx.get('to')!.string() !== '') tx.get('to')!.fail('a deploy has no recipient');
+  if (kind === 'scDeploy' && tx.get('to') && tx.get('to')!.string() !== '')
+    tx.get('to')!.fail('a deploy has no recipient');
   return {
     kind,
     txId: optional(node.get('txId'), (n) => n.string(), ''),

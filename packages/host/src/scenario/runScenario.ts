@@ -5,7 +5,13 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { CallType, ReturnCode, DEFAULT_PROTECTED_KEY_PREFIX, type VMExecutionHandler, type VMOutput } from '@vm/protocol';
+import {
+  CallType,
+  ReturnCode,
+  DEFAULT_PROTECTED_KEY_PREFIX,
+  type VMExecutionHandler,
+  type VMOutput,
+} from '@vm/protocol';
 import { magnitudeBytes, fromUnsignedBytes } from '../eei/bytes';
 import { createGasSchedule, GAS_SECTION_KEYS, type GasSchedule } from '../gas/gasSchedule';
 import { VMHost } from '../vmHost';
@@ -17,7 +23,10 @@ import { ScenarioError } from './valueExpression';
 
 export interface ScenarioOptions {
   /** The VM under test, given the world as its BlockchainHook. Default: an in-process VMHost. */
-  createHandler?: (world: MemoryWorld, options: { protectedKeyPrefix: string; gasSchedule: GasSchedule }) => VMExecutionHandler;
+  createHandler?: (
+    world: MemoryWorld,
+    options: { protectedKeyPrefix: string; gasSchedule: GasSchedule },
+  ) => VMExecutionHandler;
   /** Default `KALYAN3104`; the runner's validatorReward key is this prefix + "reward". */
   protectedKeyPrefix?: string;
   /** Default: the reference runner's schedule (every cost 1, AsyncCallbackGasLock 100000). */
@@ -35,7 +44,9 @@ export interface ScenarioResult {
 
 /** The reference scenario runner's gas schedule: config.MakeGasMapForTests(). */
 export function referenceTestGasSchedule(): GasSchedule {
-  const map = Object.fromEntries(Object.entries(GAS_SECTION_KEYS).map(([section, keys]) => [section, Object.fromEntries(keys.map((k) => [k, 1n]))]));
+  const map = Object.fromEntries(
+    Object.entries(GAS_SECTION_KEYS).map(([section, keys]) => [section, Object.fromEntries(keys.map((k) => [k, 1n]))]),
+  );
   map.Kalyan3104APICost.AsyncCallbackGasLock = 100000n;
   return createGasSchedule(map);
 }
@@ -60,7 +71,10 @@ export async function runScenario(file: string, options: ScenarioOptions = {}): 
   const started = performance.now();
   const world = new MemoryWorld();
   const prefix = options.protectedKeyPrefix ?? DEFAULT_PROTECTED_KEY_PREFIX;
-  const handler = (options.createHandler ?? defaultHandler)(world, { protectedKeyPrefix: prefix, gasSchedule: options.gasSchedule ?? referenceTestGasSchedule() });
+  const handler = (options.createHandler ?? defaultHandler)(world, {
+    protectedKeyPrefix: prefix,
+    gasSchedule: options.gasSchedule ?? referenceTestGasSchedule(),
+  });
   const runner = new StepRunner(world, handler, prefix, options.replacements ?? new Map());
   try {
     await runner.runFile(file);
@@ -89,7 +103,8 @@ class StepRunner {
       try {
         await this.run(step);
       } catch (error) {
-        if (error instanceof ScenarioError && !error.message.startsWith(where)) throw new ScenarioError(`${where}: ${error.message}`);
+        if (error instanceof ScenarioError && !error.message.startsWith(where))
+          throw new ScenarioError(`${where}: ${error.message}`);
         throw error;
       }
     }
@@ -113,7 +128,15 @@ class StepRunner {
 
   private setState(step: SetStateStep): void {
     for (const a of step.accounts) {
-      this.world.setAccount({ address: a.address, nonce: a.nonce, balance: a.balance, storage: new Map(a.storage), code: a.code, asyncCallData: a.asyncCallData, owner: new Uint8Array(0) });
+      this.world.setAccount({
+        address: a.address,
+        nonce: a.nonce,
+        balance: a.balance,
+        storage: new Map(a.storage),
+        code: a.code,
+        asyncCallData: a.asyncCallData,
+        owner: new Uint8Array(0),
+      });
     }
     this.world.newAddressMocks.push(...step.newAddresses);
     this.world.previousBlock = step.previousBlockInfo && { ...step.previousBlockInfo };
@@ -140,21 +163,49 @@ class StepRunner {
     if (sender.balance < tx.value) return outputOf(ReturnCode.OutOfFunds);
 
     let output: VMOutput;
-    const base = { CallerAddr: tx.from, Arguments: tx.arguments, CallValue: tx.value, CallType: CallType.DirectCall, GasPrice: tx.gasPrice, GasProvided: tx.gasLimit, OriginalTxHash: null, CurrentTxHash: null };
+    const base = {
+      CallerAddr: tx.from,
+      Arguments: tx.arguments,
+      CallValue: tx.value,
+      CallType: CallType.DirectCall,
+      GasPrice: tx.gasPrice,
+      GasProvided: tx.gasLimit,
+      OriginalTxHash: null,
+      CurrentTxHash: null,
+    };
     if (tx.kind === 'scDeploy') {
-      output = await this.vm.runSmartContractCreate({ ...base, ContractCode: tx.contractCode, ContractCodeMetadata: Uint8Array.of(1, 0) });
+      output = await this.vm.runSmartContractCreate({
+        ...base,
+        ContractCode: tx.contractCode,
+        ContractCodeMetadata: Uint8Array.of(1, 0),
+      });
     } else if (tx.kind === 'scCall') {
       const recipient = this.world.account(tx.to!);
-      if (!recipient || recipient.code.length === 0) throw new ScenarioError(`recipient ${Buffer.from(tx.to!).toString('hex')} does not exist or has no code`);
+      if (!recipient || recipient.code.length === 0)
+        throw new ScenarioError(`recipient ${Buffer.from(tx.to!).toString('hex')} does not exist or has no code`);
       output = await this.vm.runSmartContractCall({ ...base, RecipientAddr: tx.to, Function: tx.function });
     } else {
       output = outputOf(ReturnCode.Ok);
-      output.OutputAccounts = [{ Address: tx.to, Nonce: 0n, Balance: null, BalanceDelta: tx.value, StorageUpdates: [], Code: null, CodeMetadata: null, Data: null, GasLimit: 0n, CallType: 0 }];
+      output.OutputAccounts = [
+        {
+          Address: tx.to,
+          Nonce: 0n,
+          Balance: null,
+          BalanceDelta: tx.value,
+          StorageUpdates: [],
+          Code: null,
+          CodeMetadata: null,
+          Data: null,
+          GasLimit: 0n,
+          CallType: 0,
+        },
+      ];
     }
     if (output.ReturnCode === ReturnCode.Ok) {
       sender.balance -= tx.value;
       const deltas = (output.OutputAccounts ?? []).reduce((sum, a) => sum + (a.BalanceDelta ?? 0n), 0n);
-      if (deltas !== tx.value) throw new ScenarioError(`balance deltas sum to ${deltas}, not the transaction value ${tx.value}`);
+      if (deltas !== tx.value)
+        throw new ScenarioError(`balance deltas sum to ${deltas}, not the transaction value ${tx.value}`);
       this.world.applyOutput(output, tx.from!);
     }
     return output;
@@ -163,14 +214,28 @@ class StepRunner {
   /** Credits the validator and adds the value to its `<prefix>reward` storage entry. */
   private validatorReward(tx: TxStep): VMOutput {
     const account = this.world.account(tx.to!);
-    if (!account) throw new ScenarioError(`validatorReward: account ${Buffer.from(tx.to!).toString('hex')} does not exist`);
+    if (!account)
+      throw new ScenarioError(`validatorReward: account ${Buffer.from(tx.to!).toString('hex')} does not exist`);
     account.balance += tx.value;
     const key = Buffer.from(`${this.protectedPrefix}reward`).toString('hex');
-    account.storage.set(key, magnitudeBytes(fromUnsignedBytes(account.storage.get(key) ?? new Uint8Array(0)) + tx.value));
+    account.storage.set(
+      key,
+      magnitudeBytes(fromUnsignedBytes(account.storage.get(key) ?? new Uint8Array(0)) + tx.value),
+    );
     return outputOf(ReturnCode.Ok);
   }
 }
 
 function outputOf(code: ReturnCode): VMOutput {
-  return { ReturnData: [], ReturnCode: code, ReturnMessage: '', GasRemaining: 0n, GasRefund: 0n, OutputAccounts: [], DeletedAccounts: [], TouchedAccounts: [], Logs: [] };
+  return {
+    ReturnData: [],
+    ReturnCode: code,
+    ReturnMessage: '',
+    GasRemaining: 0n,
+    GasRefund: 0n,
+    OutputAccounts: [],
+    DeletedAccounts: [],
+    TouchedAccounts: [],
+    Logs: [],
+  };
 }

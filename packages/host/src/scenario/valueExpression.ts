@@ -29,7 +29,8 @@ export function evalBytes(expression: string, ctx: EvalContext): Uint8Array {
   if (expression.startsWith('file:')) {
     const written = expression.slice(5);
     const replacement = ctx.replacements.get(written);
-    const file = replacement === undefined ? path.resolve(ctx.baseDir, written) : resolveReplacement(ctx.baseDir, replacement);
+    const file =
+      replacement === undefined ? path.resolve(ctx.baseDir, written) : resolveReplacement(ctx.baseDir, replacement);
     try {
       return new Uint8Array(readFileSync(file));
     } catch (error) {
@@ -40,7 +41,8 @@ export function evalBytes(expression: string, ctx: EvalContext): Uint8Array {
   if (expression.includes('|')) return concat(expression.split('|').map((part) => evalBytes(part, ctx)));
   if (expression === 'false') return EMPTY;
   if (expression === 'true') return Uint8Array.of(1);
-  if (expression.startsWith('``') || expression.startsWith("''")) return new Uint8Array(Buffer.from(expression.slice(2), 'utf8'));
+  if (expression.startsWith('``') || expression.startsWith("''"))
+    return new Uint8Array(Buffer.from(expression.slice(2), 'utf8'));
   if (expression[0] === '-' || expression[0] === '+') {
     const magnitude = fromUnsignedBytes(unsignedBytes(expression.slice(1)));
     return signedBytes(expression[0] === '-' ? -magnitude : magnitude);
@@ -81,11 +83,13 @@ function concat(parts: Uint8Array[]): Uint8Array {
 export function evalAddress(expression: string, ctx: EvalContext): Uint8Array {
   if (expression === '') throw new ScenarioError('missing account address');
   const bytes = evalBytes(expression, ctx);
-  if (bytes.length !== 32) throw new ScenarioError(`account address is not 32 bytes in length: ${JSON.stringify(expression)}`);
+  if (bytes.length !== 32)
+    throw new ScenarioError(`account address is not 32 bytes in length: ${JSON.stringify(expression)}`);
   return bytes;
 }
 
-export const evalBigUint = (expression: string, ctx: EvalContext): bigint => fromUnsignedBytes(evalBytes(expression, ctx));
+export const evalBigUint = (expression: string, ctx: EvalContext): bigint =>
+  fromUnsignedBytes(evalBytes(expression, ctx));
 export const evalSigned = (expression: string, ctx: EvalContext): bigint => fromSignedBytes(evalBytes(expression, ctx));
 
 export function evalU64(expression: string, ctx: EvalContext): bigint {

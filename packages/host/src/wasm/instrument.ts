@@ -11,9 +11,17 @@
  * depend on a tool's re-encoding. Opcodes are validated on the way (float, SIMD, bulk memory, ... are rejected).
  */
 import { BinaryReader, BinaryWriter, invalid } from './binary';
-import { CALL_DEPTH_BUDGET, MAX_MEMORY_PAGES, WASM_LIMITS } from './limits';
+import { MAX_MEMORY_PAGES, WASM_LIMITS } from './limits';
 import { EXPORT_KIND, SectionId, VALTYPE, parseModuleLayout, type ModuleLayout } from './moduleLayout';
-import { CHECK_OPCODES, FLUSH_OPCODES, PREFIX_FC, SINGLE_BYTE_OPCODES, TRUNC_SAT_COUNT, TRUNC_SAT_OPCODES, UNSUPPORTED_OPCODE_FEATURES } from './opcodes';
+import {
+  CHECK_OPCODES,
+  FLUSH_OPCODES,
+  PREFIX_FC,
+  SINGLE_BYTE_OPCODES,
+  TRUNC_SAT_COUNT,
+  TRUNC_SAT_OPCODES,
+  UNSUPPORTED_OPCODE_FEATURES,
+} from './opcodes';
 
 /** Export names of the injected globals. They start with NUL: no contract export can be called that. */
 export const INJECTED = Object.freeze({
@@ -46,24 +54,36 @@ export interface InstrumentedModule {
 /** Parses, validates and instruments. Throws InvalidModule for anything the reference would reject. */
 export function instrumentModule(code: Uint8Array, opcodeCosts: readonly number[]): InstrumentedModule {
   const layout = parseModuleLayout(code);
-  for (const e of layout.exports) if ((Object.values(INJECTED) as string[]).includes(e.name)) invalid(`export name ${JSON.stringify(e.name)} is reserved`);
+  for (const e of layout.exports)
+    if ((Object.values(INJECTED) as string[]).includes(e.name))
+      invalid(`export name ${JSON.stringify(e.name)} is reserved`);
   const g = layout.globalCount;
   const globals = { gasUsed: g, gasLimit: g + 1, breakpoint: g + 2, depth: g + 3, depthLimit: g + 4 };
 
   const out = new BinaryWriter().bytes(code.subarray(0, 8));
-  const memory = layout.memory && { initial: layout.memory.min, maximum: Math.min(layout.memory.max ?? MAX_MEMORY_PAGES, MAX_MEMORY_PAGES) };
+  const memory = layout.memory && {
+    initial: layout.memory.min,
+    maximum: Math.min(layout.memory.max ?? MAX_MEMORY_PAGES, MAX_MEMORY_PAGES),
+  };
   const resetType = layout.types.length;
   const resetFunction = layout.imports.length + layout.functionTypes.length;
 
   /** What each section gets appended (entries, count); a section that does not exist is created with them. */
   const appends = new Map<number, { entries: BinaryWriter; count: number; existing: number }>([
     [SectionId.Type, { entries: new BinaryWriter().u8(0x60).u8(0).u8(0), count: 1, existing: layout.types.length }],
-    [SectionId.Function, { entries: new BinaryWriter().u32(resetType), count: 1, existing: layout.functionTypes.length }],
+    [
+      SectionId.Function,
+      { entries: new BinaryWriter().u32(resetType), count: 1, existing: layout.functionTypes.length },
+    ],
     [SectionId.Global, { entries: injectedGlobals(), count: 5, existing: layout.globalCount }],
     [SectionId.Export, { entries: injectedExports(globals, resetFunction), count: 6, existing: layout.exports.length }],
-    [SectionId.Code, { entries: new BinaryWriter().sized(resetBody(layout, globals)), count: 1, existing: layout.bodies.length }],
+    [
+      SectionId.Code,
+      { entries: new BinaryWriter().sized(resetBody(layout, globals)), count: 1, existing: layout.bodies.length },
+    ],
   ]);
-  if (memory) appends.set(SectionId.Import, { entries: memoryImport(memory), count: 1, existing: layout.imports.length });
+  if (memory)
+    appends.set(SectionId.Import, { entries: memoryImport(memory), count: 1, existing: layout.imports.length });
   const written = new Set<number>();
   const emitSection = (id: number, content: Uint8Array) => out.u8(id).sized(content);
   const emitMissingBefore = (id: number) => {
@@ -94,11 +114,22 @@ export function instrumentModule(code: Uint8Array, opcodeCosts: readonly number[
 
 function memoryImport(memory: { initial: number; maximum: number }): BinaryWriter {
   const name = (text: string) => new Uint8Array(Buffer.from(text, 'utf8'));
-  return new BinaryWriter().sized(name(MEMORY_IMPORT.module)).sized(name(MEMORY_IMPORT.name)).u8(0x02).u8(1).u32(memory.initial).u32(memory.maximum);
+  return new BinaryWriter()
+    .sized(name(MEMORY_IMPORT.module))
+    .sized(name(MEMORY_IMPORT.name))
+    .u8(0x02)
+    .u8(1)
+    .u32(memory.initial)
+    .u32(memory.maximum);
 }
 
 /** Section content (without the leading count) of an existing section, followed by the appended entries. */
-function appendToVector(existingCount: number, existing: Uint8Array | undefined, added: BinaryWriter, addedCount: number): Uint8Array {
+function appendToVector(
+  existingCount: number,
+  existing: Uint8Array | undefined,
+  added: BinaryWriter,
+  addedCount: number,
+): Uint8Array {
   const w = new BinaryWriter().u32(existingCount + addedCount);
   if (existing) {
     const r = new BinaryReader(existing);
@@ -110,7 +141,13 @@ function appendToVector(existingCount: number, existing: Uint8Array | undefined,
 
 function injectedGlobals(): BinaryWriter {
   const w = new BinaryWriter();
-  const global = (type: number) => w.u8(type).u8(1).u8(type === VALTYPE.i64 ? 0x42 : 0x41).u8(0).u8(0x0b);
+  const global = (type: number) =>
+    w
+      .u8(type)
+      .u8(1)
+      .u8(type === VALTYPE.i64 ? 0x42 : 0x41)
+      .u8(0)
+      .u8(0x0b);
   [VALTYPE.i64, VALTYPE.i64, VALTYPE.i32, VALTYPE.i32, VALTYPE.i32].forEach(global);
   return w;
 }
@@ -118,14 +155,16 @@ function injectedGlobals(): BinaryWriter {
 function injectedExports(globals: Record<keyof typeof INJECTED, number>, resetFunction: number): BinaryWriter {
   const w = new BinaryWriter();
   const name = (text: string) => new Uint8Array(Buffer.from(text, 'utf8'));
-  for (const key of Object.keys(INJECTED) as (keyof typeof INJECTED)[]) w.sized(name(INJECTED[key])).u8(EXPORT_KIND.global).u32(globals[key]);
+  for (const key of Object.keys(INJECTED) as (keyof typeof INJECTED)[])
+    w.sized(name(INJECTED[key])).u8(EXPORT_KIND.global).u32(globals[key]);
   return w.sized(name(RESET_EXPORT)).u8(EXPORT_KIND.func).u32(resetFunction);
 }
 
 /** Every mutable global back to its init expression (copied as written); ours back to 0. */
 function resetBody(layout: ModuleLayout, g: InjectedGlobals): Uint8Array {
   const w = new BinaryWriter().u32(0);
-  for (const global of layout.mutableGlobals) w.bytes(layout.bytes.subarray(global.init.start, global.init.end)).u8(OP.globalSet).u32(global.index);
+  for (const global of layout.mutableGlobals)
+    w.bytes(layout.bytes.subarray(global.init.start, global.init.end)).u8(OP.globalSet).u32(global.index);
   w.u8(OP.i64Const).u8(0).u8(OP.globalSet).u32(g.gasUsed);
   for (const index of [g.breakpoint, g.depth]) w.u8(OP.i32Const).u8(0).u8(OP.globalSet).u32(index);
   return w.u8(OP.end).toBytes();
@@ -148,7 +187,24 @@ function instrumentCode(layout: ModuleLayout, opcodeCosts: readonly number[], gl
   return w.toBytes();
 }
 
-const OP = { unreachable: 0x00, block: 0x02, loop: 0x03, if: 0x04, end: 0x0b, br: 0x0c, return: 0x0f, globalGet: 0x23, globalSet: 0x24, i32Const: 0x41, i64Const: 0x42, i32Add: 0x6a, i32Sub: 0x6b, i32GtU: 0x4b, i64GeU: 0x5a, i64Add: 0x7c } as const;
+const OP = {
+  unreachable: 0x00,
+  block: 0x02,
+  loop: 0x03,
+  if: 0x04,
+  end: 0x0b,
+  br: 0x0c,
+  return: 0x0f,
+  globalGet: 0x23,
+  globalSet: 0x24,
+  i32Const: 0x41,
+  i64Const: 0x42,
+  i32Add: 0x6a,
+  i32Sub: 0x6b,
+  i32GtU: 0x4b,
+  i64GeU: 0x5a,
+  i64Add: 0x7c,
+} as const;
 const EMPTY_BLOCK = 0x40;
 
 function instrumentBody(
@@ -167,9 +223,11 @@ function instrumentBody(
   const localsStart = r.pos;
   for (let n = r.u32(); n > 0; n--) {
     locals += r.u32();
-    if (locals > WASM_LIMITS.localsPerFunction) invalid(`more than ${WASM_LIMITS.localsPerFunction} locals in a function`);
+    if (locals > WASM_LIMITS.localsPerFunction)
+      invalid(`more than ${WASM_LIMITS.localsPerFunction} locals in a function`);
     const type = r.u8();
-    if (type !== VALTYPE.i32 && type !== VALTYPE.i64 && type !== VALTYPE.f32 && type !== VALTYPE.f64) invalid(`local of unsupported type 0x${type.toString(16)}`);
+    if (type !== VALTYPE.i32 && type !== VALTYPE.i64 && type !== VALTYPE.f32 && type !== VALTYPE.f64)
+      invalid(`local of unsupported type 0x${type.toString(16)}`);
   }
   w.bytes(bytes.subarray(localsStart, r.pos));
 
@@ -192,7 +250,12 @@ function instrumentBody(
       costIndex = TRUNC_SAT_OPCODES[sub].costIndex;
     } else {
       const info = SINGLE_BYTE_OPCODES[op];
-      if (!info) invalid(UNSUPPORTED_OPCODE_FEATURES[op] ? `${UNSUPPORTED_OPCODE_FEATURES[op]} is not supported` : `unknown opcode 0x${op.toString(16)}`);
+      if (!info)
+        invalid(
+          UNSUPPORTED_OPCODE_FEATURES[op]
+            ? `${UNSUPPORTED_OPCODE_FEATURES[op]} is not supported`
+            : `unknown opcode 0x${op.toString(16)}`,
+        );
       if (info.float) invalid(`float instruction ${info.name} is not allowed`);
       costIndex = info.costIndex;
       skipImmediate(r, info.immediate);
@@ -200,7 +263,14 @@ function instrumentBody(
 
     pending += opcodeCosts[costIndex];
     if (FLUSH_OPCODES.has(op)) {
-      if (pending > 0) w.u8(OP.globalGet).u32(g.gasUsed).u8(OP.i64Const).s64(BigInt(pending)).u8(OP.i64Add).u8(OP.globalSet).u32(g.gasUsed);
+      if (pending > 0)
+        w.u8(OP.globalGet)
+          .u32(g.gasUsed)
+          .u8(OP.i64Const)
+          .s64(BigInt(pending))
+          .u8(OP.i64Add)
+          .u8(OP.globalSet)
+          .u32(g.gasUsed);
       pending = 0;
     }
     if (CHECK_OPCODES.has(op)) {
@@ -228,7 +298,14 @@ function instrumentBody(
 }
 
 function trapWithBreakpoint(w: BinaryWriter, g: InjectedGlobals, breakpoint: number): void {
-  w.u8(OP.if).u8(EMPTY_BLOCK).u8(OP.i32Const).s32(breakpoint).u8(OP.globalSet).u32(g.breakpoint).u8(OP.unreachable).u8(OP.end);
+  w.u8(OP.if)
+    .u8(EMPTY_BLOCK)
+    .u8(OP.i32Const)
+    .s32(breakpoint)
+    .u8(OP.globalSet)
+    .u32(g.breakpoint)
+    .u8(OP.unreachable)
+    .u8(OP.end);
 }
 
 function skipImmediate(r: BinaryReader, immediate: string): void {
@@ -237,7 +314,14 @@ function skipImmediate(r: BinaryReader, immediate: string): void {
       return;
     case 'blockType': {
       const type = r.u8();
-      if (type === EMPTY_BLOCK || type === VALTYPE.i32 || type === VALTYPE.i64 || type === VALTYPE.f32 || type === VALTYPE.f64) return;
+      if (
+        type === EMPTY_BLOCK ||
+        type === VALTYPE.i32 ||
+        type === VALTYPE.i64 ||
+        type === VALTYPE.f32 ||
+        type === VALTYPE.f64
+      )
+        return;
       return invalid(type === 0x7b ? 'SIMD (v128) is not supported' : 'multi-value block types are not supported');
     }
     case 'label':

@@ -66,7 +66,10 @@ export interface ModuleLayout {
   /** Content ranges of the function bodies. */
   readonly bodies: readonly { readonly start: number; readonly end: number }[];
   /** Mutable globals: index and the byte range of their init expression (without its end). */
-  readonly mutableGlobals: readonly { readonly index: number; readonly init: { readonly start: number; readonly end: number } }[];
+  readonly mutableGlobals: readonly {
+    readonly index: number;
+    readonly init: { readonly start: number; readonly end: number };
+  }[];
   /** Active data segments with a constant offset; undefined if any offset is not an i32.const. */
   readonly dataSegments: readonly { readonly offset: number; readonly bytes: Uint8Array }[] | undefined;
 }
@@ -98,7 +101,8 @@ export function parseModuleLayout(bytes: Uint8Array): ModuleLayout {
     const end = start + size;
     if (end > bytes.length) invalid(`section ${id} runs past the end of the module`);
     if (id !== SectionId.Custom) {
-      if (id > SectionId.Data) invalid(id === 12 ? 'bulk memory (data count section) is not supported' : `unknown section ${id}`);
+      if (id > SectionId.Data)
+        invalid(id === 12 ? 'bulk memory (data count section) is not supported' : `unknown section ${id}`);
       if (id <= lastId) invalid(`section ${id} out of order or repeated`);
       lastId = id;
     }
@@ -132,13 +136,21 @@ function count(reader: BinaryReader, limit: number, what: string): number {
 
 function valType(reader: BinaryReader): number {
   const type = reader.u8();
-  if (!MVP_VALTYPES.has(type)) invalid(type === 0x7b ? 'SIMD (v128) is not supported' : type === 0x70 || type === 0x6f ? 'reference types are not supported' : `unknown value type 0x${type.toString(16)}`);
+  if (!MVP_VALTYPES.has(type))
+    invalid(
+      type === 0x7b
+        ? 'SIMD (v128) is not supported'
+        : type === 0x70 || type === 0x6f
+          ? 'reference types are not supported'
+          : `unknown value type 0x${type.toString(16)}`,
+    );
   return type;
 }
 
 function limits(reader: BinaryReader, what: string): { min: number; max: number | undefined } {
   const flags = reader.u8();
-  if (flags > 1) invalid(flags & 2 ? `shared ${what} (threads) is not supported` : `${what} limits flag ${flags} is not supported`);
+  if (flags > 1)
+    invalid(flags & 2 ? `shared ${what} (threads) is not supported` : `${what} limits flag ${flags} is not supported`);
   const min = reader.u32();
   const max = flags === 1 ? reader.u32() : undefined;
   if (max !== undefined && max < min) invalid(`${what} maximum below its minimum`);
@@ -164,8 +176,12 @@ function parseSection(id: number, reader: BinaryReader, layout: MutableLayout): 
     case SectionId.Type:
       for (let i = count(reader, WASM_LIMITS.types, 'types'); i > 0; i--) {
         if (reader.u8() !== 0x60) invalid('type is not a function type');
-        const params = Array.from({ length: count(reader, WASM_LIMITS.paramsOrResults, 'params') }, () => valType(reader));
-        const results = Array.from({ length: count(reader, WASM_LIMITS.paramsOrResults, 'results') }, () => valType(reader));
+        const params = Array.from({ length: count(reader, WASM_LIMITS.paramsOrResults, 'params') }, () =>
+          valType(reader),
+        );
+        const results = Array.from({ length: count(reader, WASM_LIMITS.paramsOrResults, 'results') }, () =>
+          valType(reader),
+        );
         if (results.length > 1) invalid('multi-value (more than one result) is not supported');
         layout.types.push({ params, results });
       }
@@ -203,7 +219,8 @@ function parseSection(id: number, reader: BinaryReader, layout: MutableLayout): 
       if (n > 1) invalid('more than one memory is not supported');
       if (n === 1) {
         const memory = limits(reader, 'memory');
-        if (memory.min > MAX_MEMORY_PAGES) invalid(`initial memory of ${memory.min} pages exceeds the cap of ${MAX_MEMORY_PAGES}`);
+        if (memory.min > MAX_MEMORY_PAGES)
+          invalid(`initial memory of ${memory.min} pages exceeds the cap of ${MAX_MEMORY_PAGES}`);
         if (memory.max !== undefined && memory.max > 65536) invalid('memory maximum above 65536 pages');
         layout.memory = memory;
       }
@@ -216,7 +233,8 @@ function parseSection(id: number, reader: BinaryReader, layout: MutableLayout): 
         if (mutability > 1) invalid('bad global mutability');
         const start = reader.pos;
         constExpr(reader);
-        if (mutability === 1) layout.mutableGlobals.push({ index: layout.globalCount, init: { start, end: reader.pos - 1 } });
+        if (mutability === 1)
+          layout.mutableGlobals.push({ index: layout.globalCount, init: { start, end: reader.pos - 1 } });
         layout.globalCount++;
       }
       return;
@@ -232,7 +250,8 @@ function parseSection(id: number, reader: BinaryReader, layout: MutableLayout): 
       return invalid('start functions are not supported (they would run before the gas limit is set)');
     case SectionId.Element:
       for (let i = count(reader, WASM_LIMITS.elementSegments, 'element segments'); i > 0; i--) {
-        if (reader.u32() !== 0) invalid('only active element segments of table 0 are supported (bulk memory / reference types)');
+        if (reader.u32() !== 0)
+          invalid('only active element segments of table 0 are supported (bulk memory / reference types)');
         constExpr(reader);
         for (let n = reader.u32(); n > 0; n--) reader.u32();
       }
@@ -240,7 +259,8 @@ function parseSection(id: number, reader: BinaryReader, layout: MutableLayout): 
     case SectionId.Code:
       for (let i = count(reader, WASM_LIMITS.functions, 'function bodies'); i > 0; i--) {
         const size = reader.u32();
-        if (size > WASM_LIMITS.functionBodyBytes) invalid(`function body of ${size} bytes exceeds ${WASM_LIMITS.functionBodyBytes}`);
+        if (size > WASM_LIMITS.functionBodyBytes)
+          invalid(`function body of ${size} bytes exceeds ${WASM_LIMITS.functionBodyBytes}`);
         layout.bodies.push({ start: reader.pos, end: reader.pos + size });
         reader.bytesOf(size);
       }
@@ -250,7 +270,10 @@ function parseSection(id: number, reader: BinaryReader, layout: MutableLayout): 
         if (reader.u32() !== 0) invalid('only active data segments of memory 0 are supported (bulk memory)');
         const exprStart = reader.pos;
         constExpr(reader);
-        const offset = reader.bytes[exprStart] === 0x41 ? new BinaryReader(reader.bytes, exprStart + 1, reader.pos).s32() : undefined;
+        const offset =
+          reader.bytes[exprStart] === 0x41
+            ? new BinaryReader(reader.bytes, exprStart + 1, reader.pos).s32()
+            : undefined;
         const bytes = reader.bytesOf(reader.u32());
         if (offset === undefined) layout.dataSegments = undefined;
         else layout.dataSegments?.push({ offset, bytes });

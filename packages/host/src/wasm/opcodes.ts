@@ -5,7 +5,20 @@
  */
 import { OPCODE_COST_KEYS, type OpcodeCostKey } from '../gas/opcodeCostKeys';
 
-export type Immediate = 'none' | 'blockType' | 'label' | 'labelTable' | 'func' | 'callIndirect' | 'index' | 'memArg' | 'zeroByte' | 'i32' | 'i64' | 'f32' | 'f64';
+export type Immediate =
+  | 'none'
+  | 'blockType'
+  | 'label'
+  | 'labelTable'
+  | 'func'
+  | 'callIndirect'
+  | 'index'
+  | 'memArg'
+  | 'zeroByte'
+  | 'i32'
+  | 'i64'
+  | 'f32'
+  | 'f64';
 
 export interface OpcodeInfo {
   readonly name: OpcodeCostKey;
@@ -20,19 +33,55 @@ const FLOAT = true;
 
 /** [opcode byte, cost key, immediate, float?] for the single-byte opcodes of MVP and sign extension. */
 const SINGLE_BYTE: [number, OpcodeCostKey, Immediate, boolean?][] = [
-  [0x00, 'Unreachable', 'none'], [0x01, 'Nop', 'none'], [0x02, 'Block', 'blockType'], [0x03, 'Loop', 'blockType'],
-  [0x04, 'If', 'blockType'], [0x05, 'Else', 'none'], [0x0b, 'End', 'none'], [0x0c, 'Br', 'label'], [0x0d, 'BrIf', 'label'],
-  [0x0e, 'BrTable', 'labelTable'], [0x0f, 'Return', 'none'], [0x10, 'Call', 'func'], [0x11, 'CallIndirect', 'callIndirect'],
-  [0x1a, 'Drop', 'none'], [0x1b, 'Select', 'none'],
-  [0x20, 'LocalGet', 'index'], [0x21, 'LocalSet', 'index'], [0x22, 'LocalTee', 'index'], [0x23, 'GlobalGet', 'index'], [0x24, 'GlobalSet', 'index'],
-  [0x28, 'I32Load', 'memArg'], [0x29, 'I64Load', 'memArg'], [0x2a, 'F32Load', 'memArg', FLOAT], [0x2b, 'F64Load', 'memArg', FLOAT],
-  [0x2c, 'I32Load8S', 'memArg'], [0x2d, 'I32Load8U', 'memArg'], [0x2e, 'I32Load16S', 'memArg'], [0x2f, 'I32Load16U', 'memArg'],
-  [0x30, 'I64Load8S', 'memArg'], [0x31, 'I64Load8U', 'memArg'], [0x32, 'I64Load16S', 'memArg'], [0x33, 'I64Load16U', 'memArg'],
-  [0x34, 'I64Load32S', 'memArg'], [0x35, 'I64Load32U', 'memArg'], [0x36, 'I32Store', 'memArg'], [0x37, 'I64Store', 'memArg'],
-  [0x38, 'F32Store', 'memArg', FLOAT], [0x39, 'F64Store', 'memArg', FLOAT], [0x3a, 'I32Store8', 'memArg'], [0x3b, 'I32Store16', 'memArg'],
-  [0x3c, 'I64Store8', 'memArg'], [0x3d, 'I64Store16', 'memArg'], [0x3e, 'I64Store32', 'memArg'],
-  [0x3f, 'MemorySize', 'zeroByte'], [0x40, 'MemoryGrow', 'zeroByte'],
-  [0x41, 'I32Const', 'i32'], [0x42, 'I64Const', 'i64'], [0x43, 'F32Const', 'f32', FLOAT], [0x44, 'F64Const', 'f64', FLOAT],
+  [0x00, 'Unreachable', 'none'],
+  [0x01, 'Nop', 'none'],
+  [0x02, 'Block', 'blockType'],
+  [0x03, 'Loop', 'blockType'],
+  [0x04, 'If', 'blockType'],
+  [0x05, 'Else', 'none'],
+  [0x0b, 'End', 'none'],
+  [0x0c, 'Br', 'label'],
+  [0x0d, 'BrIf', 'label'],
+  [0x0e, 'BrTable', 'labelTable'],
+  [0x0f, 'Return', 'none'],
+  [0x10, 'Call', 'func'],
+  [0x11, 'CallIndirect', 'callIndirect'],
+  [0x1a, 'Drop', 'none'],
+  [0x1b, 'Select', 'none'],
+  [0x20, 'LocalGet', 'index'],
+  [0x21, 'LocalSet', 'index'],
+  [0x22, 'LocalTee', 'index'],
+  [0x23, 'GlobalGet', 'index'],
+  [0x24, 'GlobalSet', 'index'],
+  [0x28, 'I32Load', 'memArg'],
+  [0x29, 'I64Load', 'memArg'],
+  [0x2a, 'F32Load', 'memArg', FLOAT],
+  [0x2b, 'F64Load', 'memArg', FLOAT],
+  [0x2c, 'I32Load8S', 'memArg'],
+  [0x2d, 'I32Load8U', 'memArg'],
+  [0x2e, 'I32Load16S', 'memArg'],
+  [0x2f, 'I32Load16U', 'memArg'],
+  [0x30, 'I64Load8S', 'memArg'],
+  [0x31, 'I64Load8U', 'memArg'],
+  [0x32, 'I64Load16S', 'memArg'],
+  [0x33, 'I64Load16U', 'memArg'],
+  [0x34, 'I64Load32S', 'memArg'],
+  [0x35, 'I64Load32U', 'memArg'],
+  [0x36, 'I32Store', 'memArg'],
+  [0x37, 'I64Store', 'memArg'],
+  [0x38, 'F32Store', 'memArg', FLOAT],
+  [0x39, 'F64Store', 'memArg', FLOAT],
+  [0x3a, 'I32Store8', 'memArg'],
+  [0x3b, 'I32Store16', 'memArg'],
+  [0x3c, 'I64Store8', 'memArg'],
+  [0x3d, 'I64Store16', 'memArg'],
+  [0x3e, 'I64Store32', 'memArg'],
+  [0x3f, 'MemorySize', 'zeroByte'],
+  [0x40, 'MemoryGrow', 'zeroByte'],
+  [0x41, 'I32Const', 'i32'],
+  [0x42, 'I64Const', 'i64'],
+  [0x43, 'F32Const', 'f32', FLOAT],
+  [0x44, 'F64Const', 'f64', FLOAT],
 ];
 
 /** 0x45..0xC4: numeric operators without immediates, in spec order (cost indices 53..180). */
@@ -58,7 +107,8 @@ function info(name: OpcodeCostKey, immediate: Immediate, float = false): OpcodeI
 export const SINGLE_BYTE_OPCODES: readonly (OpcodeInfo | undefined)[] = (() => {
   const table: (OpcodeInfo | undefined)[] = new Array(256).fill(undefined);
   for (const [byte, name, immediate, float] of SINGLE_BYTE) table[byte] = info(name, immediate, float);
-  for (let op = NUMERIC_FIRST; op <= NUMERIC_LAST; op++) table[op] = info(OPCODE_COST_KEYS[NUMERIC_COST_BASE + op - NUMERIC_FIRST], 'none', isFloatNumeric(op));
+  for (let op = NUMERIC_FIRST; op <= NUMERIC_LAST; op++)
+    table[op] = info(OPCODE_COST_KEYS[NUMERIC_COST_BASE + op - NUMERIC_FIRST], 'none', isFloatNumeric(op));
   return Object.freeze(table);
 })();
 
@@ -67,13 +117,28 @@ export const TRUNC_SAT_OPCODES: readonly OpcodeInfo[] = Object.freeze(
 );
 
 /** Opcodes before which metering flushes its running cost into the gas counter. */
-export const FLUSH_OPCODES: ReadonlySet<number> = new Set([0x02, 0x03, 0x04, 0x05, 0x0b, 0x00, 0x0c, 0x0d, 0x0e, 0x10, 0x11, 0x0f]);
+export const FLUSH_OPCODES: ReadonlySet<number> = new Set([
+  0x02, 0x03, 0x04, 0x05, 0x0b, 0x00, 0x0c, 0x0d, 0x0e, 0x10, 0x11, 0x0f,
+]);
 /** Opcodes before which metering also checks the gas limit. */
 export const CHECK_OPCODES: ReadonlySet<number> = new Set([0x0c, 0x0d, 0x0e, 0x10, 0x11]);
 
 /** Names of features the reference rejects, by the opcode byte that introduces them (for clear messages). */
 export const UNSUPPORTED_OPCODE_FEATURES: Readonly<Record<number, string>> = Object.freeze({
-  0x06: 'exception handling', 0x07: 'exception handling', 0x08: 'exception handling', 0x09: 'exception handling', 0x18: 'exception handling', 0x19: 'exception handling',
-  0x12: 'tail calls', 0x13: 'tail calls', 0x1c: 'reference types (typed select)', 0x25: 'reference types (table.get)', 0x26: 'reference types (table.set)',
-  0xd0: 'reference types', 0xd1: 'reference types', 0xd2: 'reference types', 0xfd: 'SIMD', 0xfe: 'threads',
+  0x06: 'exception handling',
+  0x07: 'exception handling',
+  0x08: 'exception handling',
+  0x09: 'exception handling',
+  0x18: 'exception handling',
+  0x19: 'exception handling',
+  0x12: 'tail calls',
+  0x13: 'tail calls',
+  0x1c: 'reference types (typed select)',
+  0x25: 'reference types (table.get)',
+  0x26: 'reference types (table.set)',
+  0xd0: 'reference types',
+  0xd1: 'reference types',
+  0xd2: 'reference types',
+  0xfd: 'SIMD',
+  0xfe: 'threads',
 });

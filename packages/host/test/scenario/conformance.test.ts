@@ -16,9 +16,14 @@ describeWithConformance('[@vm/host] conformance suite (../shared/conformance)', 
     expect(result.passed).toBe(true);
   });
 
-  it.each(files.filter((f) => f.includes(`${path.sep}erc20${path.sep}`)).map((f) => [path.relative(root, f), f]))('%s with erc20-c.wasm', async (_name, file) => {
-    const result = await runScenario(file, { replacements: new Map([['contracts/simple-coin.wasm', 'erc20/contracts/erc20-c.wasm']]) });
-    expect(result.message).toBeUndefined();
-    expect(result.passed).toBe(true);
-  });
+  it.each(files.filter((f) => f.includes(`${path.sep}erc20${path.sep}`)).map((f) => [path.relative(root, f), f]))(
+    '%s with erc20-c.wasm',
+    async (_name, file) => {
+      const result = await runScenario(file, {
+        replacements: new Map([['contracts/simple-coin.wasm', 'erc20/contracts/erc20-c.wasm']]),
+      });
+      expect(result.message).toBeUndefined();
+      expect(result.passed).toBe(true);
+    },
+  );
 });

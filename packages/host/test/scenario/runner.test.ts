@@ -102,19 +102,41 @@ describe('[@vm/host] scenario value expressions', () => {
 describe('[@vm/host] scenario runner', () => {
   it('runs every step kind and checks state, logs, output and messages', async () => {
     const file = scenario('all-steps', [
-      setup({ currentBlockInfo: { blockTimestamp: '10', blockNonce: '1' }, newAddresses: [{ creatorAddress: OWNER, creatorNonce: '4', newAddress: OTHER }] }),
-      call('store', ["''key", "''val"], { logs: [{ address: SC, identifier: `0x${'74'.repeat(32)}`, topics: [], data: "''val" }] }),
+      setup({
+        currentBlockInfo: { blockTimestamp: '10', blockNonce: '1' },
+        newAddresses: [{ creatorAddress: OWNER, creatorNonce: '4', newAddress: OTHER }],
+      }),
+      call('store', ["''key", "''val"], {
+        logs: [{ address: SC, identifier: `0x${'74'.repeat(32)}`, topics: [], data: "''val" }],
+      }),
       call('echo', ['1', '0x0002', "''x"], { out: ['1', '0x0002', '*'] }),
       call('fail', [], { status: '4', message: 'oops' }),
       { step: 'transfer', txId: 'transfer', tx: { from: OWNER, to: OTHER, value: '100' } },
       { step: 'validatorReward', txId: 'reward', tx: { to: OTHER, value: '5' } },
-      { step: 'scDeploy', txId: 'deploy', tx: { from: OWNER, value: '0', contractCode: 'file:contract.wasm', arguments: [], gasLimit: '100,000', gasPrice: '0' }, expect: { out: [], status: '', logs: [], gas: '*', refund: '*' } },
+      {
+        step: 'scDeploy',
+        txId: 'deploy',
+        tx: {
+          from: OWNER,
+          value: '0',
+          contractCode: 'file:contract.wasm',
+          arguments: [],
+          gasLimit: '100,000',
+          gasPrice: '0',
+        },
+        expect: { out: [], status: '', logs: [], gas: '*', refund: '*' },
+      },
       {
         step: 'checkState',
         accounts: {
           // 3 calls of 100,000 gas at price 1 are paid in full; the deploy (price 0) costs nothing
           [OWNER]: { nonce: '5', balance: `${1_000_000 - 300_000 - 100}`, storage: {}, code: '' },
-          [SC]: { nonce: '0', balance: '0', storage: { "''existing": "''value", "''key": "''val" }, code: 'file:contract.wasm' },
+          [SC]: {
+            nonce: '0',
+            balance: '0',
+            storage: { "''existing": "''value", "''key": "''val" },
+            code: 'file:contract.wasm',
+          },
           [OTHER]: { nonce: '*', balance: '105', storage: { "''KALYAN3104reward": '5' }, code: 'file:contract.wasm' },
         },
       },
@@ -127,7 +149,10 @@ describe('[@vm/host] scenario runner', () => {
   it('externalSteps runs another file on the same world', async () => {
     const steps = path.join(dir, 'setup.steps.json');
     writeFileSync(steps, JSON.stringify({ steps: [setup()] }));
-    const file = scenario('external', [{ step: 'externalSteps', path: 'setup.steps.json' }, call('echo', ['7'], { out: ['7'] })]);
+    const file = scenario('external', [
+      { step: 'externalSteps', path: 'setup.steps.json' },
+      call('echo', ['7'], { out: ['7'] }),
+    ]);
     expect((await runScenario(file)).passed).toBe(true);
   });
 
@@ -155,10 +180,20 @@ describe('[@vm/host] scenario runner', () => {
     ],
     [
       'a wrong storage value, shown in hex and as text',
-      { step: 'checkState', accounts: { '+': '', [SC]: { nonce: '0', balance: '0', storage: { "''existing": "''other" }, code: 'file:contract.wasm' } } },
+      {
+        step: 'checkState',
+        accounts: {
+          '+': '',
+          [SC]: { nonce: '0', balance: '0', storage: { "''existing": "''other" }, code: 'file:contract.wasm' },
+        },
+      },
       /storage 0x6578697374696e67 \("existing"\): expected 0x6f74686572 \("other"\), got 0x76616c7565 \("value"\)/,
     ],
-    ['an omitted nonce (means 0)', { step: 'checkState', accounts: { '+': '', [OWNER]: { balance: '*', storage: {}, code: '' } } }, null],
+    [
+      'an omitted nonce (means 0)',
+      { step: 'checkState', accounts: { '+': '', [OWNER]: { balance: '*', storage: {}, code: '' } } },
+      null,
+    ],
   ])('reports %s', async (_name, step, pattern) => {
     const file = scenario(`fails-${_name.replace(/\W+/g, '-')}`, [setup(), step]);
     const result = await runScenario(file);
@@ -171,10 +206,26 @@ describe('[@vm/host] scenario runner', () => {
 
   it.each([
     ['malformed JSON', '{ "steps": [ ', /invalid JSON/],
-    ['a JSON number', '{ "steps": [ { "step": "setState", "accounts": { "0x01": { "balance": 5 } } } ] }', /numbers and null are not allowed/],
-    ['an unknown step', '{ "steps": [ { "step": "dumpState" } ] }', /\$\.steps\[0\]\.step: unknown step type "dumpState"/],
-    ['an unknown field', '{ "steps": [ { "step": "setState", "acounts": {} } ] }', /\$\.steps\[0\]: unknown field "acounts"/],
-    ['a short address', `{ "steps": [ { "step": "setState", "accounts": { "0x01": { "balance": "1" } } } ] }`, /steps\[0\]\.accounts\["0x01"\]: account address is not 32 bytes/],
+    [
+      'a JSON number',
+      '{ "steps": [ { "step": "setState", "accounts": { "0x01": { "balance": 5 } } } ] }',
+      /numbers and null are not allowed/,
+    ],
+    [
+      'an unknown step',
+      '{ "steps": [ { "step": "dumpState" } ] }',
+      /\$\.steps\[0\]\.step: unknown step type "dumpState"/,
+    ],
+    [
+      'an unknown field',
+      '{ "steps": [ { "step": "setState", "acounts": {} } ] }',
+      /\$\.steps\[0\]: unknown field "acounts"/,
+    ],
+    [
+      'a short address',
+      `{ "steps": [ { "step": "setState", "accounts": { "0x01": { "balance": "1" } } } ] }`,
+      /steps\[0\]\.accounts\["0x01"\]: account address is not 32 bytes/,
+    ],
   ])('names the file and the JSON path for %s', async (_name, text, pattern) => {
     const file = path.join(dir, `bad-${_name.replace(/\W+/g, '-')}.scen.json`);
     writeFileSync(file, text);
@@ -194,8 +245,14 @@ describe('[@vm/host] vm-scenario CLI', () => {
   it('runs a directory, prints progress, a JSON report and the closing line, exit code by result', async () => {
     const sub = mkdtempSync(path.join(dir, 'cli-'));
     writeFileSync(path.join(sub, 'contract.wasm'), readFileSync(contractFile));
-    writeFileSync(path.join(sub, 'ok.scen.json'), JSON.stringify({ steps: [setup(), call('echo', ['1'], { out: ['1'] })] }));
-    writeFileSync(path.join(sub, 'bad.scen.json'), JSON.stringify({ steps: [setup(), call('echo', ['1'], { out: ['2'] })] }));
+    writeFileSync(
+      path.join(sub, 'ok.scen.json'),
+      JSON.stringify({ steps: [setup(), call('echo', ['1'], { out: ['1'] })] }),
+    );
+    writeFileSync(
+      path.join(sub, 'bad.scen.json'),
+      JSON.stringify({ steps: [setup(), call('echo', ['1'], { out: ['2'] })] }),
+    );
     const lines: string[] = [];
     const report = path.join(sub, 'report.json');
     const code = await runCli(['--json', report, sub], { out: (l) => lines.push(l) });
@@ -211,10 +268,25 @@ describe('[@vm/host] vm-scenario CLI', () => {
   it('--replace rewrites file: paths; --protected-prefix changes the reserved prefix', async () => {
     const sub = mkdtempSync(path.join(dir, 'cli-'));
     writeFileSync(path.join(sub, 'real.wasm'), readFileSync(contractFile));
-    const steps = [setup({ accounts: { [OWNER]: { nonce: '0', balance: '1,000,000', storage: {}, code: '' }, [SC]: { nonce: '0', balance: '0', storage: {}, code: 'file:placeholder.wasm' } } }), call('store', ["''MINEkey", "''v"], { status: '10', message: 'cannot write to storage under Kalyan3104 reserved key' })];
+    const steps = [
+      setup({
+        accounts: {
+          [OWNER]: { nonce: '0', balance: '1,000,000', storage: {}, code: '' },
+          [SC]: { nonce: '0', balance: '0', storage: {}, code: 'file:placeholder.wasm' },
+        },
+      }),
+      call('store', ["''MINEkey", "''v"], {
+        status: '10',
+        message: 'cannot write to storage under Kalyan3104 reserved key',
+      }),
+    ];
     writeFileSync(path.join(sub, 'replace.scen.json'), JSON.stringify({ steps }));
     const lines: string[] = [];
-    expect(await runCli(['--replace', 'placeholder.wasm=real.wasm', '--protected-prefix', 'MINE', sub], { out: (l) => lines.push(l) })).toBe(0);
+    expect(
+      await runCli(['--replace', 'placeholder.wasm=real.wasm', '--protected-prefix', 'MINE', sub], {
+        out: (l) => lines.push(l),
+      }),
+    ).toBe(0);
     expect(lines.at(-1)).toBe('1 passed, 0 failed');
   });
 

@@ -23,13 +23,24 @@ export interface HookCall {
 }
 
 const noArgs = { toRequest: () => ({}), fromRequest: () => [] };
-const address = { toRequest: (a: Uint8Array) => ({ Address: a }), fromRequest: (p: Payload) => [p.Address ?? new Uint8Array(0)] };
-const result = (zero: unknown) => ({ toResponse: (r: unknown) => ({ Result: r ?? zero }), fromResponse: (p: Payload) => p.Result });
-const call = (method: keyof BlockchainHook, canFail: boolean, rest: Omit<HookCall, 'method' | 'canFail'>): HookCall => Object.freeze({ method, canFail, ...rest });
+const address = {
+  toRequest: (a: Uint8Array) => ({ Address: a }),
+  fromRequest: (p: Payload) => [p.Address ?? new Uint8Array(0)],
+};
+const result = (zero: unknown) => ({
+  toResponse: (r: unknown) => ({ Result: r ?? zero }),
+  fromResponse: (p: Payload) => p.Result,
+});
+const call = (method: keyof BlockchainHook, canFail: boolean, rest: Omit<HookCall, 'method' | 'canFail'>): HookCall =>
+  Object.freeze({ method, canFail, ...rest });
 
 export const HOOK_CALLS: Readonly<Record<number, HookCall>> = Object.freeze({
   [K.BlockchainNewAddressRequest]: call('newAddress', true, {
-    toRequest: (creator: Uint8Array, nonce: bigint, vmType: Uint8Array) => ({ CreatorAddress: creator, CreatorNonce: nonce, VmType: vmType }),
+    toRequest: (creator: Uint8Array, nonce: bigint, vmType: Uint8Array) => ({
+      CreatorAddress: creator,
+      CreatorNonce: nonce,
+      VmType: vmType,
+    }),
     fromRequest: (p) => [p.CreatorAddress ?? new Uint8Array(0), p.CreatorNonce, p.VmType ?? new Uint8Array(0)],
     ...result(null),
   }),
@@ -39,7 +50,11 @@ export const HOOK_CALLS: Readonly<Record<number, HookCall>> = Object.freeze({
     toResponse: (r) => ({ Data: r ?? null }),
     fromResponse: (p) => p.Data,
   }),
-  [K.BlockchainGetBlockhashRequest]: call('getBlockhash', true, { toRequest: (nonce: bigint) => ({ Nonce: nonce }), fromRequest: (p) => [p.Nonce], ...result(null) }),
+  [K.BlockchainGetBlockhashRequest]: call('getBlockhash', true, {
+    toRequest: (nonce: bigint) => ({ Nonce: nonce }),
+    fromRequest: (p) => [p.Nonce],
+    ...result(null),
+  }),
   [K.BlockchainLastNonceRequest]: call('lastNonce', false, { ...noArgs, ...result(0n) }),
   [K.BlockchainLastRoundRequest]: call('lastRound', false, { ...noArgs, ...result(0n) }),
   [K.BlockchainLastTimeStampRequest]: call('lastTimeStamp', false, { ...noArgs, ...result(0n) }),
@@ -62,8 +77,20 @@ export const HOOK_CALLS: Readonly<Record<number, HookCall>> = Object.freeze({
     toResponse: (r) => ({ FunctionNames: r ?? [] }),
     fromResponse: (p) => p.FunctionNames ?? [],
   }),
-  [K.BlockchainGetAllStateRequest]: call('getAllState', true, { ...address, toResponse: (r) => ({ AllState: r ?? null }), fromResponse: (p) => p.AllState ?? [] }),
-  [K.BlockchainGetUserAccountRequest]: call('getUserAccount', true, { ...address, toResponse: (r) => ({ Account: r ?? null }), fromResponse: (p) => p.Account }),
-  [K.BlockchainGetShardOfAddressRequest]: call('getShardOfAddress', false, { ...address, toResponse: (r) => ({ Shard: r ?? 0 }), fromResponse: (p) => p.Shard }),
+  [K.BlockchainGetAllStateRequest]: call('getAllState', true, {
+    ...address,
+    toResponse: (r) => ({ AllState: r ?? null }),
+    fromResponse: (p) => p.AllState ?? [],
+  }),
+  [K.BlockchainGetUserAccountRequest]: call('getUserAccount', true, {
+    ...address,
+    toResponse: (r) => ({ Account: r ?? null }),
+    fromResponse: (p) => p.Account,
+  }),
+  [K.BlockchainGetShardOfAddressRequest]: call('getShardOfAddress', false, {
+    ...address,
+    toResponse: (r) => ({ Shard: r ?? 0 }),
+    fromResponse: (p) => p.Shard,
+  }),
   [K.BlockchainIsSmartContractRequest]: call('isSmartContract', false, { ...address, ...result(false) }),
 });

@@ -53,7 +53,8 @@ function at<T>(place: string | number, action: () => T): T {
   try {
     return action();
   } catch (error) {
-    if (error instanceof FieldError) error.path = `${typeof place === 'number' ? `[${place}]` : `.${place}`}${error.path}`;
+    if (error instanceof FieldError)
+      error.path = `${typeof place === 'number' ? `[${place}]` : `.${place}`}${error.path}`;
     throw error;
   }
 }
@@ -108,7 +109,8 @@ class ByteWriter {
     for (let rest = value; rest > 0; rest = Math.floor(rest / 256)) length++;
     this.u32(length);
     this.reserve(length);
-    for (let i = length - 1, rest = value; i >= 0; i--, rest = Math.floor(rest / 256)) this.buffer[this.length + i] = rest % 256;
+    for (let i = length - 1, rest = value; i >= 0; i--, rest = Math.floor(rest / 256))
+      this.buffer[this.length + i] = rest % 256;
     this.length += length;
   }
 
@@ -194,14 +196,24 @@ function writeField(field: Field, value: unknown): void {
     case 'structList':
       return writeList(value, (item) => writeShape(field.shape, item as Record<string, unknown>));
     case 'keyedList':
-      return writeKeyed(value, (item) => (item as Record<string, unknown> | null)?.[field.keyField], field.keyField, 'must be bytes (it is the map key)', (item) =>
-        writeShape(field.shape, item as Record<string, unknown>),
+      return writeKeyed(
+        value,
+        (item) => (item as Record<string, unknown> | null)?.[field.keyField],
+        field.keyField,
+        'must be bytes (it is the map key)',
+        (item) => writeShape(field.shape, item as Record<string, unknown>),
       );
     case 'bytesMap':
-      return writeKeyed(value, (entry) => (entry as BytesMapEntry | null)?.key, 'key', 'must be bytes', (entry) => {
-        writeBytes((entry as BytesMapEntry).key);
-        at('value', () => writeBytes((entry as BytesMapEntry).value));
-      });
+      return writeKeyed(
+        value,
+        (entry) => (entry as BytesMapEntry | null)?.key,
+        'key',
+        'must be bytes',
+        (entry) => {
+          writeBytes((entry as BytesMapEntry).key);
+          at('value', () => writeBytes((entry as BytesMapEntry).value));
+        },
+      );
     case 'nameSet':
       if (value === null) return writer.u32(NIL);
       if (!Array.isArray(value)) throw new FieldError('must be an array or null');
@@ -218,7 +230,9 @@ function writeField(field: Field, value: unknown): void {
       return writeNamed(Object.entries(value as GasScheduleMap), (section, costs) =>
         at(section, () => {
           if (costs === null || typeof costs !== 'object') throw new FieldError('must be an object');
-          writeNamed(Object.entries(costs), (op, cost) => at(op, () => writer.u64(integer(cost, 0n, UINT64_MAX, 'uint64'))));
+          writeNamed(Object.entries(costs), (op, cost) =>
+            at(op, () => writer.u64(integer(cost, 0n, UINT64_MAX, 'uint64'))),
+          );
         }),
       );
     }
@@ -247,7 +261,12 @@ function writeBigInt(value: unknown): void {
 }
 
 function integer(value: unknown, min: bigint, max: bigint, type: string): bigint {
-  const exact = typeof value === 'bigint' ? value : typeof value === 'number' && Number.isSafeInteger(value) ? BigInt(value) : undefined;
+  const exact =
+    typeof value === 'bigint'
+      ? value
+      : typeof value === 'number' && Number.isSafeInteger(value)
+        ? BigInt(value)
+        : undefined;
   if (exact === undefined || exact < min || exact > max) throw new FieldError(`must be a ${type} integer`);
   return exact;
 }
@@ -260,7 +279,11 @@ function writeList(value: unknown, writeItem: (item: unknown) => void): void {
 }
 
 /** Writes each item, naming its index in any FieldError (no closure per item: VMOutput lists are hot). */
-function writeItems(items: readonly unknown[], writeItem: (item: unknown) => void, indexOf: (position: number) => number = (position) => position): void {
+function writeItems(
+  items: readonly unknown[],
+  writeItem: (item: unknown) => void,
+  indexOf: (position: number) => number = (position) => position,
+): void {
   for (let position = 0; position < items.length; position++) {
     try {
       writeItem(items[position]);
@@ -272,7 +295,13 @@ function writeItems(items: readonly unknown[], writeItem: (item: unknown) => voi
 }
 
 /** Items of a Go map keyed by raw bytes: written in ascending key order; two equal keys cannot be a map. */
-function writeKeyed(value: unknown, keyOf: (item: unknown) => unknown, keyName: string, keyError: string, writeItem: (item: unknown) => void): void {
+function writeKeyed(
+  value: unknown,
+  keyOf: (item: unknown) => unknown,
+  keyName: string,
+  keyError: string,
+  writeItem: (item: unknown) => void,
+): void {
   if (value === null) return writer.u32(NIL);
   if (!Array.isArray(value)) throw new FieldError('must be an array or null');
   const keyed = value.map((item, i) => {
@@ -282,7 +311,8 @@ function writeKeyed(value: unknown, keyOf: (item: unknown) => unknown, keyName: 
   });
   if (keyed.length > 1) keyed.sort((a, b) => compareKeys(a.key, b.key));
   for (let k = 1; k < keyed.length; k++) {
-    if (compareKeys(keyed[k - 1].key, keyed[k].key) === 0) throw new FieldError(`duplicate key ${Buffer.from(keyed[k].key).toString('hex')}`);
+    if (compareKeys(keyed[k - 1].key, keyed[k].key) === 0)
+      throw new FieldError(`duplicate key ${Buffer.from(keyed[k].key).toString('hex')}`);
   }
   writer.u32(keyed.length);
   writeItems(
@@ -297,7 +327,8 @@ function writeNamed<T>(entries: readonly (readonly [string, T])[], writeValue: (
   const named = entries.map(([name, value]) => ({ name, utf8: Buffer.from(name, 'utf8'), value }));
   named.sort((a, b) => Buffer.compare(a.utf8, b.utf8));
   for (let k = 1; k < named.length; k++) {
-    if (Buffer.compare(named[k - 1].utf8, named[k].utf8) === 0) throw new FieldError(`duplicate key ${named[k].utf8.toString('hex')}`);
+    if (Buffer.compare(named[k - 1].utf8, named[k].utf8) === 0)
+      throw new FieldError(`duplicate key ${named[k].utf8.toString('hex')}`);
   }
   writer.u32(named.length);
   for (const { name, value } of named) {
@@ -319,7 +350,10 @@ class ByteReader {
   }
 
   private need(n: number): void {
-    if (n > this.buffer.length - this.offset) throw new FieldError(`truncated: ${n} bytes needed at offset ${this.offset}, ${this.buffer.length - this.offset} left`);
+    if (n > this.buffer.length - this.offset)
+      throw new FieldError(
+        `truncated: ${n} bytes needed at offset ${this.offset}, ${this.buffer.length - this.offset} left`,
+      );
   }
 
   get remaining(): number {
@@ -372,7 +406,8 @@ class ByteReader {
   count(minItemBytes: number): number | null {
     const n = this.u32();
     if (n === NIL) return null;
-    if (n * minItemBytes > this.remaining) throw new FieldError(`count ${n} at offset ${this.offset - 4} exceeds the ${this.remaining} bytes left`);
+    if (n * minItemBytes > this.remaining)
+      throw new FieldError(`count ${n} at offset ${this.offset - 4} exceeds the ${this.remaining} bytes left`);
     return n;
   }
 }
@@ -382,7 +417,11 @@ export function decodeBinary(shape: Shape, payload: Uint8Array, name: string): R
   try {
     if (payload.length === 0 || payload[0] !== BINARY_MAGIC) {
       const json = payload.length > 0 && payload[0] === 0x7b;
-      throw new FieldError(json ? 'this is a JSON payload: both ends must use the same marshalizer' : `starts with byte ${payload[0] ?? 'none'}, not ${BINARY_MAGIC}`);
+      throw new FieldError(
+        json
+          ? 'this is a JSON payload: both ends must use the same marshalizer'
+          : `starts with byte ${payload[0] ?? 'none'}, not ${BINARY_MAGIC}`,
+      );
     }
     const reader = new ByteReader(payload.subarray(1));
     const value = readShape(shape, reader);
@@ -437,12 +476,20 @@ function readField(field: Field, reader: ByteReader): unknown {
     case 'structList':
       return readList(reader, 1, () => readShape(field.shape, reader));
     case 'keyedList':
-      return readKeyed(reader, (item) => item[field.keyField] as Bytes, () => readShape(field.shape, reader));
+      return readKeyed(
+        reader,
+        (item) => item[field.keyField] as Bytes,
+        () => readShape(field.shape, reader),
+      );
     case 'bytesMap':
-      return readKeyed(reader, (entry) => entry.key as Bytes, () => {
-        const key = readBytes(reader);
-        return { key, value: at('value', () => readBytes(reader)) };
-      });
+      return readKeyed(
+        reader,
+        (entry) => entry.key as Bytes,
+        () => {
+          const key = readBytes(reader);
+          return { key, value: at('value', () => readBytes(reader)) };
+        },
+      );
     case 'nameSet':
       return readNamed(reader, () => true)?.map(([name]) => name) ?? null;
     case 'gasSchedule': {
@@ -498,13 +545,18 @@ function readList<T>(reader: ByteReader, minItemBytes: number, readItem: () => T
   return items;
 }
 
-function readKeyed<T extends Record<string, unknown>>(reader: ByteReader, keyOf: (item: T) => Bytes, readItem: () => T): T[] | null {
+function readKeyed<T extends Record<string, unknown>>(
+  reader: ByteReader,
+  keyOf: (item: T) => Bytes,
+  readItem: () => T,
+): T[] | null {
   const items = readList(reader, 4, readItem);
   if (items === null) return null;
   for (let i = 0; i < items.length; i++) {
     const key = keyOf(items[i]);
     if (key === null) throw Object.assign(new FieldError('an item without its key'), { path: `[${i}]` });
-    if (i > 0 && compareKeys(keyOf(items[i - 1]) as Uint8Array, key) >= 0) throw Object.assign(new FieldError('keys not in strictly ascending order'), { path: `[${i}]` });
+    if (i > 0 && compareKeys(keyOf(items[i - 1]) as Uint8Array, key) >= 0)
+      throw Object.assign(new FieldError('keys not in strictly ascending order'), { path: `[${i}]` });
   }
   return items;
 }
@@ -520,7 +572,8 @@ function readNamed<T>(reader: ByteReader, readValue: () => T, nullable = true): 
   for (let i = 0; i < n; i++) {
     const name = reader.utf16();
     const utf8 = Buffer.from(name, 'utf8');
-    if (previous && Buffer.compare(previous, utf8) >= 0) throw new FieldError(`names not in strictly ascending order at ${JSON.stringify(name)}`);
+    if (previous && Buffer.compare(previous, utf8) >= 0)
+      throw new FieldError(`names not in strictly ascending order at ${JSON.stringify(name)}`);
     previous = utf8;
     entries.push([name, at(name, readValue)]);
   }

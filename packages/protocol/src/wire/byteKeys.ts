@@ -96,7 +96,8 @@ export function keyToBytes(key: string): Uint8Array {
 /** Length of the well-formed UTF-8 sequence at `i` (Unicode Table 3-7), or 0 if there is none. */
 function validSequenceLength(bytes: Uint8Array, i: number): number {
   const b0 = bytes[i];
-  const cont = (k: number, lo = 0x80, hi = 0xbf): boolean => i + k < bytes.length && bytes[i + k] >= lo && bytes[i + k] <= hi;
+  const cont = (k: number, lo = 0x80, hi = 0xbf): boolean =>
+    i + k < bytes.length && bytes[i + k] >= lo && bytes[i + k] <= hi;
   if (b0 >= 0xc2 && b0 <= 0xdf) return cont(1) ? 2 : 0;
   if (b0 === 0xe0) return cont(1, 0xa0) && cont(2) ? 3 : 0;
   if ((b0 >= 0xe1 && b0 <= 0xec) || b0 === 0xee || b0 === 0xef) return cont(1) && cont(2) ? 3 : 0;

@@ -41,7 +41,12 @@ function decodeField(field: Field, json: Json): unknown {
     case 'keyedList':
       return json === null ? null : decodeKeyedList(field.shape, field.keyField, json as JsonObject);
     case 'bytesMap':
-      return json === null ? null : Object.entries(json as JsonObject).map(([key, value]): BytesMapEntry => ({ key: keyToBytes(key), value: decodeBytes(value) }));
+      return json === null
+        ? null
+        : Object.entries(json as JsonObject).map(([key, value]): BytesMapEntry => ({
+            key: keyToBytes(key),
+            value: decodeBytes(value),
+          }));
     case 'nameSet':
       return json === null ? null : Object.keys(json as JsonObject);
     case 'gasSchedule':
@@ -92,7 +97,11 @@ function encodeField(field: Field, value: unknown, path: string): string {
     case 'bytes':
       return encodeBytes(value, path);
     case 'bytesList':
-      return value === null ? 'null' : `[${asArray(value, path).map((item, i) => encodeBytes(item, `${path}[${i}]`)).join(',')}]`;
+      return value === null
+        ? 'null'
+        : `[${asArray(value, path)
+            .map((item, i) => encodeBytes(item, `${path}[${i}]`))
+            .join(',')}]`;
     case 'bigInt':
       if (value === null) return 'null';
       if (typeof value !== 'bigint') invalid(path, 'must be a bigint or null');
@@ -114,13 +123,16 @@ function encodeField(field: Field, value: unknown, path: string): string {
       return encodeShape(field.shape, value as Record<string, unknown>, path);
     case 'structList':
       if (value === null) return 'null';
-      return `[${asArray(value, path).map((item, i) => encodeShape(field.shape, item as Record<string, unknown>, `${path}[${i}]`)).join(',')}]`;
+      return `[${asArray(value, path)
+        .map((item, i) => encodeShape(field.shape, item as Record<string, unknown>, `${path}[${i}]`))
+        .join(',')}]`;
     case 'keyedList':
       if (value === null) return 'null';
       return encodeByteKeyedObject(
         asArray(value, path).map((item, i) => {
           const key = (item as Record<string, unknown>)?.[field.keyField];
-          if (!(key instanceof Uint8Array)) invalid(`${path}[${i}].${field.keyField}`, 'must be bytes (it is the map key)');
+          if (!(key instanceof Uint8Array))
+            invalid(`${path}[${i}].${field.keyField}`, 'must be bytes (it is the map key)');
           return { key, json: encodeShape(field.shape, item as Record<string, unknown>, `${path}[${i}]`) };
         }),
         path,
@@ -137,12 +149,21 @@ function encodeField(field: Field, value: unknown, path: string): string {
       );
     case 'nameSet':
       if (value === null) return 'null';
-      return encodeStringKeyedObject(asArray(value, path).map((name) => [asString(name, path), '{}']), path);
+      return encodeStringKeyedObject(
+        asArray(value, path).map((name) => [asString(name, path), '{}']),
+        path,
+      );
     case 'gasSchedule': {
       if (value === null) return 'null';
       const sections = Object.entries(value as GasScheduleMap).map(([section, costs]): [string, string] => [
         section,
-        encodeStringKeyedObject(Object.entries(costs).map(([name, cost]) => [name, encodeInteger(cost, 'uint64', `${path}.${section}.${name}`)]), path),
+        encodeStringKeyedObject(
+          Object.entries(costs).map(([name, cost]) => [
+            name,
+            encodeInteger(cost, 'uint64', `${path}.${section}.${name}`),
+          ]),
+          path,
+        ),
       ]);
       return encodeStringKeyedObject(sections, path);
     }
@@ -156,7 +177,12 @@ function encodeBytes(value: unknown, path: string): string {
 }
 
 function encodeInteger(value: unknown, type: GoIntegerType, path: string): string {
-  const integer = typeof value === 'bigint' ? value : typeof value === 'number' && Number.isSafeInteger(value) ? BigInt(value) : undefined;
+  const integer =
+    typeof value === 'bigint'
+      ? value
+      : typeof value === 'number' && Number.isSafeInteger(value)
+        ? BigInt(value)
+        : undefined;
   if (integer === undefined || !inGoRange(integer, type)) invalid(path, `must be a ${type} integer`);
   return integer.toString();
 }
@@ -165,7 +191,8 @@ function encodeInteger(value: unknown, type: GoIntegerType, path: string): strin
 function encodeByteKeyedObject(entries: { key: Uint8Array; json: string }[], path: string): string {
   entries.sort((a, b) => compareBytes(a.key, b.key));
   for (let i = 1; i < entries.length; i++) {
-    if (compareBytes(entries[i - 1].key, entries[i].key) === 0) invalid(path, `duplicate key ${Buffer.from(entries[i].key).toString('hex')}`);
+    if (compareBytes(entries[i - 1].key, entries[i].key) === 0)
+      invalid(path, `duplicate key ${Buffer.from(entries[i].key).toString('hex')}`);
   }
   return `{${entries.map((e) => `${quoteByteKey(e.key)}:${e.json}`).join(',')}}`;
 }

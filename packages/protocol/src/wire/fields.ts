@@ -51,7 +51,8 @@ export const f = {
    * Go `map[string]*T` whose key is the raw bytes of `T.keyField` (OutputAccounts by Address, StorageUpdates by
    * Offset). Carried as a list of T: decoding reads the inner field, encoding writes keys losslessly.
    */
-  keyedList: <S extends Shape, K extends keyof S & string>(shape: S, keyField: K) => ({ t: 'keyedList', shape, keyField }) as const,
+  keyedList: <S extends Shape, K extends keyof S & string>(shape: S, keyField: K) =>
+    ({ t: 'keyedList', shape, keyField }) as const,
   /** Go `map[string][]byte` with raw-byte keys (AllState) */
   bytesMap: { t: 'bytesMap' },
   /** Go `map[string]struct{}` (FunctionNames): a sorted list of names */

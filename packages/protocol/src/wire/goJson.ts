@@ -104,7 +104,8 @@ function parseNumber(literal: string): number | bigint {
 export function integerValue(value: unknown): bigint | undefined {
   if (typeof value === 'number') return Number.isSafeInteger(value) ? BigInt(value) : undefined;
   if (typeof value === 'bigint') return value;
-  if (markedIntegers && typeof value === 'string' && value.startsWith(BIG_MARKER)) return BigInt(value.slice(BIG_MARKER.length));
+  if (markedIntegers && typeof value === 'string' && value.startsWith(BIG_MARKER))
+    return BigInt(value.slice(BIG_MARKER.length));
   return undefined;
 }
 

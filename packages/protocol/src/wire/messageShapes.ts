@@ -4,7 +4,13 @@
  */
 import { MessageKind as K } from '../messageKinds';
 import { f, type Shape, type ShapeValue } from './fields';
-import { ArwenArgumentsShape, ContractCallInputShape, ContractCreateInputShape, AccountShape, VMOutputShape } from './shapes';
+import {
+  ArwenArgumentsShape,
+  ContractCallInputShape,
+  ContractCreateInputShape,
+  AccountShape,
+  VMOutputShape,
+} from './shapes';
 
 /** `DialogueNonce`, `Kind`, `ErrorMessage`: the first three keys of every payload. */
 export const EnvelopeShape = {

@@ -52,7 +52,10 @@ export function fieldSchema(field: Field): JsonSchema {
     case 'nameSet':
       return nullable({ type: 'object', additionalProperties: { type: 'object', maxProperties: 0 } });
     case 'gasSchedule':
-      return nullable({ type: 'object', additionalProperties: { type: 'object', additionalProperties: { goInteger: 'uint64' } } });
+      return nullable({
+        type: 'object',
+        additionalProperties: { type: 'object', additionalProperties: { goInteger: 'uint64' } },
+      });
   }
 }
 

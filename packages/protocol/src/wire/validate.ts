@@ -24,7 +24,14 @@ const goBytes = (_schema: boolean, data: unknown): boolean => typeof data !== 's
  * validating them again here would only compile the meta-schema, ~35 ms of every VM process's start.
  */
 function createAjv(): Ajv {
-  const ajv = new Ajv({ allErrors: false, allowUnionTypes: true, strict: true, unicodeRegExp: false, validateSchema: false, code: { optimize: true } });
+  const ajv = new Ajv({
+    allErrors: false,
+    allowUnionTypes: true,
+    strict: true,
+    unicodeRegExp: false,
+    validateSchema: false,
+    code: { optimize: true },
+  });
   ajv.addKeyword({ keyword: 'goInteger', schemaType: 'string', errors: true, validate: goInteger });
   ajv.addKeyword({ keyword: 'goBytes', schemaType: 'boolean', errors: false, validate: goBytes });
   return ajv;
@@ -48,7 +55,8 @@ export function describeSchemaErrors(errors: ErrorObject[] | null | undefined): 
   const first = errors?.[0];
   if (!first) return 'unknown schema error';
   const where = first.instancePath || '/';
-  if (first.keyword === 'additionalProperties') return `${where} has unexpected key ${JSON.stringify(first.params.additionalProperty)}`;
+  if (first.keyword === 'additionalProperties')
+    return `${where} has unexpected key ${JSON.stringify(first.params.additionalProperty)}`;
   if (first.keyword === 'required') return `${where} is missing key ${JSON.stringify(first.params.missingProperty)}`;
   return `${where} ${first.message ?? first.keyword}`;
 }

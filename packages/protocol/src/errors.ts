@@ -68,6 +68,9 @@ export const ErrorCode = defineErrors({
   CannotSendHookCallRequest: { message: 'cannot send hook call request', critical: true },
   CannotReceiveHookCallResponse: { message: 'cannot receive hook call response', critical: true },
   BadHookResponseFromNode: { message: 'bad hook response from node', critical: true },
+  // ours: the node's BlockchainHook failed (threw, or answered with an error); the execution is aborted, never
+  // run on a made-up value. Not critical: the VM process is fine, only this request fails.
+  HookFailed: { message: 'blockchain hook failed', critical: false },
   // the wire: every malformed frame has its own code, all in the BadFrame family
   BadFrame: { message: 'bad frame', critical: true },
   InvalidPreamble: { message: 'invalid frame preamble', critical: true, family: 'BadFrame' },

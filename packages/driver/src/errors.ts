@@ -6,4 +6,5 @@ export const DriverError = defineErrors({
   ArwenStartFailed: { message: 'arwen could not be started', critical: true },
   ArwenPanic: { message: 'arwen failed to run the request', critical: false },
   DriverClosed: { message: 'the driver is closed', critical: true },
+  InvalidOptions: { message: 'invalid driver options', critical: false },
 });

@@ -7,6 +7,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import {
+  assertContractInput,
+  blockchainHookMethods,
   codecFor,
   createMessage,
   encodeFrame,
@@ -89,6 +91,9 @@ export class VMDriver implements VMExecutionHandler {
   private readonly codec: MessageCodec;
 
   constructor(private readonly options: VMDriverOptions) {
+    for (const method of blockchainHookMethods())
+      if (typeof (options.blockchainHook as unknown as Record<string, unknown>)?.[method] !== 'function')
+        throw new VMError(DriverError.InvalidOptions, `the blockchain hook has no method ${method}`);
     this.breaker = new CrashLoopBreaker(options.restartPolicy);
     this.codec = codecFor(options.messagesMarshalizer ?? DEFAULT_MESSAGES_MARSHALIZER, 'messagesMarshalizer');
   }
@@ -102,11 +107,15 @@ export class VMDriver implements VMExecutionHandler {
     return this.child?.process.pid;
   }
 
-  runSmartContractCreate(input: ContractCreateInput): Promise<VMOutput> {
+  /** Rejects with InvalidContractInput (before anything is sent) for values a node never sends. */
+  async runSmartContractCreate(input: ContractCreateInput): Promise<VMOutput> {
+    assertContractInput(input, 'create');
     return this.contractRequest(createMessage(MessageKind.ContractDeployRequest, { CreateInput: input }));
   }
 
-  runSmartContractCall(input: ContractCallInput): Promise<VMOutput> {
+  /** Rejects with InvalidContractInput (before anything is sent) for values a node never sends. */
+  async runSmartContractCall(input: ContractCallInput): Promise<VMOutput> {
+    assertContractInput(input, 'call');
     return this.contractRequest(createMessage(MessageKind.ContractCallRequest, { CallInput: input }));
   }
 
@@ -176,6 +185,8 @@ export class VMDriver implements VMExecutionHandler {
         maxLoopTimeMs: this.options.maxLoopTimeMs ?? 10_000,
       });
     } catch (error) {
+      // The node's hook failed: the request fails, the dialogue ended normally and the child is fine.
+      if (VMError.is(error, ErrorCode.HookFailed) && !child.exitReason) throw error;
       // The child closing its pipes is usually its exit, reported a moment later: wait for that reason.
       if (
         VMError.is(error, ErrorCode.PeerClosed) ||

@@ -26,7 +26,7 @@ async function gatewayCalls(
     for (;;) {
       const request = await node.receive();
       if (!isHookRequest(request.Kind)) throw new Error('not a hook request');
-      await node.send(await replyToHookCall(hook, request));
+      await node.send((await replyToHookCall(hook, request)).response);
     }
   })().catch(() => undefined);
   await exited;
@@ -81,6 +81,8 @@ describe('[@vm/driver] gateway (VM side) <-> repliers (node side)', () => {
     expect(results[4]).toEqual({ method: 'isSmartContract', result: false });
     expect(results[5]).toEqual({ method: 'currentNonce', result: '7n' });
     const withError = await gatewayCalls(failing, [{ method: 'getUserAccount', args: ['alice'] }]);
-    expect(withError).toEqual([{ method: 'getUserAccount', error: 'foo error' }]);
+    expect(withError).toEqual([
+      { method: 'getUserAccount', error: 'blockchain hook failed: getUserAccount: foo error', code: 'HookFailed' },
+    ]);
   }, 30000);
 });

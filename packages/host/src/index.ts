@@ -21,6 +21,6 @@ export { ScenarioError, evalBytes } from './scenario/valueExpression';
 export type { ScenarioOptions, ScenarioResult } from './scenario/runScenario';
 export type { WorldAccount, BlockInfo, NewAddressMock } from './scenario/memoryWorld';
 export { runCli } from './scenario/cli';
-export { createBlockchainGateway, HookError } from './process/blockchainGateway';
+export { createBlockchainGateway } from './process/blockchainGateway';
 export { runArwenLoop } from './process/arwenPart';
 export type { BlockchainGateway } from './process/blockchainGateway';

@@ -9,6 +9,8 @@ import {
   DEFAULT_VM_TYPE,
   ReturnCode,
   VMError,
+  ErrorCode,
+  assertContractInput,
   type BlockchainHook,
   type ContractCallInput,
   type ContractCreateInput,
@@ -22,6 +24,7 @@ import { BigIntContext } from './contexts/bigInts';
 import { BlockchainContext } from './contexts/blockchain';
 import { OutputContext, errorVMOutput } from './contexts/output';
 import { StorageContext } from './contexts/storage';
+import { guardHook } from './contexts/hookGuard';
 import { BIG_INT_EEI } from './eei/bigInt';
 import { CRYPTO_EEI, createCryptoHook } from './eei/crypto';
 import { MAIN_EEI } from './eei/main';
@@ -104,7 +107,7 @@ export class VMHost implements VMExecutionHandler, NestedCalls, AsyncHost {
       'opcodeCosts' in options.gasSchedule
         ? (options.gasSchedule as GasSchedule)
         : createGasSchedule(options.gasSchedule as GasScheduleMap);
-    this.hook = options.blockchainHook;
+    this.hook = guardHook(options.blockchainHook);
     this.crypto = options.cryptoHook ?? createCryptoHook();
     this.blockGasLimit = options.blockGasLimit ?? 0n;
     const prefix = options.protectedKeyPrefix ?? DEFAULT_PROTECTED_KEY_PREFIX;
@@ -123,14 +126,11 @@ export class VMHost implements VMExecutionHandler, NestedCalls, AsyncHost {
     return this.modules.compilations;
   }
 
+  /** Throws InvalidContractInput for values a node never sends, HookFailed when the node's hook fails. */
   runSmartContractCreate(input: ContractCreateInput): VMOutput {
+    assertContractInput(input, 'create');
     return this.run(input, (output, blockchain) => {
-      let address: Uint8Array;
-      try {
-        address = blockchain.newAddress(input.CallerAddr ?? EMPTY);
-      } catch (error) {
-        throw hookFailure(error);
-      }
+      const address = blockchain.newAddress(input.CallerAddr ?? EMPTY);
       return this.deploy(
         input,
         address,
@@ -143,7 +143,9 @@ export class VMHost implements VMExecutionHandler, NestedCalls, AsyncHost {
     });
   }
 
+  /** Throws InvalidContractInput for values a node never sends, HookFailed when the node's hook fails. */
   runSmartContractCall(input: ContractCallInput): VMOutput {
+    assertContractInput(input, 'call');
     const recipient = input.RecipientAddr ?? EMPTY;
     return this.run(input, (output, blockchain) => {
       if (input.Function === UPGRADE_FUNCTION) {
@@ -420,12 +422,7 @@ export class VMHost implements VMExecutionHandler, NestedCalls, AsyncHost {
     if (parent.readOnly)
       throw new ContractError('operation not permitted in read only mode', ReturnCode.ExecutionFailed);
     const creator = parent.scAddress;
-    let address: Uint8Array;
-    try {
-      address = parent.blockchain.newAddress(creator);
-    } catch (error) {
-      throw hookFailure(error);
-    }
+    const address = parent.blockchain.newAddress(creator);
     parent.blockchain.transfer(address, creator, 0n, value, null);
     parent.blockchain.increaseNonce(creator);
     const childGas = deduct(gas, this.schedule.costs.BaseOperationCost.CompilePerByte * BigInt(code.length));
@@ -484,8 +481,9 @@ export class VMHost implements VMExecutionHandler, NestedCalls, AsyncHost {
     try {
       result = this.hook.processBuiltInFunction(input);
     } catch (error) {
+      if (!VMError.is(error, ErrorCode.BuiltinFunctionFailed)) throw error;
       parent.useGas(input.GasProvided);
-      throw hookFailure(error);
+      throw VM_ERRORS.executionFailed((error as VMError).detail ?? error.message);
     }
     if (!result) {
       parent.useGas(input.GasProvided);
@@ -588,10 +586,4 @@ function breakpointError(ctx: ExecutionContext, error: unknown): ContractError {
 function deduct(gasProvided: bigint, cost: bigint): bigint {
   if (cost > gasProvided) throw VM_ERRORS.notEnoughGas();
   return gasProvided - cost;
-}
-
-/** A hook's own error becomes the execution's failure message; a transport failure (VMError) aborts. */
-function hookFailure(error: unknown): unknown {
-  if (error instanceof VMError || !(error instanceof Error)) return error;
-  return VM_ERRORS.executionFailed(error.message);
 }

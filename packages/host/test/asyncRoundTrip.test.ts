@@ -1,4 +1,4 @@
-import { CallType, ReturnCode, type VMOutput } from '@vm/protocol';
+import { CallType, ErrorCode, ReturnCode, VMError, type VMOutput } from '@vm/protocol';
 import { FakeBlockchainHook, wat } from '@vm/testkit';
 import { address, callInput, newHost, text, CALLER } from './helpers';
 import { VMHost } from '@vm/host';
@@ -85,7 +85,7 @@ describe('[@vm/host] built-in functions through BlockchainHook.processBuiltInFun
   it('merges the built-in output and charges the gas it used; a failing built-in loses the gas passed', async () => {
     const hook = new FakeBlockchainHook();
     hook.processBuiltInFunction = (input) => {
-      if (input.Function !== 'claim') throw new Error('unknown built-in');
+      if (input.Function !== 'claim') throw new VMError(ErrorCode.BuiltinFunctionFailed, 'unknown built-in');
       return {
         ReturnData: [Buffer.from('claimed')],
         ReturnCode: 0,

@@ -1,8 +1,10 @@
 /**
  * One replier per hook request kind (reference ipc/nodepart/blockchainRepliers.go), all driven by the shared
  * HOOK_CALLS table: call the node's (possibly asynchronous) BlockchainHook and build the response. A hook that
- * can fail reports its error in ErrorMessage; an unknown kind is a critical error, never a no-op answer.
+ * throws could not answer: the VM is told so in ErrorMessage (it aborts the execution) and the request fails with
+ * HookFailed on the node side too, whatever the VM answers. An unknown kind is a critical error, never a no-op.
  */
+import { getLogger } from '@vm/messenger';
 import {
   createMessage,
   HOOK_CALLS,
@@ -15,26 +17,34 @@ import {
   type WireKind,
 } from '@vm/protocol';
 
-export type Replier = (hook: AsyncBlockchainHook, request: Message) => Promise<Message>;
+/** The answer to a hook call, and the hook's failure if it could not answer (the request must then fail). */
+export interface HookReply {
+  readonly response: Message;
+  readonly failure?: VMError;
+}
 
-export async function replyToHookCall(hook: AsyncBlockchainHook, request: Message): Promise<Message> {
+export type Replier = (hook: AsyncBlockchainHook, request: Message) => Promise<HookReply>;
+
+const log = getLogger('arwenDriver');
+
+export async function replyToHookCall(hook: AsyncBlockchainHook, request: Message): Promise<HookReply> {
   const call = HOOK_CALLS[request.Kind];
   const responseKind = responseKindOf(request.Kind);
   if (!call || responseKind === undefined)
     throw new VMError(ErrorCode.BadMessageFromArwen, `no replier for ${kindName(request.Kind) ?? request.Kind}`);
   const method = hook[call.method] as (...args: unknown[]) => unknown;
   const args = call.fromRequest(request as unknown as Record<string, unknown>);
+  const answer = (result: unknown, error = '') =>
+    createMessage(responseKind as WireKind, call.toResponse(result) as never, error) as Message;
   try {
-    const result = await method.apply(hook, args);
-    return createMessage(responseKind as WireKind, call.toResponse(result) as never) as Message;
+    return { response: answer(await method.apply(hook, args)) };
   } catch (error) {
     if (error instanceof VMError && error.critical) throw error;
-    if (!call.canFail)
-      throw new VMError(
-        ErrorCode.CannotSendHookCallResponse,
-        `${call.method} failed and has no error channel: ${(error as Error).message}`,
-        { cause: error },
-      );
-    return createMessage(responseKind as WireKind, call.toResponse(null) as never, (error as Error).message) as Message;
+    // a built-in function's own failure is its outcome, carried as the reference does (ErrorMessage)
+    if (VMError.is(error, ErrorCode.BuiltinFunctionFailed)) return { response: answer(null, error.detail ?? '') };
+    const reason = error instanceof Error ? error.message : String(error);
+    log.error('blockchain hook failed: the request fails', { method: call.method, err: reason });
+    const failure = new VMError(ErrorCode.HookFailed, `${call.method}: ${reason}`, { cause: error });
+    return { response: answer(null, reason), failure };
   }
 }

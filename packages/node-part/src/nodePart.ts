@@ -46,23 +46,27 @@ export async function runNodePart(
     } catch (error) {
       throw critical(error, ErrorCode.CannotSendContractRequest);
     }
+    let hookFailure: VMError | undefined;
     for (;;) {
       const message = await messenger.receive();
       if (isHookRequest(message.Kind)) {
         // the node's own hook work counts against the same budget: a hook that never answers times out too
-        const response = await Promise.race([replyToHookCall(hook, message), expired]);
+        const reply = await Promise.race([replyToHookCall(hook, message), expired]);
+        hookFailure ??= reply.failure;
         try {
-          await messenger.send(response);
+          await messenger.send(reply.response);
         } catch (error) {
           throw critical(error, ErrorCode.CannotSendHookCallResponse);
         }
         continue;
       }
+      // A failed hook fails the request once the dialogue is over: never an output computed without its answer.
+      if (hookFailure && isContractResponse(message.Kind)) throw hookFailure;
       if (isContractResponse(message.Kind) || isDiagnose(message.Kind)) return message;
       throw new VMError(ErrorCode.BadMessageFromArwen, describeMessage(message));
     }
   } catch (error) {
-    log.warn('[NODE]: end of loop', { err: (error as Error).message });
+    if (!VMError.is(error, ErrorCode.HookFailed)) log.warn('[NODE]: end of loop', { err: (error as Error).message });
     throw error;
   } finally {
     clearTimeout(timer);

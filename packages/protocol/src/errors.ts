@@ -71,6 +71,11 @@ export const ErrorCode = defineErrors({
   // ours: the node's BlockchainHook failed (threw, or answered with an error); the execution is aborted, never
   // run on a made-up value. Not critical: the VM process is fine, only this request fails.
   HookFailed: { message: 'blockchain hook failed', critical: false },
+  // ours: a built-in function's own failure (the reference's ProcessBuiltInFunction error): the execution fails
+  // with its text, as in the reference. Thrown by a node's processBuiltInFunction to say "this call failed".
+  // ours: a contract request with values a node never sends (negative value, unknown call type...): refused.
+  InvalidContractInput: { message: 'invalid contract input', critical: false },
+  BuiltinFunctionFailed: { message: 'built-in function failed', critical: false },
   // the wire: every malformed frame has its own code, all in the BadFrame family
   BadFrame: { message: 'bad frame', critical: true },
   InvalidPreamble: { message: 'invalid frame preamble', critical: true, family: 'BadFrame' },

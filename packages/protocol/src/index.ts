@@ -33,7 +33,8 @@ export {
 } from './wire/shapes';
 export { bytesToKey, keyToBytes, quoteByteKey } from './wire/byteKeys';
 export { parseJsonLossless, goQuote } from './wire/goJson';
-export { HOOK_CALLS } from './types/hookCalls';
+export { HOOK_CALLS, blockchainHookMethods } from './types/hookCalls';
+export { contractInputProblem, assertContractInput } from './types/inputChecks';
 export {
   CallType,
   ReturnCode,

@@ -2,17 +2,7 @@
  * Reads of chain state through the BlockchainHook, cached in the output accounts as the reference does
  * (balances, nonces), plus address generation and code lookup.
  */
-import { VMError, type BlockchainHook } from '@vm/protocol';
-
-/** A hook's own error means "no value", as in the reference; a transport failure (VMError) aborts the execution. */
-export function hookValue<T>(read: () => T, fallback: T): T {
-  try {
-    return read();
-  } catch (error) {
-    if (error instanceof VMError) throw error;
-    return fallback;
-  }
-}
+import type { BlockchainHook } from '@vm/protocol';
 import { ContractError, EEI_MESSAGES, VM_ERRORS } from '../execution/vmErrors';
 import type { OutputContext } from './output';
 
@@ -27,7 +17,7 @@ export class BlockchainContext {
   getBalance(address: Uint8Array): bigint {
     const account = this.output().account(address);
     if (account.balance === null) {
-      const onChain = hookValue(() => this.hook.getUserAccount(address)?.Balance ?? null, null);
+      const onChain = this.hook.getUserAccount(address)?.Balance ?? null;
       if (onChain === null) return account.balanceDelta;
       account.balance = onChain;
     }
@@ -37,7 +27,7 @@ export class BlockchainContext {
   getNonce(address: Uint8Array): bigint {
     const account = this.output().account(address);
     if (!account.nonceLoaded) {
-      account.nonce = hookValue(() => this.hook.getUserAccount(address)?.Nonce ?? 0n, 0n);
+      account.nonce = this.hook.getUserAccount(address)?.Nonce ?? 0n;
       account.nonceLoaded = true;
     }
     return account.nonce;
@@ -55,15 +45,15 @@ export class BlockchainContext {
     return address ?? new Uint8Array(0);
   }
 
-  /** The code of an account; any failure is ContractNotFound. */
+  /** The code of an account; none is ContractNotFound. */
   getCode(address: Uint8Array): Uint8Array {
-    const code = hookValue<Uint8Array | null | undefined>(() => this.hook.getUserAccount(address)?.Code, undefined);
+    const code = this.hook.getUserAccount(address)?.Code;
     if (!code || code.length === 0) throw VM_ERRORS.contractNotFound();
     return code;
   }
 
   getOwnerAddress(address: Uint8Array): Uint8Array | null {
-    return hookValue(() => this.hook.getUserAccount(address)?.OwnerAddress ?? null, null);
+    return this.hook.getUserAccount(address)?.OwnerAddress ?? null;
   }
 
   /** `Transfer`: moves value between output accounts (§3.5). */

@@ -6,7 +6,6 @@ import type { BlockchainHook } from '@vm/protocol';
 import { ContractError, EEI_MESSAGES } from '../execution/vmErrors';
 import type { GasSchedule } from '../gas/gasSchedule';
 import { hexKey, type OutputContext } from './output';
-import { hookValue } from './blockchain';
 
 export enum StorageStatus {
   Unchanged = 0,
@@ -38,8 +37,8 @@ export class StorageContext {
     const account = this.output().account(this.address);
     const cached = account.storage.get(hexKey(key));
     if (cached) return cached.data;
-    const value = hookValue(() => this.hook.getStorageData(this.address, key), null);
-    if (value !== null) account.storage.set(hexKey(key), { key: Uint8Array.from(key), data: Uint8Array.from(value) });
+    const value = this.hook.getStorageData(this.address, key);
+    if (value != null) account.storage.set(hexKey(key), { key: Uint8Array.from(key), data: Uint8Array.from(value) });
     return value ?? EMPTY;
   }
 

@@ -8,7 +8,6 @@ import { CallType, type ContractCallInput } from '@vm/protocol';
 import { fromUnsignedBytes, magnitudeBytes, padLeft } from './bytes';
 import { row, zeroOrOne, type EeiRow, type HostImpl } from './table';
 import type { ExecutionContext } from '../execution/executionContext';
-import { hookValue } from '../contexts/blockchain';
 import { ContractError } from '../execution/vmErrors';
 
 const fail = (message: string): never => {
@@ -109,7 +108,7 @@ export const ETHEREUM_EEI: readonly EeiRow[] = [
     ctx.store(ptr, magnitudeBytes(ctx.blockchain.getBalance(ctx.loadAddress(addrPtr)))),
   ),
   eth('getBlockHash', 'Ii', 'i', 'GetBlockHash', (ctx, nonce: bigint, ptr: number) => {
-    const hash = nonce >= 0n ? hookValue(() => ctx.blockchain.hook.getBlockhash(nonce), null) : null;
+    const hash = nonce >= 0n ? ctx.blockchain.hook.getBlockhash(nonce) : null;
     if (!hash || hash.length === 0) return 0;
     return zeroOrOne(() => ctx.store(ptr, hash!)) === 0 ? 1 : 0;
   }),

@@ -6,7 +6,6 @@
 import { fromSignedBytes, fromUnsignedBytes, isInt64, lowInt64, magnitudeBytes, padLeft, signedBytes } from './bytes';
 import { row, type EeiRow } from './table';
 import type { ExecutionContext } from '../execution/executionContext';
-import { hookValue } from '../contexts/blockchain';
 import { ContractError, EEI_MESSAGES } from '../execution/vmErrors';
 
 const TIMELOCK_SUFFIX = Buffer.from('timelock');
@@ -88,7 +87,7 @@ export const MAIN_EEI: readonly EeiRow[] = [
     },
   ),
   row('getBlockHash', 'Ii', 'i', 'Kalyan3104APICost.GetBlockHash', (ctx, nonce: bigint, resultPtr: number) => {
-    const hash = nonce >= 0n ? hookValue(() => ctx.blockchain.hook.getBlockhash(nonce), null) : null;
+    const hash = nonce >= 0n ? ctx.blockchain.hook.getBlockhash(nonce) : null;
     if (hash) ctx.store(resultPtr, hash);
     return 0;
   }),

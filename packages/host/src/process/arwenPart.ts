@@ -82,14 +82,20 @@ function serve(request: Message, vm: VMExecutionHandler): Message {
 }
 
 /**
- * A contract response. A critical VMError (a broken pipe, a bad answer from the node) ends the loop; any other
- * exception is a VM bug: reported in ErrorMessage, as the reference does with a caught panic, and the VM goes on.
+ * A contract response. A critical VMError (a broken pipe, a bad answer from the node) ends the loop. A hook that
+ * failed aborts the execution: the answer carries no VMOutput, only the error (the node part reports it as
+ * HookFailed). Any other exception is a VM bug: reported in ErrorMessage, as the reference does with a caught
+ * panic, and the VM goes on.
  */
 function contractResponse(run: () => VMOutput): Message {
   try {
     return createMessage(MessageKind.ContractResponse, { VMOutput: run() });
   } catch (error) {
     if (error instanceof VMError && error.critical) throw error;
+    if (VMError.is(error, ErrorCode.HookFailed) || VMError.is(error, ErrorCode.InvalidContractInput)) {
+      log.error('request aborted', { err: error.message });
+      return createMessage(MessageKind.ContractResponse, { VMOutput: null }, error.message);
+    }
     log.error('contract execution failed unexpectedly', { err: (error as Error).message });
     return createMessage(MessageKind.ContractResponse, { VMOutput: null }, `arwen panic: ${(error as Error).message}`);
   }

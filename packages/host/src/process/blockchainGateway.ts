@@ -1,8 +1,8 @@
 /**
  * The VM process's BlockchainHook: every method is a hook request to the node and a blocking wait for its answer
- * (reference ipc/arwenpart/blockchainGateway.go). A hook's own error (ErrorMessage, for the six methods that can
- * fail) is thrown as an Error the VM treats like the reference does; a transport failure or a wrong answer is a
- * critical VMError that aborts the execution (the reference turned those into zero values).
+ * (reference ipc/arwenpart/blockchainGateway.go). An answer carrying an ErrorMessage means the node could not
+ * answer: a HookFailed VMError that aborts the execution (the reference read such answers as zero values); a
+ * transport failure or a wrong answer is a critical VMError.
  */
 import {
   createMessage,
@@ -17,14 +17,6 @@ import {
   type WireKind,
 } from '@vm/protocol';
 import type { SyncMessenger } from '@vm/messenger';
-
-/** An error the node's hook reported (its ErrorMessage). */
-export class HookError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'HookError';
-  }
-}
 
 export type BlockchainGateway = BlockchainHook & {
   /** Forgets what was learned during the last request (the node's state may have changed since). */
@@ -54,7 +46,7 @@ export function createBlockchainGateway(messenger: SyncMessenger): BlockchainGat
           ErrorCode.BadHookResponseFromNode,
           `${kindName(kind)} answered with ${kindName(response.Kind) ?? response.Kind}`,
         );
-      if (call.canFail && response.ErrorMessage !== '') throw new HookError(response.ErrorMessage);
+      if (response.ErrorMessage !== '') throw answeredWithError(call.method, response.ErrorMessage);
       return call.fromResponse(response as unknown as Record<string, unknown>);
     };
     gateway[call.method] = !CACHED_PER_REQUEST.has(call.method)
@@ -68,4 +60,14 @@ export function createBlockchainGateway(messenger: SyncMessenger): BlockchainGat
         };
   }
   return gateway as unknown as BlockchainGateway;
+}
+
+/**
+ * An answer with an error: the node could not answer (HookFailed, which aborts the execution), or, for
+ * processBuiltInFunction, the built-in function itself failed (the execution fails with its text, as in the
+ * reference).
+ */
+function answeredWithError(method: string, message: string): VMError {
+  if (method === 'processBuiltInFunction') return new VMError(ErrorCode.BuiltinFunctionFailed, message);
+  return new VMError(ErrorCode.HookFailed, `${method}: ${message}`);
 }

@@ -34,6 +34,11 @@ const result = (zero: unknown) => ({
 const call = (method: keyof BlockchainHook, canFail: boolean, rest: Omit<HookCall, 'method' | 'canFail'>): HookCall =>
   Object.freeze({ method, canFail, ...rest });
 
+/** The BlockchainHook's method names, in table order. */
+export function blockchainHookMethods(): (keyof BlockchainHook)[] {
+  return Object.values(HOOK_CALLS).map((call) => call.method);
+}
+
 export const HOOK_CALLS: Readonly<Record<number, HookCall>> = Object.freeze({
   [K.BlockchainNewAddressRequest]: call('newAddress', true, {
     toRequest: (creator: Uint8Array, nonce: bigint, vmType: Uint8Array) => ({

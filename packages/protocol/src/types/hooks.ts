@@ -8,8 +8,11 @@ import type { Account, ContractCallInput, ContractCreateInput, VMOutput } from '
 export type Awaitable<T> = T | Promise<T>;
 
 /**
- * vmcommon's BlockchainHook, one method per hook message pair. The six methods that return `error` in the
- * reference may throw; their error reaches the VM as the response's ErrorMessage. The others cannot fail.
+ * vmcommon's BlockchainHook, one method per hook message pair. An absent account or key is a normal answer (null,
+ * or an empty value). A method that throws means the node could not answer: the VM aborts the execution with
+ * `HookFailed` (never runs on a made-up value). A built-in function's own failure is reported by throwing
+ * `VMError(ErrorCode.BuiltinFunctionFailed, message)` from processBuiltInFunction: the execution then fails with
+ * that message, as in the reference.
  */
 export interface BlockchainHook {
   newAddress(creatorAddress: Uint8Array, creatorNonce: bigint, vmType: Uint8Array): Bytes;

@@ -1,4 +1,4 @@
-import { CallType, ErrorCode, VMError } from '@vm/protocol';
+import { type CallType, ErrorCode, VMError } from '@vm/protocol';
 import { FakeBlockchainHook, wat } from '@vm/testkit';
 import { address, callInput, createInput, newHost } from '../helpers';
 

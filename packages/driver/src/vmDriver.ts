@@ -18,6 +18,8 @@ import {
   ErrorCode,
   DEFAULT_PROTECTED_KEY_PREFIX,
   DEFAULT_VM_TYPE,
+  DEFAULT_MAX_FRAME_SIZE,
+  MIN_FRAME_SIZE,
   type AsyncBlockchainHook,
   type ContractCallInput,
   type ContractCreateInput,
@@ -64,9 +66,44 @@ export interface VMDriverOptions {
    * its Go `arwen`, which does not know Binary). Gob is refused.
    */
   messagesMarshalizer?: MarshalizerKind;
+  /**
+   * The largest frame payload either side sends or accepts, told to the VM in Initialize (DEFAULT_MAX_FRAME_SIZE,
+   * at least MIN_FRAME_SIZE). The VM bounds an execution's output to outputLimitForFrame(maxFrameSize); a
+   * request or hook answer over it is refused with MessageTooLarge before anything is written.
+   */
+  maxFrameSize?: number;
 }
 
+/**
+ * Failures counted by kind. Only `crashes` (the child exited, was signalled or closed its pipes on its own) feed
+ * the crash-loop breaker: a contract cannot trip it with outputs or requests that are refused, and a timeout or a
+ * protocol violation is a kill of the driver's own.
+ */
+export interface DriverStats {
+  /** Requests sent or attempted (contract calls, deploys, diagnose). */
+  readonly requests: number;
+  /** Children started. */
+  readonly starts: number;
+  readonly crashes: number;
+  /** Requests over their budget: the child was killed. */
+  readonly timeouts: number;
+  /** Malformed or unexpected messages from the child: it was killed. */
+  readonly protocolErrors: number;
+  /** Messages refused before they were written (MessageTooLarge): the child kept running. */
+  readonly refusals: number;
+  /** Requests failed by the node's own hook (HookFailed): the child kept running. */
+  readonly hookFailures: number;
+}
+
+/** Failures that end a request but leave the child and its pipes as they were. */
+const REFUSALS = [ErrorCode.HookFailed, ErrorCode.MessageTooLarge];
+/** Failures that mean the child closed its end. */
+const CLOSED_BY_PEER = [ErrorCode.PeerClosed, ErrorCode.PeerClosedMidFrame, ErrorCode.WriteFailed];
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
 export const DEFAULT_BUSY_POLL_MICROS = 1000;
+export const DEFAULT_MAX_LOOP_TIME_MS = 10_000;
 export const DEFAULT_MESSAGES_MARSHALIZER = MarshalizerKind.Binary;
 
 const log = getLogger('arwenDriver');
@@ -87,19 +124,41 @@ export class VMDriver implements VMExecutionHandler {
   private readonly breaker: CrashLoopBreaker;
   private closedForGood = false;
   private requests = 0;
+  private readonly counts: { -readonly [K in Exclude<keyof DriverStats, 'requests' | 'starts'>]: number } = {
+    crashes: 0,
+    timeouts: 0,
+    protocolErrors: 0,
+    refusals: 0,
+    hookFailures: 0,
+  };
+  private starts = 0;
 
   private readonly codec: MessageCodec;
+  private readonly maxFrameSize: number;
 
   constructor(private readonly options: VMDriverOptions) {
     for (const method of blockchainHookMethods())
       if (typeof (options.blockchainHook as unknown as Record<string, unknown>)?.[method] !== 'function')
         throw new VMError(DriverError.InvalidOptions, `the blockchain hook has no method ${method}`);
+    const frame = options.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE;
+    if (!Number.isSafeInteger(frame) || frame < MIN_FRAME_SIZE || frame > 0xffffffff)
+      throw new VMError(DriverError.InvalidOptions, `maxFrameSize must be an integer from ${MIN_FRAME_SIZE} to 2^32-1`);
+    this.maxFrameSize = frame;
     this.breaker = new CrashLoopBreaker(options.restartPolicy);
     this.codec = codecFor(options.messagesMarshalizer ?? DEFAULT_MESSAGES_MARSHALIZER, 'messagesMarshalizer');
   }
 
+  private get maxLoopTimeMs(): number {
+    return this.options.maxLoopTimeMs ?? DEFAULT_MAX_LOOP_TIME_MS;
+  }
+
   private get busyPollMicros(): number {
     return this.options.busyPollMicros ?? DEFAULT_BUSY_POLL_MICROS;
+  }
+
+  /** What happened so far: requests, child starts, and each kind of failure, counted apart. */
+  get stats(): DriverStats {
+    return { requests: this.requests, starts: this.starts, ...this.counts };
   }
 
   /** The pid of the running child, if any. */
@@ -182,22 +241,26 @@ export class VMDriver implements VMExecutionHandler {
     const child = this.child!;
     try {
       return await runNodePart(child.messenger, this.options.blockchainHook, message, {
-        maxLoopTimeMs: this.options.maxLoopTimeMs ?? 10_000,
+        maxLoopTimeMs: this.maxLoopTimeMs,
       });
     } catch (error) {
-      // The node's hook failed: the request fails, the dialogue ended normally and the child is fine.
-      if (VMError.is(error, ErrorCode.HookFailed) && !child.exitReason) throw error;
-      // The child closing its pipes is usually its exit, reported a moment later: wait for that reason.
-      if (
-        VMError.is(error, ErrorCode.PeerClosed) ||
-        VMError.is(error, ErrorCode.PeerClosedMidFrame) ||
-        VMError.is(error, ErrorCode.WriteFailed)
-      ) {
-        await Promise.race([child.exited, new Promise((resolve) => setTimeout(resolve, 250).unref())]);
+      const refusal = REFUSALS.find((code) => VMError.is(error, code));
+      if (refusal && !child.exitReason) {
+        // the request failed, but the dialogue ended cleanly (nothing too large was written): the child is fine
+        this.counts[refusal === ErrorCode.HookFailed ? 'hookFailures' : 'refusals']++;
+        throw error;
       }
+      // The child closing its pipes is usually its exit, reported a moment later: wait for that reason.
+      const closedByChild = CLOSED_BY_PEER.some((code) => VMError.is(error, code));
+      if (closedByChild) await Promise.race([child.exited, delay(250)]);
       const failure = child.exitReason ?? asCritical(error);
+      if (!child.exitReason) {
+        // An exit of the child's own was counted as a crash when it happened. Pipes it closed without exiting
+        // (yet) are a crash too; a protocol violation or a timeout is a kill of ours, counted apart.
+        if (closedByChild) this.breaker.recordCrash();
+        this.counts[closedByChild ? 'crashes' : VMError.is(error, ErrorCode.Timeout) ? 'timeouts' : 'protocolErrors']++;
+      }
       log.warn('request failed; arwen is stopped', { err: failure.message, request: this.requests });
-      if (!child.exitReason) this.breaker.recordCrash(); // an exit of its own was counted when it happened
       await this.kill(child);
       throw failure;
     }
@@ -207,6 +270,7 @@ export class VMDriver implements VMExecutionHandler {
     const arwen = locateArwen(this.options.arwenPath);
     const [command, args] = arwenCommand(arwen);
     log.info('ArwenDriver.startArwen()', { path: arwen });
+    this.starts++;
     const child = spawn(command, args, {
       stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe'],
       // the node's current levels from the first line on (fd 6 carries later changes)
@@ -214,6 +278,7 @@ export class VMDriver implements VMExecutionHandler {
         ...process.env,
         ARWEN_LOG_LEVELS: getLogLevels(),
         ARWEN_BUSY_POLL_US: String(this.busyPollMicros),
+        ARWEN_MAX_LOOP_TIME_MS: String(this.maxLoopTimeMs),
         ...this.options.env,
       },
     });
@@ -231,6 +296,7 @@ export class VMDriver implements VMExecutionHandler {
       name: 'NODE',
       busyPollMicros: this.busyPollMicros,
       codec: this.codec,
+      maxFrameSize: this.maxFrameSize,
     });
     const stderrTail: string[] = [];
     captureChildOutput(stdio[1], stdio[2], stdio[7], (line) => stderrTail.push(line) > 5 && stderrTail.shift());
@@ -244,7 +310,10 @@ export class VMDriver implements VMExecutionHandler {
       exited: new Promise<void>((resolve) => {
         const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
           const how = signal ? `signal ${signal}` : `code ${code}`;
-          if (!state.expectedExit) this.breaker.recordCrash();
+          if (!state.expectedExit) {
+            this.breaker.recordCrash();
+            this.counts.crashes++;
+          }
           state.exitReason ??= new VMError(
             DriverError.ArwenExited,
             `${how}${stderrTail.length ? `: ${stderrTail.join(' | ')}` : ''}`,
@@ -276,6 +345,7 @@ export class VMDriver implements VMExecutionHandler {
       Kalyan3104ProtectedKeyPrefix: o.protectedKeyPrefix ?? Buffer.from(DEFAULT_PROTECTED_KEY_PREFIX),
       LogsMarshalizer: MarshalizerKind.JSON,
       MessagesMarshalizer: this.codec.marshalizer,
+      MaxFrameSize: this.maxFrameSize,
     };
   }
 

@@ -187,8 +187,11 @@ describe('[@vm/driver] executable lookup and restarts', () => {
       }
     }
     await driver.close();
-    await new Promise((r) => setTimeout(r, 200));
-    expect(readdirSync('/proc/self/fd').length).toBeLessThanOrEqual(fdsBefore + 2);
+    // the pipes of the last child close as its streams end: wait for that (generously), then check
+    const openFds = () => readdirSync('/proc/self/fd').length;
+    for (const deadline = Date.now() + 10_000; openFds() > fdsBefore + 2 && Date.now() < deadline;)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(openFds()).toBeLessThanOrEqual(fdsBefore + 2);
     const alive = pids.filter((pid) => {
       try {
         process.kill(pid, 0);

@@ -37,11 +37,10 @@ describe('[@vm/driver] the arwen child process (reference IPC tests)', () => {
 
   it('DiagnoseWait(5000) with MaxLoopTime 1000: a critical "timeout" error, and the child is dead', async () => {
     const { driver: d } = driver();
-    const started = performance.now();
     const error = await rejection(d.diagnoseWait(5000));
+    expect(error.code).toBe(ErrorCode.Timeout.code); // the node's deadline, not the VM's answer 5 s later
     expect(error.critical).toBe(true);
-    expect(error.message).toContain('timeout');
-    expect(performance.now() - started).toBeLessThan(4000);
+    expect(error.message).toContain('within 1000 ms');
     expect(d.isClosed()).toBe(true);
   }, 20000);
 
@@ -117,11 +116,10 @@ describe('[@vm/driver] the arwen child process (reference IPC tests)', () => {
       await d.diagnoseWait(1);
       const pending = d.diagnoseWait(3000);
       setTimeout(() => process.kill(d.pid!, 'SIGKILL'), 200);
-      const started = performance.now();
       const error = await rejection(pending);
+      // noticed through the exit (ArwenExited), not the 10 s deadline (Timeout)
       expect(error.code).toBe(DriverError.ArwenExited.code);
       expect(error.message).toContain('SIGKILL');
-      expect(performance.now() - started).toBeLessThan(2000);
       expect((await d.runSmartContractCall(input('increment'))).ReturnCode).toBe(ReturnCode.Ok);
       await d.close();
     }, 30000);
@@ -162,10 +160,8 @@ describe('[@vm/driver] misbehaving children', () => {
 
   it('a child that exits during startup: ArwenExited with its stderr, quickly', async () => {
     const { driver: d } = driver({ arwenPath: FAKE, env: { FAKE_ARWEN: 'exit' }, maxLoopTimeMs: 10000 });
-    const started = performance.now();
     const error = await rejection(d.diagnoseWait(10));
-    expect(error.code).toBe(DriverError.ArwenExited.code);
-    expect(performance.now() - started).toBeLessThan(5000);
+    expect(error.code).toBe(DriverError.ArwenExited.code); // noticed through the exit, not the 10 s deadline
   }, 20000);
 
   it('a child that keeps crashing is not restarted past the crash-loop limit', async () => {

@@ -1,9 +1,11 @@
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Transport from 'winston-transport';
 import { rootLogger, setLogLevels, getLogLevels } from '@vm/messenger';
 import { VMDriver } from '@vm/driver';
-import { FakeBlockchainHook } from '@vm/testkit';
+import { FakeBlockchainHook, wat } from '@vm/testkit';
 import { testGasScheduleMap } from './helpers';
 
 const alive = (pid: number) => {
@@ -16,23 +18,35 @@ const alive = (pid: number) => {
 };
 
 describe('[@vm/driver] the child never outlives its node', () => {
-  it('the node process dying makes arwen exit (EOF on fd 4)', async () => {
-    let output = '';
-    try {
-      execFileSync(process.execPath, [path.join(__dirname, 'fixtures', 'dyingNode.js')], {
-        encoding: 'utf8',
-        timeout: 20000,
-        stdio: ['ignore', 'pipe', 'ignore'],
-      });
-    } catch (error) {
-      output = String((error as { stdout?: string }).stdout ?? '');
-    }
-    const pid = Number(output.trim());
-    expect(pid).toBeGreaterThan(0);
-    const deadline = Date.now() + 5000;
-    while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    expect(alive(pid)).toBe(false);
-  }, 30000);
+  let loopWasm: string;
+  beforeAll(async () => {
+    loopWasm = path.join(mkdtempSync(path.join(tmpdir(), 'vm-loop-')), 'loop.wasm');
+    writeFileSync(loopWasm, await wat('(module (memory (export "memory") 1) (func (export "run") (loop (br 0))))'));
+  });
+
+  // Without the watch, a sleeping arwen outlived its node by the 300 s it was asked to sleep, and a computing one
+  // by its gas (hours): the deadline below is generous for a loaded machine and far below either.
+  it.each(['idle', 'sleeping', 'computing'])(
+    'arwen exits soon after the node process dies while it is %s',
+    async (mode) => {
+      let output = '';
+      try {
+        execFileSync(process.execPath, [path.join(__dirname, 'fixtures', 'dyingNode.js'), mode, loopWasm], {
+          encoding: 'utf8',
+          timeout: 30000,
+          stdio: ['ignore', 'pipe', 'ignore'],
+        });
+      } catch (error) {
+        output = String((error as { stdout?: string }).stdout ?? '');
+      }
+      const pid = Number(output.trim());
+      expect(pid).toBeGreaterThan(0);
+      const deadline = Date.now() + 20000;
+      while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(alive(pid)).toBe(false);
+    },
+    60000,
+  );
 });
 
 describe('[@vm/driver] logs', () => {
@@ -60,9 +74,11 @@ describe('[@vm/driver] logs', () => {
       expect(records.some((r) => r.logger === 'arwen/host' && r.message === 'arwen started')).toBe(true);
       expect(childTrace()).toHaveLength(0);
       driver.setLogLevels('*:INFO,arwen/baseMessenger:TRACE');
-      await new Promise((r) => setTimeout(r, 100));
-      await driver.diagnoseWait(1);
-      await new Promise((r) => setTimeout(r, 100));
+      // the child's reader thread applies it within moments: requests until the child's trace lines arrive
+      for (const deadline = Date.now() + 10_000; childTrace().length === 0 && Date.now() < deadline;) {
+        await driver.diagnoseWait(1);
+        await new Promise((r) => setTimeout(r, 20));
+      }
       expect(childTrace().length).toBeGreaterThan(0);
       expect(childTrace()[0].level).toBe('trace');
     } finally {

@@ -9,6 +9,7 @@ export { InvalidModule } from './wasm/binary';
 export { WASM_LIMITS, MAX_MEMORY_PAGES, CALL_DEPTH_BUDGET } from './wasm/limits';
 export { HostError } from './errors';
 export { StorageStatus } from './contexts/storage';
+export { outputSize } from './contexts/output';
 
 export type { VMHostOptions } from './vmHost';
 export type { GasSchedule, GasKey, GasSection } from './gas/gasSchedule';

@@ -9,6 +9,7 @@ import {
   DEFAULT_VM_TYPE,
   ReturnCode,
   VMError,
+  DEFAULT_MAX_OUTPUT_BYTES,
   ErrorCode,
   assertContractInput,
   type BlockchainHook,
@@ -22,7 +23,7 @@ import {
 } from '@vm/protocol';
 import { BigIntContext } from './contexts/bigInts';
 import { BlockchainContext } from './contexts/blockchain';
-import { OutputContext, errorVMOutput } from './contexts/output';
+import { OutputContext, errorVMOutput, outputSize } from './contexts/output';
 import { StorageContext } from './contexts/storage';
 import { guardHook } from './contexts/hookGuard';
 import { BIG_INT_EEI } from './eei/bigInt';
@@ -63,6 +64,11 @@ export interface VMHostOptions {
   vmType?: Uint8Array;
   /** The protocol's built-in function names (reserved as export names). */
   builtinFunctions?: readonly string[];
+  /**
+   * The bound on one execution's output (see OutputContext), DEFAULT_MAX_OUTPUT_BYTES by default. Through the
+   * stack it follows the frame limit (outputLimitForFrame), the same default: set both alike.
+   */
+  maxOutputBytes?: number;
 }
 
 /** Every host function, one table. */
@@ -93,6 +99,7 @@ export class VMHost implements VMExecutionHandler, NestedCalls, AsyncHost {
   private readonly vmType: Uint8Array;
   private readonly reservedNames: ReadonlySet<string>;
   private readonly builtinFunctions: ReadonlySet<string>;
+  private readonly maxOutputBytes: number;
   private readonly modules: ModuleCache;
   private readonly imports: WebAssembly.Imports;
   private readonly memories = new MemoryPool();
@@ -117,6 +124,9 @@ export class VMHost implements VMExecutionHandler, NestedCalls, AsyncHost {
     this.vmType = options.vmType ?? DEFAULT_VM_TYPE;
     this.reservedNames = reservedExportNames(options.builtinFunctions ?? []);
     this.builtinFunctions = new Set(options.builtinFunctions ?? []);
+    this.maxOutputBytes = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
+    if (!Number.isSafeInteger(this.maxOutputBytes) || this.maxOutputBytes <= 0)
+      throw new VMError(HostError.InvalidHostParameters, `maxOutputBytes must be a positive integer`);
     this.modules = new ModuleCache(this.schedule, rowsByName(EEI_ROWS));
     this.imports = buildImports(EEI_ROWS, this.schedule, () => this.contexts[this.contexts.length - 1]);
   }
@@ -184,7 +194,7 @@ export class VMHost implements VMExecutionHandler, NestedCalls, AsyncHost {
 
   /** Runs a flow with fresh contexts; any ContractError becomes the reference's error VMOutput. */
   private run(input: VMInput, flow: (output: OutputContext, blockchain: BlockchainContext) => VMOutput): VMOutput {
-    const output = new OutputContext();
+    const output = new OutputContext(this.maxOutputBytes);
     const blockchain = new BlockchainContext(this.hook, () => output, this.vmType);
     this.contexts.length = 0;
     this.tx = {
@@ -192,15 +202,23 @@ export class VMHost implements VMExecutionHandler, NestedCalls, AsyncHost {
       arguments: (input.Arguments ?? []).map((a) => a ?? EMPTY),
     };
     try {
-      return flow(output, blockchain);
+      return this.bounded(flow(output, blockchain));
     } catch (error) {
       if (!(error instanceof ContractError)) throw error;
-      return errorVMOutput(error.returnCode, errorMessage(error, output), this.gasLockedForAsyncStep);
+      return this.bounded(errorVMOutput(error.returnCode, errorMessage(error, output), this.gasLockedForAsyncStep));
     } finally {
       for (const ctx of this.contexts) this.releaseMemory(ctx);
       this.contexts.length = 0;
       this.gasLockedForAsyncStep = 0n;
     }
+  }
+
+  /** The output, or ExecutionFailed when it is over the bound (ours: a VMOutput always fits in a frame). */
+  private bounded(result: VMOutput): VMOutput {
+    const size = outputSize(result);
+    if (size <= this.maxOutputBytes) return result;
+    const { message } = VM_ERRORS.outputTooLarge(size, this.maxOutputBytes);
+    return errorVMOutput(ReturnCode.ExecutionFailed, message, this.gasLockedForAsyncStep);
   }
 
   /** performCodeDeploy (§2.1 steps 3-6), for deploys and upgrades. */

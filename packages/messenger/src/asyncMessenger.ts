@@ -8,7 +8,7 @@ import type { Readable, Writable } from 'node:stream';
 import { VMError, ErrorCode, JSON_CODEC, describeMessage, type Message, type MessageCodec } from '@vm/protocol';
 import { Deadline } from './deadline';
 import { Dialogue } from './dialogue';
-import { DEFAULT_MAX_FRAME_SIZE, FrameReader } from './frameReader';
+import { DEFAULT_MAX_FRAME_SIZE, FrameReader, assertFrameFits } from './frameReader';
 import { getLogger } from './logging';
 import { NOTHING_YET, PollPolicy, pollDeadline, pollExpired, streamFd, tryRead } from './busyPoll';
 
@@ -90,8 +90,11 @@ export class AsyncMessenger {
   /** Stamps the next dialogue nonce and writes the frame; resolves once the stream accepted it. */
   async send(message: Message, deadline: Deadline = Deadline.never()): Promise<void> {
     this.throwIfUnusable();
-    const stamped = { ...message, DialogueNonce: this.dialogue.stamp() } as Message;
+    const stamped = { ...message, DialogueNonce: this.dialogue.next } as Message;
     const frame = this.codec.encodeFrame(stamped);
+    // refused before anything is written or stamped: the dialogue and the stream stay as they were
+    assertFrameFits(frame, this.reader.maxFrameSize, stamped);
+    this.dialogue.stamp();
     if (log.isLevelEnabled('trace'))
       log.log('trace', `[${this.name}][#${stamped.DialogueNonce}]: SENT message`, {
         size: frame.length,

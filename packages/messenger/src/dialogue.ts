@@ -12,6 +12,11 @@ export class Dialogue {
     return this.nonce;
   }
 
+  /** The nonce the next outgoing message will carry. */
+  get next(): number {
+    return (this.nonce + 1) >>> 0;
+  }
+
   /** The nonce for the next outgoing message. */
   stamp(): number {
     this.nonce = (this.nonce + 1) >>> 0;

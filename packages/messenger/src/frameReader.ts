@@ -3,15 +3,33 @@
  * before trusting it: the kind must be one a frame can carry, and the length must be within the limit
  * *before* anything is allocated. After an error the reader stays failed.
  */
-import { VMError, ErrorCode, PREAMBLE_SIZE, decodePreamble, isKnownKind } from '@vm/protocol';
+import {
+  VMError,
+  ErrorCode,
+  DEFAULT_MAX_FRAME_SIZE,
+  PREAMBLE_SIZE,
+  decodePreamble,
+  isKnownKind,
+  describeMessage,
+  type Message,
+} from '@vm/protocol';
 
 export interface Frame {
   readonly kind: number;
   readonly payload: Buffer;
 }
 
-/** Default limit on a payload: large enough for any contract, small enough not to hurt. */
-export const DEFAULT_MAX_FRAME_SIZE = 32 * 1024 * 1024;
+/** MessageTooLarge when `frame`'s payload is over `maxFrameSize` (the peer's reader would refuse it). */
+export function assertFrameFits(frame: Uint8Array, maxFrameSize: number, message: Message): void {
+  const payload = frame.length - PREAMBLE_SIZE;
+  if (payload > maxFrameSize)
+    throw new VMError(
+      ErrorCode.MessageTooLarge,
+      `${describeMessage(message)}: ${payload} bytes, limit ${maxFrameSize}`,
+    );
+}
+
+export { DEFAULT_MAX_FRAME_SIZE };
 
 export class FrameReader {
   private readonly header = Buffer.alloc(PREAMBLE_SIZE);

@@ -14,7 +14,7 @@ import {
 } from '@vm/protocol';
 import { Deadline } from './deadline';
 import { Dialogue } from './dialogue';
-import { DEFAULT_MAX_FRAME_SIZE, FrameReader } from './frameReader';
+import { DEFAULT_MAX_FRAME_SIZE, FrameReader, assertFrameFits } from './frameReader';
 import { FdByteSource, WatchedFdByteSource, type SyncByteSource } from './byteSource';
 import { getLogger } from './logging';
 import { PollPolicy } from './busyPoll';
@@ -82,8 +82,11 @@ export class SyncMessenger {
 
   send(message: Message): void {
     this.throwIfUnusable();
-    const stamped = { ...message, DialogueNonce: this.dialogue.stamp() } as Message;
+    const stamped = { ...message, DialogueNonce: this.dialogue.next } as Message;
     const frame = this.codec.encodeFrame(stamped);
+    // refused before anything is written or stamped: the dialogue and the stream stay as they were
+    assertFrameFits(frame, this.reader.maxFrameSize, stamped);
+    this.dialogue.stamp();
     if (log.isLevelEnabled('trace'))
       log.log('trace', `[${this.name}][#${stamped.DialogueNonce}]: SENT message`, {
         size: frame.length,

@@ -50,6 +50,26 @@ async function expectRejects(promise: Promise<unknown>, definition: ErrorDefinit
 }
 
 describe('[@vm/messenger] AsyncMessenger', () => {
+  it('refuses a message over the frame limit before writing or stamping it; the dialogue goes on', async () => {
+    const { node, vm } = pair();
+    const huge = createMessage(MessageKind.BlockchainGetStorageDataResponse, { Data: Buffer.alloc(8192) });
+    await node.send(callRequest);
+    await vm.receive();
+    const error = await node.send(huge).then(
+      () => undefined,
+      (e: unknown) => e as VMError,
+    );
+    expect(error?.code).toBe(ErrorCode.MessageTooLarge.code);
+    expect(error?.critical).toBe(false);
+    expect(error?.message).toMatch(/BlockchainGetStorageDataResponse.*limit 4096/);
+    expect(node.state).toBe('open');
+    expect(node.nonce).toBe(1);
+    await vm.send(storageRequest);
+    expect((await node.receive()).DialogueNonce).toBe(2);
+    await node.send(storageResponse);
+    expect((await vm.receive()).DialogueNonce).toBe(3);
+  });
+
   it('runs a dialogue with the reference nonces (node odd, VM even) and resets it', async () => {
     const { node, vm } = pair();
     for (let round = 0; round < 2; round++) {

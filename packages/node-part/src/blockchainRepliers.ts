@@ -42,9 +42,18 @@ export async function replyToHookCall(hook: AsyncBlockchainHook, request: Messag
     if (error instanceof VMError && error.critical) throw error;
     // a built-in function's own failure is its outcome, carried as the reference does (ErrorMessage)
     if (VMError.is(error, ErrorCode.BuiltinFunctionFailed)) return { response: answer(null, error.detail ?? '') };
-    const reason = error instanceof Error ? error.message : String(error);
-    log.error('blockchain hook failed: the request fails', { method: call.method, err: reason });
-    const failure = new VMError(ErrorCode.HookFailed, `${call.method}: ${reason}`, { cause: error });
-    return { response: answer(null, reason), failure };
+    return hookFailure(request, error instanceof Error ? error.message : String(error), error);
   }
+}
+
+/** The reply to a hook call the node could not answer (the hook threw, or its answer cannot be sent). */
+export function hookFailure(request: Message, reason: string, cause?: unknown): HookReply {
+  const call = HOOK_CALLS[request.Kind];
+  const responseKind = responseKindOf(request.Kind);
+  if (!call || responseKind === undefined)
+    throw new VMError(ErrorCode.BadMessageFromArwen, `no replier for ${kindName(request.Kind) ?? request.Kind}`);
+  log.error('blockchain hook failed: the request fails', { method: call.method, err: reason });
+  const failure = new VMError(ErrorCode.HookFailed, `${call.method}: ${reason}`, { cause });
+  const response = createMessage(responseKind as WireKind, call.toResponse(null) as never, reason) as Message;
+  return { response, failure };
 }

@@ -1,4 +1,4 @@
 export { runNodePart } from './nodePart';
-export { replyToHookCall } from './blockchainRepliers';
+export { replyToHookCall, hookFailure } from './blockchainRepliers';
 export type { NodePartOptions } from './nodePart';
-export type { Replier } from './blockchainRepliers';
+export type { Replier, HookReply } from './blockchainRepliers';

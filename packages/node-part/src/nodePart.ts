@@ -15,7 +15,7 @@ import {
   type AsyncBlockchainHook,
   type Message,
 } from '@vm/protocol';
-import { replyToHookCall } from './blockchainRepliers';
+import { hookFailure, replyToHookCall } from './blockchainRepliers';
 
 const log = getLogger('arwenDriver');
 
@@ -46,22 +46,26 @@ export async function runNodePart(
     } catch (error) {
       throw critical(error, ErrorCode.CannotSendContractRequest);
     }
-    let hookFailure: VMError | undefined;
+    let failedHook: VMError | undefined;
     for (;;) {
       const message = await messenger.receive();
       if (isHookRequest(message.Kind)) {
         // the node's own hook work counts against the same budget: a hook that never answers times out too
-        const reply = await Promise.race([replyToHookCall(hook, message), expired]);
-        hookFailure ??= reply.failure;
+        let reply = await Promise.race([replyToHookCall(hook, message), expired]);
         try {
           await messenger.send(reply.response);
         } catch (error) {
-          throw critical(error, ErrorCode.CannotSendHookCallResponse);
+          if (!VMError.is(error, ErrorCode.MessageTooLarge))
+            throw critical(error, ErrorCode.CannotSendHookCallResponse);
+          // an answer over the frame limit (e.g. a huge code) was not written: the VM is told the hook failed
+          reply = hookFailure(message, error.message);
+          await messenger.send(reply.response);
         }
+        failedHook ??= reply.failure;
         continue;
       }
       // A failed hook fails the request once the dialogue is over: never an output computed without its answer.
-      if (hookFailure && isContractResponse(message.Kind)) throw hookFailure;
+      if (failedHook && isContractResponse(message.Kind)) throw failedHook;
       if (isContractResponse(message.Kind) || isDiagnose(message.Kind)) return message;
       throw new VMError(ErrorCode.BadMessageFromArwen, describeMessage(message));
     }

@@ -71,16 +71,19 @@ export const ErrorCode = defineErrors({
   // ours: the node's BlockchainHook failed (threw, or answered with an error); the execution is aborted, never
   // run on a made-up value. Not critical: the VM process is fine, only this request fails.
   HookFailed: { message: 'blockchain hook failed', critical: false },
-  // ours: a built-in function's own failure (the reference's ProcessBuiltInFunction error): the execution fails
-  // with its text, as in the reference. Thrown by a node's processBuiltInFunction to say "this call failed".
   // ours: a contract request with values a node never sends (negative value, unknown call type...): refused.
   InvalidContractInput: { message: 'invalid contract input', critical: false },
+  // ours: a built-in function's own failure (the reference's ProcessBuiltInFunction error): the execution fails
+  // with its text, as in the reference. Thrown by a node's processBuiltInFunction to say "this call failed".
   BuiltinFunctionFailed: { message: 'built-in function failed', critical: false },
   // the wire: every malformed frame has its own code, all in the BadFrame family
   BadFrame: { message: 'bad frame', critical: true },
   InvalidPreamble: { message: 'invalid frame preamble', critical: true, family: 'BadFrame' },
   TruncatedPreamble: { message: 'truncated frame preamble', critical: true, family: 'BadFrame' },
   FrameTooLarge: { message: 'frame too large', critical: true, family: 'BadFrame' },
+  // ours: a message over the frame limit was not sent (nothing written, the dialogue unchanged): only the
+  // request fails. Critical is for the reading side (FrameTooLarge): a sender can simply refuse.
+  MessageTooLarge: { message: 'message larger than the frame limit; not sent', critical: false },
   UnknownKind: { message: 'unknown message kind', critical: true, family: 'BadFrame' },
   KindMismatch: { message: 'preamble kind does not match payload kind', critical: true, family: 'BadFrame' },
   InvalidJson: { message: 'payload is not valid JSON', critical: true, family: 'BadFrame' },

@@ -11,6 +11,7 @@ export {
   isStopRequest,
   responseKindOf,
 } from './messageKinds';
+export { DEFAULT_MAX_FRAME_SIZE, MIN_FRAME_SIZE, DEFAULT_MAX_OUTPUT_BYTES, outputLimitForFrame } from './limits';
 export { PREAMBLE_SIZE, encodePreamble, decodePreamble } from './preamble';
 export { VMError, ErrorCode, defineErrors } from './errors';
 export { encodeMessage, encodeFrame, decodeMessage, createMessage, describeMessage } from './message';

@@ -2,6 +2,7 @@ export { fieldArb, shapeArb, messageArb, bytesArb, canonicalMessage, WIRE_KINDS 
 export { memoryPipes } from './memoryPipes';
 export { rawFrame, chunked } from './frames';
 export { wat } from './wat';
+export { EMITTER_WAT, EMITTER_MEMORY_BYTES } from './emitter';
 export {
   CONFORMANCE_DIR,
   CONFORMANCE_ABSENT_MESSAGE,

@@ -1,8 +1,65 @@
 /**
  * The VMOutput being built: accounts touched (with cached balances and nonces, balance deltas, storage updates,
  * code, transfer data), return data, logs, refunds. Accounts keep insertion order; the wire codec sorts them.
+ *
+ * The output is bounded (ours; the reference is bounded only by memory and gas): its `outputSize` may not exceed
+ * `maxBytes`, so any output the VM returns fits in a frame (outputLimitForFrame). Return data and logs are
+ * counted as they are written, so a contract cannot build a huge output in memory first; the host measures the
+ * whole output once more before returning it. Either way the execution fails with ExecutionFailed, in process
+ * and through the stack alike.
  */
-import { CallType, ReturnCode, type LogEntry, type OutputAccount, type VMOutput } from '@vm/protocol';
+import {
+  CallType,
+  DEFAULT_MAX_OUTPUT_BYTES,
+  ReturnCode,
+  type LogEntry,
+  type OutputAccount,
+  type VMOutput,
+} from '@vm/protocol';
+import { VM_ERRORS } from '../execution/vmErrors';
+
+/** What each item (a return value, a topic, a storage entry...) counts against the bound besides its bytes. */
+const ITEM_BYTES = 32;
+/** What each output account counts besides its byte strings (its numbers and keys, as JSON). */
+const ACCOUNT_BYTES = 160;
+
+const byteLength = (bytes: Uint8Array | null | undefined): number => ITEM_BYTES + (bytes?.length ?? 0);
+
+function logSize(log: LogEntry): number {
+  return byteLength(log.Identifier) + byteLength(log.Address) + byteLength(log.Data) + sumOf(log.Topics, byteLength);
+}
+
+function sumOf<T>(items: readonly T[] | null | undefined, size: (item: T) => number): number {
+  let total = 0;
+  for (const item of items ?? []) total += size(item);
+  return total;
+}
+
+/** A message counts its worst JSON escape (`\u0000`) per character. */
+const MESSAGE_BYTES_PER_CHAR = 6;
+
+/**
+ * The size of an output as the bound counts it: every byte string, plus a fixed amount per item and account,
+ * and the message at its worst escape.
+ */
+export function outputSize(output: VMOutput): number {
+  return (
+    ITEM_BYTES +
+    MESSAGE_BYTES_PER_CHAR * output.ReturnMessage.length +
+    sumOf(output.ReturnData, byteLength) +
+    sumOf(output.Logs, logSize) +
+    sumOf(
+      output.OutputAccounts,
+      (a) =>
+        ACCOUNT_BYTES +
+        (a.Address?.length ?? 0) +
+        byteLength(a.Code) +
+        byteLength(a.CodeMetadata) +
+        byteLength(a.Data) +
+        sumOf(a.StorageUpdates, (u) => byteLength(u.Offset) + byteLength(u.Data)),
+    )
+  );
+}
 
 export interface StorageEntry {
   readonly key: Uint8Array;
@@ -34,6 +91,7 @@ export interface OutputSnapshot {
   readonly returnMessage: string;
   readonly logs: LogEntry[];
   readonly gasRefund: bigint;
+  readonly resultBytes: number;
 }
 
 export class OutputContext {
@@ -43,6 +101,10 @@ export class OutputContext {
   returnMessage = '';
   logs: LogEntry[] = [];
   gasRefund = 0n;
+  /** The counted size of the return data and logs (the part a contract writes directly). */
+  private resultBytes = 0;
+
+  constructor(readonly maxBytes: number = DEFAULT_MAX_OUTPUT_BYTES) {}
 
   account(address: Uint8Array): AccountState {
     const key = hexKey(address);
@@ -71,16 +133,26 @@ export class OutputContext {
   }
 
   finish(data: Uint8Array): void {
+    this.grow(byteLength(data));
     this.returnData.push(Uint8Array.from(data));
   }
 
   writeLog(address: Uint8Array, topics: Uint8Array[], data: Uint8Array): void {
-    this.logs.push({
+    const log: LogEntry = {
       Identifier: topics.length > 0 ? topics[0] : null,
       Address: Uint8Array.from(address),
       Topics: topics.slice(1),
       Data: Uint8Array.from(data),
-    });
+    };
+    this.grow(logSize(log));
+    this.logs.push(log);
+  }
+
+  /** Counts `bytes` more of return data or logs; fails the execution past the bound (nothing is added). */
+  private grow(bytes: number): void {
+    const size = this.resultBytes + bytes;
+    if (size > this.maxBytes) throw VM_ERRORS.outputTooLarge(size, this.maxBytes);
+    this.resultBytes = size;
   }
 
   /** PushState: a copy of everything, to revert to. */
@@ -95,6 +167,7 @@ export class OutputContext {
       returnMessage: this.returnMessage,
       logs: [...this.logs],
       gasRefund: this.gasRefund,
+      resultBytes: this.resultBytes,
     };
   }
 
@@ -107,6 +180,7 @@ export class OutputContext {
     this.returnMessage = snapshot.returnMessage;
     this.logs = snapshot.logs;
     this.gasRefund = snapshot.gasRefund;
+    this.resultBytes = snapshot.resultBytes;
   }
 
   /** CensorVMOutput: a destination-context call starts with no return data, logs, refund or status, but the same accounts. */
@@ -116,6 +190,7 @@ export class OutputContext {
     this.returnMessage = '';
     this.logs = [];
     this.gasRefund = 0n;
+    this.resultBytes = 0;
   }
 
   /**
@@ -126,6 +201,7 @@ export class OutputContext {
   mergeOnto(snapshot: OutputSnapshot): void {
     this.returnData = [...snapshot.returnData, ...this.returnData];
     this.logs = [...snapshot.logs, ...this.logs];
+    this.resultBytes += snapshot.resultBytes;
   }
 
   /** AddToActiveState: a built-in function's output, whose balance deltas are relative to this state. */
@@ -142,6 +218,7 @@ export class OutputContext {
       if (given.Data && given.Data.length > 0)
         account.data = account.data ? Buffer.concat([account.data, given.Data]) : given.Data;
     }
+    this.resultBytes += sumOf(result.ReturnData, byteLength) + sumOf(result.Logs, logSize);
     this.returnData.push(...(result.ReturnData ?? []).map((d) => d ?? new Uint8Array(0)));
     this.logs.push(...(result.Logs ?? []));
     this.gasRefund += result.GasRefund ?? 0n;
@@ -155,7 +232,7 @@ export class OutputContext {
 
   /** The successful VMOutput (§2.5 of the reference digest). */
   toVMOutput(gasRemaining: bigint): VMOutput {
-    return {
+    const output: VMOutput = {
       ReturnData: this.returnData,
       ReturnCode: this.returnCode,
       ReturnMessage: this.returnMessage,
@@ -166,6 +243,7 @@ export class OutputContext {
       TouchedAccounts: [],
       Logs: this.logs,
     };
+    return output;
   }
 }
 

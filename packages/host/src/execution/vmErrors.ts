@@ -29,6 +29,9 @@ export const VM_ERRORS = Object.freeze({
   maxInstancesReached: () => err('execution failed (max instances reached)'),
   unhandledBreakpoint: () => err('unhandled runtime breakpoint'),
   callStackOverflow: () => err('call stack overflow', ReturnCode.CallStackOverFlow),
+  // ours: the output bound (a VMOutput must fit in a frame, see OutputContext)
+  outputTooLarge: (size: number, limit: number) =>
+    err(`execution failed (output too large: ${size} bytes, limit ${limit})`),
 });
 
 /** Host-function error texts that become ReturnMessages. */

@@ -2,14 +2,20 @@
  * The `arwen` VM process (reference cmd/arwen/main.go): fd 3 one Initialize frame; fd 4 node -> VM; fd 5 VM -> node;
  * fd 6 log levels; fd 7 log lines. Exit codes: 2 bad initialization, 3 the loop ended (Stop, the node gone,
  * a protocol violation). The process never outlives its node: EOF on fd 4, or no answer within
- * ARWEN_NODE_TIMEOUT_MS while a contract waits on a hook, ends it. ARWEN_BUSY_POLL_US: microseconds to poll fd 4
- * before sleeping in a read (default 0; the driver passes its own setting).
+ * ARWEN_NODE_TIMEOUT_MS while a contract waits on a hook, ends it, and a node that dies is noticed within
+ * ORPHAN_CHECK_INTERVAL_MS whatever the VM is doing (orphanWatch). ARWEN_BUSY_POLL_US: microseconds to poll fd 4
+ * before sleeping in a read (default 0; the driver passes its own setting). ARWEN_MAX_LOOP_TIME_MS: the node's
+ * budget for one request (the driver passes it); a DiagnoseWait never sleeps a second longer (the node's own
+ * timeout still comes first).
  */
 import { readSync } from 'node:fs';
 import {
   assertSupportedMarshalizer,
   codecFor,
   decodeMessage,
+  DEFAULT_MAX_FRAME_SIZE,
+  MIN_FRAME_SIZE,
+  outputLimitForFrame,
   MessageKind,
   VMError,
   ErrorCode,
@@ -20,12 +26,16 @@ import { VMHost } from '../vmHost';
 import { createBlockchainGateway } from './blockchainGateway';
 import { runArwenLoop } from './arwenPart';
 import { startLogPipes } from './logPipes';
+import { watchParent } from './orphanWatch';
 import { keccakReady } from '../eei/keccak';
 
 export const FD = Object.freeze({ init: 3, nodeToArwen: 4, arwenToNode: 5, logProfile: 6, logLines: 7 });
 export const EXIT_CODE = Object.freeze({ success: 0, cannotCreateFile: 1, init: 2, terminated: 3 });
 
 const log = getLogger('arwen/host');
+
+/** How much longer than the node's budget a DiagnoseWait may sleep: the node always gives up first. */
+const WAIT_GRACE_MS = 1000;
 
 /** Reads the single Initialize frame from fd 3 (always JSON). */
 function readInitialize(): MessageOf<MessageKind.Initialize> {
@@ -47,6 +57,14 @@ function readInitialize(): MessageOf<MessageKind.Initialize> {
   }
 }
 
+/** The node's frame limit (0: a reference node, which does not send one), at least MIN_FRAME_SIZE. */
+function frameLimit(told: number): number {
+  if (told === 0) return DEFAULT_MAX_FRAME_SIZE;
+  if (told < MIN_FRAME_SIZE)
+    throw new VMError(ErrorCode.BadRequestFromNode, `MaxFrameSize ${told} is below the minimum ${MIN_FRAME_SIZE}`);
+  return told;
+}
+
 /** A positive number from the environment, else undefined. */
 function positiveEnv(name: string): number | undefined {
   const value = Number(process.env[name] ?? '');
@@ -59,8 +77,10 @@ export async function main(): Promise<void> {
   let gateway: ReturnType<typeof createBlockchainGateway>;
   let pipes: ReturnType<typeof startLogPipes>;
   try {
+    watchParent();
     const { Arguments: args } = readInitialize();
     const codec = codecFor(args.MessagesMarshalizer, 'MessagesMarshalizer');
+    const maxFrameSize = frameLimit(args.MaxFrameSize ?? 0);
     assertSupportedMarshalizer(args.LogsMarshalizer, 'LogsMarshalizer'); // log lines are JSON only
     if (process.env.ARWEN_LOG_LEVELS) setLogLevels(process.env.ARWEN_LOG_LEVELS);
     pipes = startLogPipes(FD.logProfile, FD.logLines);
@@ -71,6 +91,7 @@ export async function main(): Promise<void> {
       receiveTimeoutMs: positiveEnv('ARWEN_NODE_TIMEOUT_MS'),
       busyPollMicros: positiveEnv('ARWEN_BUSY_POLL_US'),
       codec,
+      maxFrameSize,
     });
     gateway = createBlockchainGateway(messenger);
     vm = new VMHost({
@@ -80,6 +101,7 @@ export async function main(): Promise<void> {
       protectedKeyPrefix: args.Kalyan3104ProtectedKeyPrefix ?? undefined,
       vmType: args.VMType ?? undefined,
       builtinFunctions: args.ProtocolBuiltinFunctions ?? [],
+      maxOutputBytes: outputLimitForFrame(maxFrameSize),
     });
   } catch (error) {
     process.stderr.write(`Cannot create ArwenPart: ${(error as Error).message}\n`);
@@ -89,6 +111,7 @@ export async function main(): Promise<void> {
   await keccakReady;
   log.info('arwen started');
   const reason = runArwenLoop(messenger, vm, {
+    maxWaitMs: (positiveEnv('ARWEN_MAX_LOOP_TIME_MS') ?? Infinity) + WAIT_GRACE_MS,
     beforeRequest: () => {
       pipes.refresh();
       gateway.startRequest();

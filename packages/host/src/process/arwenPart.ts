@@ -19,8 +19,10 @@ const log = getLogger('arwen/part');
 const durations = getLogger('arwen/duration');
 
 export interface ArwenPartOptions {
-  /** Called before each request (e.g. to apply new log levels). */
+  /** Called when a request arrived, before it is served (e.g. to apply new log levels). */
   beforeRequest?: () => void;
+  /** The longest a DiagnoseWait sleeps (the node's budget for a request; it gives up by then). Default: no bound. */
+  maxWaitMs?: number;
 }
 
 /** Runs until the loop ends; returns the reason (a VMError). */
@@ -33,8 +35,9 @@ export function runArwenLoop(
   for (;;) {
     let request: Message;
     try {
-      options.beforeRequest?.();
       request = messenger.receive();
+      // after the request arrived: what the node sent before it (e.g. new log levels) applies to it
+      options.beforeRequest?.();
     } catch (error) {
       return endOfLoop(error);
     }
@@ -42,7 +45,7 @@ export function runArwenLoop(
     const started = performance.now();
     let response: Message;
     try {
-      response = serve(request, vm);
+      response = serve(request, vm, options.maxWaitMs ?? Infinity);
     } catch (error) {
       return endOfLoop(error);
     }
@@ -57,7 +60,7 @@ export function runArwenLoop(
   }
 }
 
-function serve(request: Message, vm: VMExecutionHandler): Message {
+function serve(request: Message, vm: VMExecutionHandler, maxWaitMs: number): Message {
   switch (request.Kind) {
     case MessageKind.ContractDeployRequest:
       return contractResponse(() => {
@@ -72,7 +75,7 @@ function serve(request: Message, vm: VMExecutionHandler): Message {
         return vm.runSmartContractCall(input) as VMOutput;
       });
     case MessageKind.DiagnoseWaitRequest: {
-      const ms = (request as MessageOf<MessageKind.DiagnoseWaitRequest>).Milliseconds;
+      const ms = Math.min((request as MessageOf<MessageKind.DiagnoseWaitRequest>).Milliseconds, maxWaitMs);
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
       return createMessage(MessageKind.DiagnoseWaitResponse, {});
     }

@@ -29,6 +29,7 @@ function decodeField(field: Field, json: Json): unknown {
     case 'u64':
       return integerValue(json) as bigint;
     case 'u32':
+      return json === undefined && field.extension ? 0 : Number(integerValue(json));
     case 'int':
       return Number(integerValue(json));
     case 'bool':
@@ -86,6 +87,8 @@ export function encodeShape(shape: Shape, value: Record<string, unknown>, path: 
   let out = '{';
   let first = true;
   for (const name in shape) {
+    // an extension at its zero value is left out, so a reference peer's message re-encodes byte-identically
+    if ('extension' in shape[name] && !value[name]) continue;
     out += `${first ? '' : ','}"${name}":${encodeField(shape[name], value[name], `${path}.${name}`)}`;
     first = false;
   }

@@ -12,7 +12,7 @@ export type Field =
   | { readonly t: 'bytesList' }
   | { readonly t: 'bigInt' }
   | { readonly t: 'u64' }
-  | { readonly t: 'u32' }
+  | { readonly t: 'u32'; readonly extension?: true }
   | { readonly t: 'int' }
   | { readonly t: 'bool' }
   | { readonly t: 'string' }
@@ -37,6 +37,11 @@ export const f = {
   u64: { t: 'u64' },
   /** Go `uint32` */
   u32: { t: 'u32' },
+  /**
+   * A `uint32` of ours that a reference peer does not send: optional (absent reads as 0, as Go's decoder reads a
+   * missing field) and left out of JSON at 0, so reference messages re-encode byte-identically; Go ignores it.
+   */
+  extensionU32: { t: 'u32', extension: true },
   /** Go `int` (ReturnCode, CallType) */
   int: { t: 'int' },
   bool: { t: 'bool' },
@@ -100,5 +105,10 @@ export type FieldValue<F> = F extends { t: 'bytes' }
                             ? GasScheduleMap | null
                             : never;
 
-/** The TypeScript value of a shape: one property per field. */
-export type ShapeValue<S> = { -readonly [K in keyof S]: FieldValue<S[K]> };
+/** The fields of a shape that a peer may leave out (extensions). */
+type OptionalKeys<S> = { [K in keyof S]: S[K] extends { extension: true } ? K : never }[keyof S];
+
+/** The TypeScript value of a shape: one property per field (optional for an extension). */
+export type ShapeValue<S> = { -readonly [K in Exclude<keyof S, OptionalKeys<S>>]: FieldValue<S[K]> } & {
+  -readonly [K in OptionalKeys<S>]?: FieldValue<S[K]>;
+};

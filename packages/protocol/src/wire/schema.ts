@@ -20,7 +20,8 @@ const nullable = (schema: JsonSchema): JsonSchema => ({ ...schema, nullable: tru
 export function shapeSchema(shape: Shape): JsonSchema {
   const properties: Record<string, JsonSchema> = {};
   for (const [name, field] of Object.entries(shape)) properties[name] = fieldSchema(field);
-  return { type: 'object', properties, required: Object.keys(shape), additionalProperties: false };
+  const required = Object.keys(shape).filter((name) => !('extension' in shape[name]));
+  return { type: 'object', properties, required, additionalProperties: false };
 }
 
 export function fieldSchema(field: Field): JsonSchema {

@@ -92,6 +92,8 @@ export const ArwenArgumentsShape = {
   ...VMHostParametersShape,
   LogsMarshalizer: f.u32,
   MessagesMarshalizer: f.u32,
+  /** Ours: the node's frame limit, both directions (0: DEFAULT_MAX_FRAME_SIZE). A reference node omits it. */
+  MaxFrameSize: f.extensionU32,
 } as const;
 
 export type VMInput = ShapeValue<typeof VMInputShape>;

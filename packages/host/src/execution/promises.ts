@@ -29,8 +29,11 @@ export function processAsyncInfo(host: AsyncHost, ctx: ExecutionContext): boolea
   const key = new Uint8Array(Buffer.concat([ctx.call.originalTxHash, Buffer.from(ASYNC_CALLS_KEY_SUFFIX)]));
   ctx.storage.set(key, new Uint8Array(Buffer.from(asyncContextInfoJson(ctx), 'utf8')), ctx.charges);
   setupAsyncCallsGas(ctx);
+  // Only calls to other shards leave. A local destination already ran (it is pending on promises of its own):
+  // sending it on as well would run it a second time (ours; the reference sends every pending call).
   for (const call of pending)
-    sendAsyncCallToDestination(ctx, call.destination, fromUnsignedBytes(call.valueBytes), call.data, call.gasLimit);
+    if (!hasCode(ctx, call.destination))
+      sendAsyncCallToDestination(ctx, call.destination, fromUnsignedBytes(call.valueBytes), call.data, call.gasLimit);
   return true;
 }
 

@@ -117,7 +117,8 @@ export async function main(): Promise<void> {
       gateway.startRequest();
     },
   });
-  process.stderr.write(`Ended Arwen loop: ${reason.message}\n`);
+  // stderr is for trouble: the driver logs its lines as errors
+  if (reason.code !== ErrorCode.StopPerNodeRequest.code) process.stderr.write(`Ended Arwen loop: ${reason.message}\n`);
   pipes.close();
   process.exit(EXIT_CODE.terminated);
 }

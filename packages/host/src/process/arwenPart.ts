@@ -106,6 +106,8 @@ function contractResponse(run: () => VMOutput): Message {
 
 function endOfLoop(error: unknown): VMError {
   const reason = error instanceof VMError ? error : new VMError(ErrorCode.ReadFailed, String(error), { cause: error });
-  log.error('end of loop', { err: reason.message });
+  // a Stop is the normal end, not an error
+  if (reason.code === ErrorCode.StopPerNodeRequest.code) log.info('end of loop', { reason: reason.message });
+  else log.error('end of loop', { err: reason.message });
   return reason;
 }

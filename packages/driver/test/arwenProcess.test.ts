@@ -158,7 +158,7 @@ describe('[@vm/driver] executable lookup and restarts', () => {
     const driver = new VMDriver({
       blockchainHook: hook,
       gasSchedule: testGasScheduleMap(),
-      maxLoopTimeMs: 10000,
+      maxLoopTimeMs: 30_000,
       restartPolicy: { maxCrashes: 100, windowMs: 60000 },
     });
     const input = {

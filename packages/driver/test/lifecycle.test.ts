@@ -65,7 +65,7 @@ describe('[@vm/driver] logs', () => {
     const driver = new VMDriver({
       blockchainHook: new FakeBlockchainHook(),
       gasSchedule: testGasScheduleMap(),
-      maxLoopTimeMs: 5000,
+      maxLoopTimeMs: 30_000,
     });
     try {
       await driver.diagnoseWait(1);

@@ -144,7 +144,7 @@ describe('[@vm/driver] the crash-loop breaker counts only crashes of the VM proc
     const driver = new VMDriver({
       blockchainHook: hook,
       gasSchedule: testGasScheduleMap(),
-      maxLoopTimeMs: 5000, // each request includes a fresh child's start-up: generous for a loaded machine
+      maxLoopTimeMs: 10_000, // each request includes a fresh child's start-up: generous for a loaded machine
       restartPolicy: { maxCrashes: 0, windowMs: 600_000 },
     });
     try {

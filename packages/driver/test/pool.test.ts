@@ -53,7 +53,7 @@ describe('[@vm/driver] a pool of VM processes for read-only queries', () => {
     const hook = new FakeBlockchainHook();
     const sc = Buffer.alloc(32, 7);
     hook.setAccount(sc, { code: await wat(GET_FIVE) });
-    const pool = new VMQueryPool(2, { blockchainHook: hook, gasSchedule: testGasScheduleMap(), maxLoopTimeMs: 10000 });
+    const pool = new VMQueryPool(2, { blockchainHook: hook, gasSchedule: testGasScheduleMap(), maxLoopTimeMs: 30_000 });
     const input = query(sc);
     try {
       const outputs = await Promise.all(Array.from({ length: 6 }, () => pool.query(input)));

@@ -15,13 +15,7 @@ export type { GasSchedule, GasKey, GasSection } from './gas/gasSchedule';
 export type { EeiRow } from './eei/table';
 export type { ModuleLayout } from './wasm/moduleLayout';
 export { runScenario, runTestFile, findScenarios, referenceTestGasSchedule } from './scenario/runScenario';
-export {
-  parseScenarioFile,
-  parseScenario,
-  parseScenarioStep,
-  parseTestFile,
-  parseTest,
-} from './scenario/parse';
+export { parseScenarioFile, parseScenario, parseScenarioStep, parseTestFile, parseTest } from './scenario/parse';
 export { writeScenario, writeStep, writeTestFile, writeAccounts } from './scenario/write';
 export { ScenarioExecutor, ScenarioRecorder } from './scenario/executor';
 export { runLegacyTest, convertTestToScenario } from './scenario/legacyTest';
@@ -38,7 +32,12 @@ export type { TestCaseResult } from './scenario/legacyTest';
 export type { JsonNode, JsonEntry } from './scenario/json';
 export type { ScenarioErrorLocation, EvalContext } from './scenario/valueExpression';
 export type * from './scenario/model';
-export type { WorldAccount, BlockInfo as WorldBlockInfo, NewAddressMock as WorldNewAddressMock, ScenarioWorld } from './scenario/memoryWorld';
+export type {
+  WorldAccount,
+  BlockInfo as WorldBlockInfo,
+  NewAddressMock as WorldNewAddressMock,
+  ScenarioWorld,
+} from './scenario/memoryWorld';
 export { runCli } from './scenario/cli';
 export { createBlockchainGateway } from './process/blockchainGateway';
 export { runArwenLoop } from './process/arwenPart';

@@ -37,7 +37,8 @@ export function checkExpect(expect: TxExpect, output: VMOutput, checkGas: boolea
         problems.push(`out[${i}]: expected ${showBytes(want)}, got ${showBytes(out[i])}`);
     });
   const refund = expect.refund?.value ?? ANY;
-  if (refund !== ANY && output.GasRefund !== refund) problems.push(`refund: expected ${refund}, got ${output.GasRefund}`);
+  if (refund !== ANY && output.GasRefund !== refund)
+    problems.push(`refund: expected ${refund}, got ${output.GasRefund}`);
   const gas = expect.gas?.value ?? ANY;
   if (checkGas && gas !== ANY && output.GasRemaining !== gas)
     problems.push(`gas: expected ${gas}, got ${output.GasRemaining}`);

@@ -143,6 +143,7 @@ class JsonParser {
     const start = this.pos;
     const end = this.text.indexOf('"', start + 1);
     const raw = end < 0 ? -1 : this.text.slice(start + 1, end);
+    // eslint-disable-next-line no-control-regex -- JSON strings may not hold raw control characters
     if (raw !== -1 && !raw.includes('\\') && !/[\x00-\x1f]/.test(raw)) {
       this.pos = end + 1;
       return raw;
@@ -174,7 +175,10 @@ export function fromJs(value: unknown, where = '$'): JsonNode {
   if (Array.isArray(value)) return jsonArray(value.map((item, i) => fromJs(item, `${where}[${i}]`)));
   if (typeof value === 'object' && value !== null)
     return jsonObject(
-      Object.entries(value as Record<string, unknown>).map(([key, v]) => ({ key, value: fromJs(v, `${where}.${key}`) })),
+      Object.entries(value as Record<string, unknown>).map(([key, v]) => ({
+        key,
+        value: fromJs(v, `${where}.${key}`),
+      })),
     );
   throw new ScenarioError(
     `${where}: numbers and null are not allowed (found ${JSON.stringify(value)}): write every value as a string`,
@@ -233,5 +237,6 @@ function write(node: JsonNode, depth: number, out: string[]): void {
 
 /** Verbatim between quotes (as the reference writes), escaping only what JSON requires. */
 function quote(text: string): string {
+  // eslint-disable-next-line no-control-regex -- the characters JSON requires escaped
   return /["\\\x00-\x1f]/.test(text) ? JSON.stringify(text) : `"${text}"`;
 }

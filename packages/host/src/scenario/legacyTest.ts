@@ -70,8 +70,7 @@ export async function runLegacyTest(test: LegacyTest, executor: ScenarioExecutor
     }
     return { name: test.name, passed: true };
   } catch (error) {
-    if (error instanceof ScenarioError)
-      return { name: test.name, passed: false, message: error.message };
+    if (error instanceof ScenarioError) return { name: test.name, passed: false, message: error.message };
     throw error;
   }
 }
@@ -94,8 +93,7 @@ export function convertTestToScenario(file: TestFile): Scenario {
   ];
   let n = 0;
   for (const block of test.blocks ?? [])
-    for (const [i, tx] of (block.transactions ?? []).entries())
-      steps.push(txStep(tx, `${++n}`, block.results?.[i]));
+    for (const [i, tx] of (block.transactions ?? []).entries()) steps.push(txStep(tx, `${++n}`, block.results?.[i]));
   steps.push({ kind: 'checkState', accounts: test.postState ?? { accounts: [] } });
   return { name: test.name, ...(test.checkGas === false ? { checkGas: false } : {}), steps };
 }

@@ -187,7 +187,15 @@ function parseStepNode(node: Node): Step {
       node.object(['step', 'path']);
       return { kind, keys, path: node.required('path').string() };
     case 'setState':
-      node.object(['step', 'comment', 'accounts', 'newAddresses', 'previousBlockInfo', 'currentBlockInfo', 'blockHashes']);
+      node.object([
+        'step',
+        'comment',
+        'accounts',
+        'newAddresses',
+        'previousBlockInfo',
+        'currentBlockInfo',
+        'blockHashes',
+      ]);
       return {
         kind,
         keys,
@@ -269,9 +277,7 @@ function parseCheckAccounts(node: Node): CheckAccounts {
       comment: opt(a.get('comment'), (n) => n.string()),
       nonce: opt(a.get('nonce'), (n) => n.check(evalU64)),
       balance: a.required('balance').check(evalBigUint),
-      storage: opt(a.get('storage'), (n) =>
-        n.json.kind === 'string' && n.json.value === '*' ? ANY : parseStorage(n),
-      ),
+      storage: opt(a.get('storage'), (n) => (n.json.kind === 'string' && n.json.value === '*' ? ANY : parseStorage(n))),
       code: opt(a.get('code'), (n) => n.check(evalBytes)),
       asyncCallData: opt(a.get('asyncCallData'), (n) => n.string()),
     });

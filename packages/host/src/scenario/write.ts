@@ -103,7 +103,8 @@ class Writer {
   checkBig = (v: CheckBig | undefined, where: string): JsonNode | undefined => {
     if (!v) return undefined;
     const evaluate = (t: string) => (t === '*' ? ANY : evalBigUint(t, CTX));
-    const fallback = (x: bigint | typeof ANY) => (x === ANY ? '*' : v.original === undefined ? x.toString() : bigHex(x));
+    const fallback = (x: bigint | typeof ANY) =>
+      x === ANY ? '*' : v.original === undefined ? x.toString() : bigHex(x);
     return jsonString(this.text(v, where, evaluate, (a, b) => a === b, fallback));
   };
 

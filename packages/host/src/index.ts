@@ -15,12 +15,30 @@ export type { VMHostOptions } from './vmHost';
 export type { GasSchedule, GasKey, GasSection } from './gas/gasSchedule';
 export type { EeiRow } from './eei/table';
 export type { ModuleLayout } from './wasm/moduleLayout';
-export { runScenario, findScenarios, referenceTestGasSchedule } from './scenario/runScenario';
-export { parseScenarioFile } from './scenario/parse';
+export { runScenario, runTestFile, findScenarios, referenceTestGasSchedule } from './scenario/runScenario';
+export { parseScenarioFile, parseScenario, parseScenarioStep, parseTestFile, parseTest } from './scenario/parse';
+export { writeScenario, writeStep, writeTestFile, writeAccounts } from './scenario/write';
+export { ScenarioExecutor, ScenarioRecorder } from './scenario/executor';
+export { runLegacyTest, convertTestToScenario } from './scenario/legacyTest';
+export { dumpWorld, readableBytes } from './scenario/dumpState';
+export { parseJson, writeJson } from './scenario/json';
+export { ANY } from './scenario/model';
 export { MemoryWorld } from './scenario/memoryWorld';
 export { ScenarioError, evalBytes } from './scenario/valueExpression';
 export type { ScenarioOptions, ScenarioResult } from './scenario/runScenario';
-export type { WorldAccount, BlockInfo, NewAddressMock } from './scenario/memoryWorld';
+export type { ParseOptions } from './scenario/parse';
+export type { WriteOptions } from './scenario/write';
+export type { ExecutorOptions, StepResult, ScenarioRun } from './scenario/executor';
+export type { TestCaseResult } from './scenario/legacyTest';
+export type { JsonNode, JsonEntry } from './scenario/json';
+export type { ScenarioErrorLocation, EvalContext } from './scenario/valueExpression';
+export type * from './scenario/model';
+export type {
+  WorldAccount,
+  BlockInfo as WorldBlockInfo,
+  NewAddressMock as WorldNewAddressMock,
+  ScenarioWorld,
+} from './scenario/memoryWorld';
 export { runCli } from './scenario/cli';
 export { createBlockchainGateway } from './process/blockchainGateway';
 export { runArwenLoop } from './process/arwenPart';

@@ -173,3 +173,18 @@ export class MemoryWorld implements BlockchainHook {
     for (const deleted of output.DeletedAccounts ?? []) if (deleted) this.accounts.delete(hex(deleted));
   }
 }
+
+/** What the scenario executor needs of a world: MemoryWorld, or any object with the same state and methods. */
+export type ScenarioWorld = Pick<
+  MemoryWorld,
+  | 'accounts'
+  | 'account'
+  | 'accountOrNew'
+  | 'setAccount'
+  | 'applyOutput'
+  | 'clear'
+  | 'newAddressMocks'
+  | 'currentBlock'
+  | 'previousBlock'
+  | 'blockHashes'
+>;

@@ -1,90 +1,185 @@
-/** Scenario steps after parsing: every value expression already evaluated (scenario-format.md §3, §5). */
+/**
+ * Scenarios as data (scenario-format.md §3, §5, §10). Every value keeps the text it was written as (`original`)
+ * next to what it evaluates to (`value`), as the reference's model does; every object keeps the order of the keys
+ * it was read with (`keys`), so the writer gives back what was read. A field that was not written is `undefined`
+ * (the executor applies the format's defaults). Values built in code may leave `original` out: the writer then
+ * writes hex (bytes) or decimal (numbers).
+ */
 
 /** `*` where the format allows it. */
 export const ANY = Symbol('any');
-export type Check<T> = T | typeof ANY;
 
-export interface AccountState {
-  readonly address: Uint8Array;
-  readonly nonce: bigint;
-  readonly balance: bigint;
-  readonly storage: ReadonlyMap<string, Uint8Array>;
-  readonly code: Uint8Array;
-  readonly asyncCallData: string;
+export interface Value<T> {
+  readonly original?: string;
+  readonly value: T;
+}
+export type Bytes = Value<Uint8Array>;
+export type BigValue = Value<bigint>;
+export type CheckBytes = Value<Uint8Array | typeof ANY>;
+export type CheckBig = Value<bigint | typeof ANY>;
+
+/** The keys of an object in the order they were read; the writer follows it, then its own order for the rest. */
+export interface Ordered {
+  readonly keys?: readonly string[];
 }
 
-export interface BlockInfoInput {
-  readonly timestamp: bigint;
-  readonly nonce: bigint;
-  readonly round: bigint;
-  readonly epoch: number;
+export interface StorageEntry {
+  readonly key: Bytes;
+  readonly value: Bytes;
 }
 
-export interface SetStateStep {
-  readonly kind: 'setState';
-  readonly accounts: AccountState[];
-  readonly newAddresses: { creator: Uint8Array; nonce: bigint; address: Uint8Array }[];
-  readonly previousBlockInfo: BlockInfoInput | null;
-  readonly currentBlockInfo: BlockInfoInput | null;
-  readonly blockHashes: Uint8Array[];
+export interface Account extends Ordered {
+  readonly address: Bytes;
+  readonly comment?: string;
+  readonly nonce?: BigValue;
+  readonly balance: BigValue;
+  readonly storage?: readonly StorageEntry[];
+  readonly code?: Bytes;
+  readonly asyncCallData?: string;
 }
 
-export interface AccountCheck {
-  readonly address: Uint8Array;
-  readonly nonce: Check<bigint>;
-  readonly balance: Check<bigint>;
-  readonly storage: Check<ReadonlyMap<string, Uint8Array>>;
-  readonly code: Check<Uint8Array>;
-  readonly asyncCallData: string;
+export interface CheckAccount extends Ordered {
+  readonly address: Bytes;
+  readonly comment?: string;
+  readonly nonce?: CheckBig;
+  readonly balance: CheckBig;
+  /** `ANY` for `"storage": "*"`. */
+  readonly storage?: readonly StorageEntry[] | typeof ANY;
+  readonly code?: CheckBytes;
+  readonly asyncCallData?: string;
 }
 
-export interface CheckStateStep {
-  readonly kind: 'checkState';
-  readonly accounts: AccountCheck[];
-  /** `"+"` in the map: other accounts may exist. */
-  readonly othersAllowed: boolean;
+/** A checkState map: the accounts, and `"+"` (other accounts may exist) with the text of its value. */
+export interface CheckAccounts extends Ordered {
+  readonly accounts: readonly CheckAccount[];
+  readonly othersAllowed?: string;
 }
 
-export interface LogCheck {
-  readonly address: Uint8Array;
-  readonly identifier: Uint8Array;
-  readonly topics: Uint8Array[];
-  readonly data: bigint;
+export interface NewAddressMock extends Ordered {
+  readonly creatorAddress: Bytes;
+  readonly creatorNonce: BigValue;
+  readonly newAddress: Bytes;
 }
 
-export interface TxExpect {
-  readonly out: Check<Uint8Array>[];
-  readonly status: bigint;
-  readonly message: string;
-  readonly logs: Check<LogCheck[]>;
-  readonly gas: Check<bigint>;
-  readonly refund: Check<bigint>;
+export interface BlockInfo extends Ordered {
+  readonly blockTimestamp?: BigValue;
+  readonly blockNonce?: BigValue;
+  readonly blockRound?: BigValue;
+  readonly blockEpoch?: BigValue;
 }
 
-export interface TxStep {
-  readonly kind: 'scDeploy' | 'scCall' | 'transfer' | 'validatorReward';
-  readonly txId: string;
-  readonly from: Uint8Array | null;
-  readonly to: Uint8Array | null;
-  readonly value: bigint;
-  readonly function: string;
-  readonly arguments: Uint8Array[];
-  readonly contractCode: Uint8Array;
-  readonly gasLimit: bigint;
-  readonly gasPrice: bigint;
-  readonly expect: TxExpect | null;
+export interface LogEntry extends Ordered {
+  readonly address: Bytes;
+  readonly identifier: Bytes;
+  readonly topics?: readonly Bytes[];
+  /** Compared as an unsigned big integer. */
+  readonly data?: Bytes;
 }
 
-export interface ExternalStepsStep {
+export interface TxExpect extends Ordered {
+  readonly out?: readonly CheckBytes[];
+  readonly status?: BigValue;
+  readonly message?: string;
+  /** A list; `"*"` (not checked); any other string means no logs (the reference's legacy log hash). */
+  readonly logs?: readonly LogEntry[] | string;
+  readonly gas?: CheckBig;
+  readonly refund?: CheckBig;
+}
+
+export interface Tx extends Ordered {
+  readonly from?: Bytes;
+  readonly to?: Bytes;
+  readonly value?: BigValue;
+  readonly function?: string;
+  readonly contractCode?: Bytes;
+  readonly arguments?: readonly Bytes[];
+  readonly gasLimit?: BigValue;
+  readonly gasPrice?: BigValue;
+  readonly nonce?: BigValue;
+}
+
+export type TxKind = 'scDeploy' | 'scCall' | 'transfer' | 'validatorReward' | 'scQuery';
+
+export interface ExternalStepsStep extends Ordered {
   readonly kind: 'externalSteps';
+  /** As written: relative to the directory of the file that contains the step. */
   readonly path: string;
 }
 
-export type Step = SetStateStep | CheckStateStep | TxStep | ExternalStepsStep;
-
-export interface Scenario {
-  readonly file: string;
-  readonly name: string;
-  readonly checkGas: boolean;
-  readonly steps: Step[];
+export interface SetStateStep extends Ordered {
+  readonly kind: 'setState';
+  readonly comment?: string;
+  readonly accounts?: readonly Account[];
+  readonly newAddresses?: readonly NewAddressMock[];
+  readonly previousBlockInfo?: BlockInfo;
+  readonly currentBlockInfo?: BlockInfo;
+  readonly blockHashes?: readonly Bytes[];
 }
+
+export interface CheckStateStep extends Ordered {
+  readonly kind: 'checkState';
+  readonly comment?: string;
+  readonly accounts: CheckAccounts;
+}
+
+export interface TxStep extends Ordered {
+  readonly kind: TxKind;
+  readonly txId?: string;
+  readonly comment?: string;
+  readonly tx: Tx;
+  readonly expect?: TxExpect;
+}
+
+/** Extension (a later dialect's step): prints the world in scenario syntax. */
+export interface DumpStateStep extends Ordered {
+  readonly kind: 'dumpState';
+  readonly comment?: string;
+}
+
+export type Step = ExternalStepsStep | SetStateStep | CheckStateStep | TxStep | DumpStateStep;
+
+export interface Scenario extends Ordered {
+  /** The file it was read from, if any (not written). */
+  readonly file?: string;
+  readonly name?: string;
+  readonly comment?: string;
+  /** Absent means true. */
+  readonly checkGas?: boolean;
+  readonly steps: readonly Step[];
+}
+
+// ------------------------------------------------------------------ the legacy `.test.json` format
+
+export interface BlockHeader extends Ordered {
+  readonly gasLimit?: BigValue;
+  readonly number?: BigValue;
+  readonly difficulty?: BigValue;
+  readonly timestamp?: BigValue;
+  readonly coinbase?: BigValue;
+}
+
+export interface LegacyBlock extends Ordered {
+  /** One per transaction, in the same order. */
+  readonly results?: readonly TxExpect[];
+  /** An empty or absent `to` is a deploy. */
+  readonly transactions?: readonly Tx[];
+  readonly blockHeader?: BlockHeader;
+}
+
+export interface LegacyTest extends Ordered {
+  readonly name: string;
+  readonly checkGas?: boolean;
+  readonly pre?: readonly Account[];
+  readonly blocks?: readonly LegacyBlock[];
+  readonly network?: string;
+  readonly blockHashes?: readonly Bytes[];
+  readonly postState?: CheckAccounts;
+}
+
+export interface TestFile {
+  readonly file?: string;
+  readonly tests: readonly LegacyTest[];
+}
+
+/** A legacy transaction is a deploy when its `to` is absent or empty. */
+export const isDeploy = (tx: Tx): boolean => tx.to === undefined || tx.to.value.length === 0;

@@ -94,7 +94,7 @@ describe('[@vm/host] scenario value expressions', () => {
     expect(() => evalBytes('file:missing.wasm', ctx)).toThrow(/cannot read .*missing.wasm/);
   });
 
-  it.each(['str:abc', 'u32:5', '0xzz', '12a'])('refuses %j (not in this version of the format)', (expression) => {
+  it.each(['mxsc:abc', 'bech32:x', 'u32:99999999999', '0xzz', '12a'])('refuses %j', (expression) => {
     expect(() => evalBytes(expression, ctx)).toThrow();
   });
 });
@@ -213,8 +213,8 @@ describe('[@vm/host] scenario runner', () => {
     ],
     [
       'an unknown step',
-      '{ "steps": [ { "step": "dumpState" } ] }',
-      /\$\.steps\[0\]\.step: unknown step type "dumpState"/,
+      '{ "steps": [ { "step": "fooState" } ] }',
+      /\$\.steps\[0\]\.step: unknown step type "fooState"/,
     ],
     [
       'an unknown field',

@@ -1,11 +1,13 @@
 /**
  * vm-scenario [--protected-prefix P] [--gas-schedule FILE] [--replace FROM=TO]... [--json FILE] PATH...
- * Runs scenario files (a directory: every *.scen.json below it, each on a fresh world). The last line printed is
- * `N passed, N failed`; the exit code is 0 only if every scenario passed.
+ * Runs scenario files (a directory: every *.scen.json and *.test.json below it, each on a fresh world). The last
+ * line printed is `N passed, N failed`; the exit code is 0 only if every scenario passed.
+ * vm-scenario fmt PATH... [--check] [--write]: see fmt.ts.
  */
 import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { loadGasSchedule } from '../gas/gasSchedule';
+import { runFmt } from './fmt';
 import { findScenarios, runScenario, type ScenarioOptions, type ScenarioResult } from './runScenario';
 
 export interface CliIo {
@@ -19,8 +21,11 @@ export async function runCli(
 ): Promise<number> {
   const program = new Command()
     .name('vm-scenario')
-    .description('Run smart-contract scenarios (mandos *.scen.json) against the VM on an in-memory world')
-    .argument('<paths...>', 'scenario files or directories')
+    .description(
+      'Run smart-contract scenarios (mandos *.scen.json, legacy *.test.json) against the VM on an in-memory world.\n' +
+        '`vm-scenario fmt --help`: print or check them in the reference writer layout.',
+    )
+    .argument('<paths...>', 'scenario files, or directories (every *.scen.json and *.test.json below them)')
     .option('--protected-prefix <prefix>', 'storage-key prefix reserved to the protocol', 'KALYAN3104')
     .option(
       '--gas-schedule <file>',
@@ -102,7 +107,13 @@ export async function runCli(
 
 /** The `vm-scenario` executable. */
 export function main(): void {
-  runCli(process.argv.slice(2)).then(
+  const argv = process.argv.slice(2);
+  if (argv[0] === 'fmt') {
+    const io = { out: (text: string) => process.stdout.write(text), err: (line: string) => console.error(line) };
+    process.exitCode = runFmt(argv.slice(1), io);
+    return;
+  }
+  runCli(argv).then(
     (code) => process.exit(code),
     (error) => {
       console.error(error);

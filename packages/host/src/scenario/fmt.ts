@@ -33,8 +33,8 @@ export function findFormattable(target: string): string[] {
 export function formatScenarioText(text: string, file: string): string {
   const notes: string[] = [];
   const formatted = file.endsWith('.test.json')
-    ? writeTestFile(parseTest(text, { file }), { notes })
-    : writeScenario(parseScenario(text, { file }), { notes });
+    ? writeTestFile(parseTest(text, { file, readFiles: false }), { notes })
+    : writeScenario(parseScenario(text, { file, readFiles: false }), { notes }); // only text is rewritten
   if (notes.length > 0) throw new ScenarioError(`${file}: ${notes.join('; ')}`);
   return formatted;
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -161,7 +161,7 @@ describe('[@vm/host] the legacy .test.json format', () => {
   it('runs, as a file and case by case, and converts to a scenario that runs the same', async () => {
     const r = await runTestFile(file);
     expect(r).toMatchObject({ passed: true });
-    const parsed = parseTest(JSON.parse(JSON.stringify(require(file))), { file });
+    const parsed = parseTest(readFileSync(file, 'utf8'), { file });
     expect(parsed.tests.map((t) => t.name)).toEqual(['adder']);
     const executor = new ScenarioExecutor({ baseDir: dir });
     expect(await runLegacyTest(parsed.tests[0], executor)).toEqual({ name: 'adder', passed: true });

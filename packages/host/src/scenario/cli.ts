@@ -1,11 +1,13 @@
 /**
  * vm-scenario [--protected-prefix P] [--gas-schedule FILE] [--replace FROM=TO]... [--json FILE] PATH...
- * Runs scenario files (a directory: every *.scen.json below it, each on a fresh world). The last line printed is
- * `N passed, N failed`; the exit code is 0 only if every scenario passed.
+ * Runs scenario files and legacy test files (a directory: every *.scen.json and *.test.json below it, each on a
+ * fresh world). The last line printed is `N passed, N failed`; the exit code is 0 only if every file passed.
+ * `vm-scenario fmt PATH... [--check] [--write]` formats instead (fmt.ts).
  */
 import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { loadGasSchedule } from '../gas/gasSchedule';
+import { runFmt } from './fmt';
 import { findScenarios, runScenario, type ScenarioOptions, type ScenarioResult } from './runScenario';
 
 export interface CliIo {
@@ -17,10 +19,15 @@ export async function runCli(
   io: CliIo = { out: (line) => process.stdout.write(`${line}\n`) },
   extra: Partial<ScenarioOptions> = {},
 ): Promise<number> {
+  if (argv[0] === 'fmt') return runFmt(argv.slice(1), { out: (text) => io.out(text.replace(/\n$/, '')), err: io.out });
   const program = new Command()
     .name('vm-scenario')
-    .description('Run smart-contract scenarios (mandos *.scen.json) against the VM on an in-memory world')
-    .argument('<paths...>', 'scenario files or directories')
+    .description(
+      'Run smart-contract scenarios (mandos *.scen.json) and legacy tests (*.test.json) against the VM on an ' +
+        'in-memory world; a directory runs every *.scen.json and *.test.json below it. ' +
+        '`vm-scenario fmt PATH... [--check] [--write]` formats scenario files instead (see `vm-scenario fmt --help`).',
+    )
+    .argument('<paths...>', 'scenario or test files, or directories')
     .option('--protected-prefix <prefix>', 'storage-key prefix reserved to the protocol', 'KALYAN3104')
     .option(
       '--gas-schedule <file>',
@@ -77,6 +84,8 @@ export async function runCli(
       const result = await runScenario(file, scenarioOptions);
       results.push(result);
       io.out(`${result.passed ? '✓' : '✗'} ${file} (${result.durationMs.toFixed(0)} ms)`);
+      if (result.cases)
+        io.out(`    ${result.cases.filter((c) => c.passed).length} of ${result.cases.length} test cases passed`);
       if (!result.passed) io.out(`    ${result.message!.split('\n').join('\n    ')}`);
     }
   }
@@ -102,7 +111,17 @@ export async function runCli(
 
 /** The `vm-scenario` executable. */
 export function main(): void {
-  runCli(process.argv.slice(2)).then(
+  const argv = process.argv.slice(2);
+  const run =
+    argv[0] === 'fmt'
+      ? Promise.resolve(
+          runFmt(argv.slice(1), {
+            out: (text) => process.stdout.write(text),
+            err: (line) => process.stderr.write(`${line}\n`),
+          }),
+        )
+      : runCli(argv);
+  run.then(
     (code) => process.exit(code),
     (error) => {
       console.error(error);

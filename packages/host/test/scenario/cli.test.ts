@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseScenario, writeScenario } from '@vm/host';
 import { CONFORMANCE_DIR, describeWithConformance } from '@vm/testkit';
@@ -32,7 +32,7 @@ describe('[@vm/host] vm-scenario fmt (built executable)', () => {
 
   it('--check names the files that would change and exits 1; --write rewrites them atomically', () => {
     const sub = path.join(dir, 'check');
-    require('node:fs').mkdirSync(sub);
+    mkdirSync(sub);
     writeFileSync(path.join(sub, 'a.scen.json'), MESSY);
     writeFileSync(path.join(sub, 'b.steps.json'), writeScenario(parseScenario(MESSY)));
     writeFileSync(path.join(sub, 'notes.json'), '{ "not": "a scenario" ');
@@ -70,7 +70,7 @@ describe('[@vm/host] vm-scenario fmt (built executable)', () => {
 describe('[@vm/host] vm-scenario runs .test.json files (built executable)', () => {
   it('by name, and a directory collects both kinds', () => {
     const sub = path.join(dir, 'run');
-    require('node:fs').mkdirSync(sub);
+    mkdirSync(sub);
     writeFileSync(path.join(sub, 'contract.wasm'), readFileSync(path.join(dir, 'contract.wasm')));
     const pre = {
       [OWNER]: { nonce: '0', balance: '1,000', storage: {}, code: '' },

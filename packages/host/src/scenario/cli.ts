@@ -1,8 +1,8 @@
 /**
  * vm-scenario [--protected-prefix P] [--gas-schedule FILE] [--replace FROM=TO]... [--json FILE] PATH...
- * Runs scenario files (a directory: every *.scen.json and *.test.json below it, each on a fresh world). The last
- * line printed is `N passed, N failed`; the exit code is 0 only if every scenario passed.
- * vm-scenario fmt PATH... [--check] [--write]: see fmt.ts.
+ * Runs scenario files and legacy test files (a directory: every *.scen.json and *.test.json below it, each on a
+ * fresh world). The last line printed is `N passed, N failed`; the exit code is 0 only if every file passed.
+ * `vm-scenario fmt PATH... [--check] [--write]` formats instead (fmt.ts).
  */
 import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
@@ -19,13 +19,15 @@ export async function runCli(
   io: CliIo = { out: (line) => process.stdout.write(`${line}\n`) },
   extra: Partial<ScenarioOptions> = {},
 ): Promise<number> {
+  if (argv[0] === 'fmt') return runFmt(argv.slice(1), { out: (text) => io.out(text.replace(/\n$/, '')), err: io.out });
   const program = new Command()
     .name('vm-scenario')
     .description(
-      'Run smart-contract scenarios (mandos *.scen.json, legacy *.test.json) against the VM on an in-memory world.\n' +
-        '`vm-scenario fmt --help`: print or check them in the reference writer layout.',
+      'Run smart-contract scenarios (mandos *.scen.json) and legacy tests (*.test.json) against the VM on an ' +
+        'in-memory world; a directory runs every *.scen.json and *.test.json below it. ' +
+        '`vm-scenario fmt PATH... [--check] [--write]` formats scenario files instead (see `vm-scenario fmt --help`).',
     )
-    .argument('<paths...>', 'scenario files, or directories (every *.scen.json and *.test.json below them)')
+    .argument('<paths...>', 'scenario or test files, or directories')
     .option('--protected-prefix <prefix>', 'storage-key prefix reserved to the protocol', 'KALYAN3104')
     .option(
       '--gas-schedule <file>',
@@ -82,6 +84,8 @@ export async function runCli(
       const result = await runScenario(file, scenarioOptions);
       results.push(result);
       io.out(`${result.passed ? '✓' : '✗'} ${file} (${result.durationMs.toFixed(0)} ms)`);
+      if (result.cases)
+        io.out(`    ${result.cases.filter((c) => c.passed).length} of ${result.cases.length} test cases passed`);
       if (!result.passed) io.out(`    ${result.message!.split('\n').join('\n    ')}`);
     }
   }
@@ -108,12 +112,16 @@ export async function runCli(
 /** The `vm-scenario` executable. */
 export function main(): void {
   const argv = process.argv.slice(2);
-  if (argv[0] === 'fmt') {
-    const io = { out: (text: string) => process.stdout.write(text), err: (line: string) => console.error(line) };
-    process.exitCode = runFmt(argv.slice(1), io);
-    return;
-  }
-  runCli(argv).then(
+  const run =
+    argv[0] === 'fmt'
+      ? Promise.resolve(
+          runFmt(argv.slice(1), {
+            out: (text) => process.stdout.write(text),
+            err: (line) => process.stderr.write(`${line}\n`),
+          }),
+        )
+      : runCli(argv);
+  run.then(
     (code) => process.exit(code),
     (error) => {
       console.error(error);

@@ -1,9 +1,10 @@
 /**
- * `vm-scenario fmt PATH... [--check] [--write]`: scenario, steps and legacy test files in the writer's layout, as
- * `prettier` and `gofmt` do for code. Without a flag the formatted text goes to stdout; `--check` names the
- * files that would change (exit 1 if any); `--write` rewrites them in place, atomically.
+ * vm-scenario fmt PATH... [--check] [--write]: scenario files in the writer's layout, like prettier or gofmt.
+ * Without options each file is printed formatted; --check names the files that would change (exit 1); --write
+ * rewrites them in place, atomically (a temporary file in the same directory, then a rename). A directory stands
+ * for every *.scen.json, *.steps.json and *.test.json below it. Exit 2 for a file that does not parse.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, readdirSync, renameSync, statSync, writeSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { parseScenario, parseTest } from './parse';
@@ -17,94 +18,91 @@ export interface FmtIo {
 
 const FORMATTED = ['.scen.json', '.steps.json', '.test.json'];
 
-/** The files `fmt` handles below `target` (or `target` itself), in lexical order. */
-export function findFormattable(target: string): string[] {
+/** Every scenario, steps and test file below `target` (or `target` itself), in lexical order. */
+export function findScenarioFiles(target: string): string[] {
   if (!statSync(target).isDirectory()) return [target];
   return readdirSync(target)
     .sort()
     .flatMap((entry) => {
       const full = path.join(target, entry);
-      if (statSync(full).isDirectory()) return findFormattable(full);
+      if (statSync(full).isDirectory()) return findScenarioFiles(full);
       return FORMATTED.some((suffix) => entry.endsWith(suffix)) ? [full] : [];
     });
 }
 
-/** The file's text in the writer's layout. Throws a ScenarioError for a malformed file or a value it cannot keep. */
-export function formatScenarioText(text: string, file: string): string {
-  const notes: string[] = [];
-  const formatted = file.endsWith('.test.json')
-    ? writeTestFile(parseTest(text, { file, readFiles: false }), { notes })
-    : writeScenario(parseScenario(text, { file, readFiles: false }), { notes }); // only text is rewritten
-  if (notes.length > 0) throw new ScenarioError(`${file}: ${notes.join('; ')}`);
-  return formatted;
+/** The text of a file in the writer's layout (`file:` contents are not read: only the text is rewritten). */
+export function formatScenarioText(text: string, file: string, notes?: string[]): string {
+  const options = { file, readFiles: false };
+  return file.endsWith('.test.json')
+    ? writeTestFile(parseTest(text, options), { notes })
+    : writeScenario(parseScenario(text, options), { notes });
 }
 
-/** Replaces `file` by `text` at once: a reader sees the old file or the new one, never a part. */
-function writeAtomically(file: string, text: string): void {
-  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  const fd = openSync(temporary, 'w', statSync(file).mode);
+/** Replaces a file's contents without a moment where it is half written. */
+export function writeFileAtomic(file: string, text: string): void {
+  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
   try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    writeFileSync(temporary, text);
+    chmodSync(temporary, statSync(file).mode);
+    renameSync(temporary, file);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
   }
-  renameSync(temporary, file);
 }
 
 export function runFmt(argv: string[], io: FmtIo): number {
   const program = new Command()
     .name('vm-scenario fmt')
-    .description('Print scenario files (*.scen.json, *.steps.json, *.test.json) in the reference writer layout')
+    .description(
+      'Print scenario files (*.scen.json, *.steps.json, *.test.json; a directory: every one below it) in the writer layout',
+    )
     .argument('<paths...>', 'files or directories')
     .option('--check', 'name the files that are not formatted; exit 1 if any')
-    .option('--write', 'rewrite the files in place (atomically)')
+    .option('--write', 'rewrite the files that are not formatted, in place (atomically)')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s.trimEnd()) });
+    .configureOutput({ writeOut: (s) => io.err(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
   try {
     program.parse(argv, { from: 'user' });
-  } catch (error) {
-    return (error as { exitCode?: number }).exitCode === 0 ? 0 : 2;
-  }
-  const { check = false, write = false } = program.opts<{ check?: boolean; write?: boolean }>();
-  if (check && write) {
-    io.err('--check and --write exclude each other');
+  } catch {
     return 2;
   }
-  let files: string[];
-  try {
-    files = program.args.flatMap(findFormattable);
-  } catch (error) {
-    io.err(`cannot read: ${(error as Error).message}`);
-    return 2;
-  }
-  if (files.length === 0) {
-    io.err(`no scenario files (${FORMATTED.join(', ')}) in ${program.args.join(' ')}`);
-    return 2;
-  }
-  let unformatted = 0;
-  let broken = 0;
-  for (const file of files) {
-    let text: string;
-    let formatted: string;
+  const { check, write } = program.opts<{ check?: boolean; write?: boolean }>();
+  let failed = false;
+  let changed = 0;
+  for (const target of program.args) {
+    let files: string[];
     try {
-      text = readFileSync(file, 'utf8');
-      formatted = formatScenarioText(text, file);
+      files = findScenarioFiles(target);
     } catch (error) {
-      if (!(error instanceof ScenarioError) && !(error as NodeJS.ErrnoException).code) throw error;
-      io.err(`error: ${(error as Error).message}`);
-      broken++;
+      io.err(`${target}: ${(error as Error).message}`);
+      failed = true;
       continue;
     }
-    if (check) {
-      if (formatted !== text) {
-        io.out(`${file}\n`);
-        unformatted++;
+    for (const file of files) {
+      let text: string;
+      let formatted: string;
+      const notes: string[] = [];
+      try {
+        text = readFileSync(file, 'utf8');
+        formatted = formatScenarioText(text, file, notes);
+      } catch (error) {
+        if (!(error instanceof ScenarioError) && !(error instanceof Error && 'code' in error)) throw error;
+        io.err(error.message);
+        failed = true;
+        continue;
       }
-    } else if (write) {
-      if (formatted !== text) writeAtomically(file, formatted);
-    } else io.out(formatted);
+      for (const note of notes) io.err(`${file}: ${note}`);
+      if (!check && !write) {
+        io.out(formatted);
+        continue;
+      }
+      if (formatted === text) continue;
+      changed++;
+      if (write) writeFileAtomic(file, formatted);
+      io.out(`${file}\n`);
+    }
   }
-  if (check && unformatted > 0) io.err(`${unformatted} of ${files.length} files are not formatted`);
-  return broken > 0 ? 2 : unformatted > 0 ? 1 : 0;
+  if (failed) return 2;
+  return check && !write && changed > 0 ? 1 : 0;
 }

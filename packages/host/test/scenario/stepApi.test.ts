@@ -1,172 +1,268 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
+  ANY,
+  evalBytes,
+  MemoryWorld,
+  parseScenario,
+  parseScenarioStep,
   ScenarioError,
   ScenarioExecutor,
   ScenarioRecorder,
-  convertTestToScenario,
-  parseScenario,
-  parseScenarioStep,
-  parseTest,
-  runLegacyTest,
+  VMHost,
+  referenceTestGasSchedule,
   runScenario,
-  runTestFile,
   writeScenario,
+  writeStep,
+  type Step,
 } from '@vm/host';
-import { wat } from '@vm/testkit';
+import { writeFileSync } from 'node:fs';
+import { contractDir, OTHER, OWNER, SC } from './fixtures';
 
-/** init(n): sum = n; add(n): sum += n; getSum(): the sum. */
-const ADDER = `(module
-  (import "env" "int64getArgument" (func $arg (param i32) (result i64)))
-  (import "env" "int64storageLoad" (func $load (param i32 i32) (result i64)))
-  (import "env" "int64storageStore" (func $store (param i32 i32 i64) (result i32)))
-  (import "env" "int64finish" (func $finish (param i64)))
-  (memory (export "memory") 1) (data (i32.const 0) "sum")
-  (func (export "init") (drop (call $store (i32.const 0) (i32.const 3) (call $arg (i32.const 0)))))
-  (func (export "getSum") (call $finish (call $load (i32.const 0) (i32.const 3))))
-  (func (export "add") (drop (call $store (i32.const 0) (i32.const 3)
-    (i64.add (call $load (i32.const 0) (i32.const 3)) (call $arg (i32.const 0)))))))`;
+let dir: string;
+beforeAll(async () => {
+  dir = await contractDir('step-api-');
+});
 
-const tx = (fields: object) => ({ from: 'address:owner', value: '0', gasLimit: '1,000,000', gasPrice: '0', ...fields });
-const ok = { out: [], status: '0', gas: '*', refund: '*' };
-const STEPS = [
-  {
-    step: 'setState',
-    accounts: { 'address:owner': { nonce: '0', balance: '1000' } },
-    newAddresses: [{ creatorAddress: 'address:owner', creatorNonce: '0', newAddress: 'sc:adder' }],
-  },
-  { step: 'scDeploy', txId: 'deploy', tx: tx({ contractCode: 'file:adder.wasm', arguments: ['5'] }), expect: ok },
-  { step: 'scCall', txId: 'add', tx: tx({ to: 'sc:adder', function: 'add', arguments: ['u64:7'] }), expect: ok },
-  { step: 'scQuery', txId: 'sum', tx: { to: 'sc:adder', function: 'getSum', arguments: [] }, expect: { out: ['12'] } },
-  {
-    step: 'checkState',
-    accounts: {
-      'address:owner': { nonce: '2', balance: '1000', storage: {}, code: '' },
-      'sc:adder': { nonce: '0', balance: '0', storage: { 'str:sum': 'u8:12' }, code: 'file:adder.wasm' },
+const setState = () =>
+  parseScenarioStep(
+    {
+      step: 'setState',
+      accounts: {
+        [OWNER]: { nonce: '0', balance: '1,000,000', storage: {}, code: '' },
+        [SC]: { nonce: '0', balance: '0', storage: { "''existing": "''value" }, code: 'file:contract.wasm' },
+      },
     },
-  },
-];
-
-describe('[@vm/host] the step-level scenario API', () => {
-  let dir: string;
-  beforeAll(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'step-api-'));
-    writeFileSync(path.join(dir, 'adder.wasm'), await wat(ADDER));
+    { baseDir: dir },
+  );
+const call = (fn: string, args: string[], expect?: object) =>
+  parseScenarioStep({
+    step: 'scCall',
+    txId: fn,
+    tx: { from: OWNER, to: SC, value: '0', function: fn, arguments: args, gasLimit: '100,000', gasPrice: '1' },
+    ...(expect ? { expect: { out: [], status: '', logs: '*', gas: '*', refund: '*', ...expect } } : {}),
   });
 
-  it('executes steps one by one on a live world: results, outputs and the later value dialect', async () => {
-    const executor = new ScenarioExecutor({ baseDir: dir });
-    const file = path.join(dir, 'steps.scen.json');
-    const results = [];
-    for (const step of STEPS) results.push(await executor.executeStep(parseScenarioStep(step, { file })));
-    expect(results.map((r) => r.passed)).toEqual([true, true, true, true, true]);
-    expect(results.map((r) => r.differences)).toEqual([[], [], [], [], []]);
-    expect(results[3].vmOutput!.ReturnData).toEqual([Uint8Array.of(12)]); // a query answers...
-    const owner = executor.world.account(Buffer.from('owner'.padEnd(32, '_')));
-    expect(owner!.nonce).toBe(2n); // ...and is never applied: no nonce bumped for it
-  });
-
-  it('a step whose expectation fails says what differed; the world keeps the successful state', async () => {
-    const executor = new ScenarioExecutor({ baseDir: dir });
-    const file = path.join(dir, 'steps.scen.json');
-    for (const step of STEPS.slice(0, 3)) await executor.executeStep(parseScenarioStep(step, { file }));
-    const bad = await executor.executeStep(
-      parseScenarioStep({ step: 'scCall', tx: tx({ to: 'sc:adder', function: 'nope' }), expect: ok }, { file }),
+describe('[@vm/host] step-level scenario API', () => {
+  it('parseScenarioStep keeps the text next to the value, and the key order', () => {
+    const step = parseScenarioStep(`{ "tx": { "value": "1,000", "to": "${SC}", "from": "''${'a'.repeat(32)}",
+      "function": "echo", "arguments": ["u32:5", "str:ab|0x01"] }, "step": "scCall", "comment": "c" }`);
+    expect(step.kind).toBe('scCall');
+    if (step.kind !== 'scCall') return;
+    expect(step.keys).toEqual(['tx', 'step', 'comment']);
+    expect(step.tx.keys).toEqual(['value', 'to', 'from', 'function', 'arguments']);
+    expect(step.tx.value).toEqual({ original: '1,000', value: 1000n });
+    expect(step.tx.arguments?.map((a) => Buffer.from(a.value).toString('hex'))).toEqual(['00000005', '616201']);
+    expect(writeStep(step)).toBe(
+      [
+        '{',
+        '    "tx": {',
+        '        "value": "1,000",',
+        `        "to": "${SC}",`,
+        `        "from": "''${'a'.repeat(32)}",`,
+        '        "function": "echo",',
+        '        "arguments": [',
+        '            "u32:5",',
+        '            "str:ab|0x01"',
+        '        ]',
+        '    },',
+        '    "step": "scCall",',
+        '    "comment": "c"',
+        '}',
+        '',
+      ].join('\n'),
     );
-    expect(bad.passed).toBe(false);
-    expect(bad.differences).toEqual([
-      'status: expected 0, got 1',
-      'message: expected "", got "invalid function (not found)"',
-    ]);
-    const sum = await executor.executeStep(parseScenarioStep(STEPS[3], { file }));
-    expect(sum.passed).toBe(true);
   });
 
-  it('a recorder collects the executed steps into a scenario that replays as a file', async () => {
-    const recorder = new ScenarioRecorder({ name: 'adder, recorded' });
-    const executor = new ScenarioExecutor({ baseDir: dir, recorder });
-    const file = path.join(dir, 'steps.scen.json');
-    for (const step of STEPS) await executor.executeStep(parseScenarioStep(step, { file }));
+  it('executeStep gives the VMOutput, whether it passed, and what differed; the world lives on', async () => {
+    const executor = new ScenarioExecutor();
+    expect((await executor.executeStep(setState())).passed).toBe(true);
+    const echoed = await executor.executeStep(call('echo', ['1', "''x"], { out: ['1', '*'] }));
+    expect(echoed.passed).toBe(true);
+    expect((echoed.vmOutput?.ReturnData ?? []).map((d) => Buffer.from(d ?? []).toString())).toEqual(['\x01', 'x']);
+    const wrong = await executor.executeStep(call('fail', [], { status: '0' }));
+    expect(wrong.passed).toBe(false);
+    expect(wrong.differences).toEqual(['status: expected 0, got 4', 'message: expected "", got "oops"']);
+    // a step without expect is not checked, but its output is there
+    const unchecked = await executor.executeStep(call('fail', []));
+    expect(unchecked).toMatchObject({ passed: true, differences: [] });
+    expect(unchecked.vmOutput?.ReturnMessage).toBe('oops');
+    // the runner's rules: nonce bumped and gas paid for each of the 3 calls, nothing else
+    const owner = executor.world.account(evalBytes(OWNER, { baseDir: dir, replacements: new Map() }))!;
+    expect([owner.nonce, owner.balance]).toEqual([3n, 700_000n]);
+    const check = await executor.executeStep(
+      parseScenarioStep({ step: 'checkState', accounts: { '+': '', [OWNER]: { nonce: '3', balance: '1' } } }),
+    );
+    expect(check.differences).toEqual([expect.stringMatching(/balance: expected 1, got 700000/)]);
+  });
+
+  it('runner errors throw a ScenarioError', async () => {
+    const executor = new ScenarioExecutor();
+    await expect(executor.executeStep(call('echo', []))).rejects.toThrow(/sender 0a0a\S* does not exist/);
+    await executor.executeStep(setState());
+    const toNowhere = parseScenarioStep({
+      step: 'scCall',
+      tx: { from: OWNER, to: OTHER, value: '0', function: 'f', arguments: [], gasLimit: '1', gasPrice: '0' },
+    });
+    await expect(executor.executeStep(toNowhere)).rejects.toBeInstanceOf(ScenarioError);
+  });
+
+  it('runs over any world and VM (here a VMHost given explicitly)', async () => {
+    const world = new MemoryWorld();
+    const vm = new VMHost({ blockchainHook: world, gasSchedule: referenceTestGasSchedule() });
+    const executor = new ScenarioExecutor({ world, vm });
+    await executor.executeStep(setState());
+    expect((await executor.executeStep(call('echo', ['7'], { out: ['7'] }))).passed).toBe(true);
+    expect(executor.world).toBe(world);
+  });
+
+  it('the recorder collects the executed steps into a replayable scenario', async () => {
+    const recorder = new ScenarioRecorder({ name: 'recorded', checkGas: false });
+    const executor = new ScenarioExecutor({ recorder });
+    const steps: Step[] = [setState(), call('store', ["''k", "''v"], { logs: '*' }), call('echo', ['5'])];
+    for (const step of steps) await executor.executeStep(step);
     const text = writeScenario(recorder.scenario);
-    expect(text).toMatch(/"arguments": \[\s*"u64:7"\s*\]/); // written as it was read
-    const replay = path.join(dir, 'recorded.scen.json');
-    writeFileSync(replay, text);
-    expect(await runScenario(replay)).toMatchObject({ passed: true });
-    expect(writeScenario(parseScenario(text, { file: replay }))).toBe(text);
+    expect(text.startsWith('{\n    "name": "recorded",\n    "checkGas": false,\n    "steps": [\n')).toBe(true);
+    const file = path.join(dir, 'recorded.scen.json');
+    writeFileSync(file, text);
+    expect(parseScenario(text, { file }).steps).toEqual(steps);
+    expect(await runScenario(file)).toMatchObject({ passed: true });
   });
 
-  it('dumpState prints the world in scenario syntax', async () => {
-    let printed = '';
-    const executor = new ScenarioExecutor({ baseDir: dir, out: (text) => (printed += text) });
-    const file = path.join(dir, 'steps.scen.json');
-    for (const step of [...STEPS.slice(0, 3), { step: 'dumpState' }])
-      await executor.executeStep(parseScenarioStep(step, { file }));
-    expect(printed).toContain('"nonce": "2"');
-    expect(printed).toContain('"12"');
-  });
-
-  it('bad input is a ScenarioError naming the file, the JSON path, and for JSON syntax the line and column', () => {
-    expect(() =>
-      parseScenario('{\n  "steps": [\n    { "step": "setState", }\n  ]\n}', { file: 'broken.scen.json' }),
-    ).toThrow(
-      expect.objectContaining({
-        name: 'ScenarioError',
-        message: expect.stringMatching(/^broken\.scen\.json: invalid JSON at line 3, column 27: /),
-      }),
-    );
-    let error: unknown;
-    try {
-      parseScenarioStep({ step: 'scCall', tx: tx({ to: 'sc:adder', function: 'add', arguments: ['u64:x'] }) });
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(ScenarioError);
-    expect((error as Error).message).toBe('$.tx.arguments[0]: could not parse base 10 value "x"');
+  it('executeScenario stops at the first failure and says which step', async () => {
+    const scenario = parseScenario({ steps: [] });
+    const run = await new ScenarioExecutor().executeScenario({
+      ...scenario,
+      steps: [setState(), call('echo', ['1'], { out: ['2'] }), call('echo', [])],
+    });
+    expect(run.passed).toBe(false);
+    expect(run.results).toHaveLength(2);
+    expect(run.message).toMatch(/step 2 \(scCall "echo"\): unexpected result:\n {2}out\[0\]: expected 0x02, got 0x01/);
   });
 });
 
-describe('[@vm/host] the legacy .test.json format', () => {
-  let dir: string;
-  let file: string;
-  beforeAll(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'legacy-'));
-    writeFileSync(path.join(dir, 'adder.wasm'), await wat(ADDER));
-    // no newAddresses in this format: the reference runner's generated address (10 zero bytes, 0x11 x4, the
-    // creator's first 15 bytes, the nonce's low byte, the creator's last 2)
-    const owner = Buffer.from('owner'.padEnd(32, '_'));
-    const deployed = `0x${'00'.repeat(10)}${'11'.repeat(4)}${owner.subarray(0, 15).toString('hex')}00${owner.subarray(30).toString('hex')}`;
-    const test = {
-      adder: {
-        pre: { 'address:owner': { nonce: '0', balance: '1000', storage: {}, code: '' } },
-        blocks: [
-          {
-            transactions: [
-              tx({ to: '', function: '', contractCode: 'file:adder.wasm', arguments: ['5'] }),
-              tx({ to: deployed, function: 'add', arguments: ['7'] }),
-            ],
-            results: [ok, ok],
-          },
-        ],
-        postState: {
-          [deployed]: { nonce: '0', balance: '0', storage: { 'str:sum': '12' }, code: 'file:adder.wasm' },
-          '+': '',
-        },
-      },
-    };
-    file = path.join(dir, 'adder.test.json');
-    writeFileSync(file, JSON.stringify(test, null, 4));
+describe('[@vm/host] dialect extensions', () => {
+  const ctx = () => ({ baseDir: dir, replacements: new Map<string, string>() });
+  const hex = (expression: string) => Buffer.from(evalBytes(expression, ctx())).toString('hex');
+
+  it.each([
+    ['str:abc', '616263'],
+    ['str:', ''],
+    ['address:ab', `6162${'5f'.repeat(30)}`],
+    ['sc:ab', `${'00'.repeat(8)}6162${'5f'.repeat(22)}`],
+    ['u8:5', '05'],
+    ['u16:0x1', '0001'],
+    ['u32:1,000', '000003e8'],
+    ['u64:0', '0000000000000000'],
+    ['i8:-1', 'ff'],
+    ['i16:-2', 'fffe'],
+    ['i32:+5', '00000005'],
+    ['i64:-1', 'ffffffffffffffff'],
+    ['biguint:256', '000000020100'],
+    ['biguint:0', '00000000'],
+    ['nested:str:ab', '000000026162'],
+    ['nested:u16:1|u8:2', '00000002000102'],
+  ])('%j evaluates to 0x%s', (expression, expected) => {
+    expect(hex(expression)).toBe(expected);
   });
 
-  it('runs, as a file and case by case, and converts to a scenario that runs the same', async () => {
-    const r = await runTestFile(file);
-    expect(r).toMatchObject({ passed: true });
-    const parsed = parseTest(readFileSync(file, 'utf8'), { file });
-    expect(parsed.tests.map((t) => t.name)).toEqual(['adder']);
-    const executor = new ScenarioExecutor({ baseDir: dir });
-    expect(await runLegacyTest(parsed.tests[0], executor)).toEqual({ name: 'adder', passed: true });
-    const converted = path.join(dir, 'adder.scen.json');
-    writeFileSync(converted, writeScenario(convertTestToScenario(parsed)));
-    expect(await runScenario(converted)).toMatchObject({ passed: true });
+  it.each(['u8:256', 'i8:128', 'i8:-129', 'u8:-1', `address:${'x'.repeat(33)}`, 'sc:x|y'])('refuses %j', (e) => {
+    expect(() => hex(e)).toThrow(ScenarioError);
+  });
+
+  it('leaves every v0.3 expression as it was', () => {
+    expect(hex("''str:abc")).toBe(Buffer.from('str:abc').toString('hex'));
+    expect(hex('1,000')).toBe('03e8');
+  });
+
+  it('scQuery calls without applying anything; dumpState prints the world readably', async () => {
+    const printed: string[] = [];
+    const executor = new ScenarioExecutor({ out: (t) => printed.push(t) });
+    await executor.executeStep(setState());
+    const query = parseScenarioStep({
+      step: 'scQuery',
+      txId: 'q',
+      tx: { to: SC, function: 'store', arguments: ["''k", "''v"] },
+      expect: { out: [], status: '0', logs: '*' },
+    });
+    const result = await executor.executeStep(query);
+    expect(result.passed).toBe(true);
+    expect(result.vmOutput?.OutputAccounts?.length).toBeGreaterThan(0);
+    await executor.executeStep(
+      parseScenarioStep({ step: 'validatorReward', tx: { to: SC, value: '7' } }), // writes a protected key
+    );
+    await executor.executeStep(parseScenarioStep({ step: 'dumpState' }));
+    expect(printed.join('')).toBe(
+      [
+        'world state dump:',
+        '{',
+        `    "${OWNER}": {`,
+        '        "nonce": "0",',
+        '        "balance": "1000000",',
+        '        "storage": {}',
+        '    },',
+        `    "${SC}": {`,
+        '        "nonce": "0",',
+        '        "balance": "7",',
+        '        "storage": {',
+        `            "''existing": "''value"`,
+        '        }',
+        '    }',
+        '}',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('the extension steps round-trip through the writer', () => {
+    const text = writeScenario(
+      parseScenario({
+        steps: [
+          { step: 'dumpState', comment: 'here' },
+          { step: 'scQuery', tx: { to: SC, function: 'f' } },
+        ],
+      }),
+    );
+    expect(parseScenario(text).steps.map((s) => s.kind)).toEqual(['dumpState', 'scQuery']);
+  });
+});
+
+describe('[@vm/host] bad input and writing', () => {
+  it('a JSON syntax error names the file, the line and the column', () => {
+    let error: ScenarioError | undefined;
+    try {
+      parseScenario('{\n  "steps": [\n    { "step": "setState", }\n  ]\n}', { file: 'x.scen.json' });
+    } catch (e) {
+      error = e as ScenarioError;
+    }
+    expect(error).toBeInstanceOf(ScenarioError);
+    expect(error).toMatchObject({ file: 'x.scen.json', line: 3, column: 27 });
+    expect(error?.message).toBe('x.scen.json: invalid JSON at line 3, column 27: expected a quoted key');
+    expect(() => parseScenario('{ "steps": [ 5 ] }')).toThrow(/line 1, column 14: numbers and null are not allowed/);
+  });
+
+  it('a bad value names the file and its JSON path', () => {
+    expect(() =>
+      parseScenario('{ "steps": [ { "step": "checkState", "accounts": { "0x01": { "balance": "1" } } } ] }', {
+        file: 'y.scen.json',
+      }),
+    ).toThrow(/^y\.scen\.json: \$\.steps\[0\]\.accounts\["0x01"\]: account address is not 32 bytes/);
+    expect(() =>
+      parseScenarioStep({ step: 'scCall', tx: { from: OWNER, to: SC, function: 'f', value: 'u8:x' } }),
+    ).toThrow(/^\$\.tx\.value: could not parse base 10 value "x"/);
+  });
+
+  it('a value whose text no longer matches is written in hex, with a note naming it; values built in code too', () => {
+    const step = parseScenarioStep({ step: 'transfer', tx: { from: OWNER, to: SC, value: '5' } });
+    if (step.kind !== 'transfer') throw new Error('unexpected kind');
+    const changed = { ...step, tx: { ...step.tx, value: { original: '5', value: 6n } } };
+    const notes: string[] = [];
+    const text = writeStep(changed, { notes });
+    expect(text).toContain('"value": "0x6"');
+    expect(notes).toEqual(['$.tx.value: "5" does not evaluate to the value; written as 0x6']);
+    const built = writeStep({
+      kind: 'checkState',
+      accounts: { accounts: [{ address: { value: new Uint8Array(32).fill(1) }, balance: { value: ANY } }] },
+    });
+    expect(JSON.parse(built).accounts).toEqual({ [`0x${'01'.repeat(32)}`]: { balance: '*' } });
   });
 });

@@ -40,7 +40,6 @@ export type {
   ScenarioWorld,
 } from './scenario/memoryWorld';
 export { runCli } from './scenario/cli';
-export { runFmt, formatScenarioText, findFormattable } from './scenario/fmt';
 export { createBlockchainGateway } from './process/blockchainGateway';
 export { runArwenLoop } from './process/arwenPart';
 export type { BlockchainGateway } from './process/blockchainGateway';

@@ -1,7 +1,8 @@
 /**
  * Finding the `arwen` executable, by path only (the driver never loads VM code): an explicit option, else
  * `./arwen` in the working directory, else the file named by ARWEN_PATH, else the `arwen` bin of an installed
- * @vm/host. A clear error names everything that was tried.
+ * @vm/host. An explicit setting (the option or ARWEN_PATH) that names no file is an error. A clear error names
+ * everything that was tried and says how to fix it.
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -27,10 +28,15 @@ export function locateArwen(explicit?: string, env: NodeJS.ProcessEnv = process.
     if (!candidate) continue;
     if (isFile(candidate)) return path.resolve(candidate);
     tried.push(`${source}: ${candidate}`);
-    if (source === 'option') break; // an explicit path that does not exist is an error, not a hint
+    // an explicit setting (the option, ARWEN_PATH) that does not exist is an error, never replaced by another
+    if (source === 'option' || source === 'ARWEN_PATH') break;
   }
-  throw new VMError(ErrorCode.ArwenNotFound, `tried ${tried.join('; ') || 'nothing'}`);
+  throw new VMError(ErrorCode.ArwenNotFound, `tried ${tried.join('; ') || 'nothing'}. ${HOW_TO_FIX}`);
 }
+
+const HOW_TO_FIX =
+  'Install @vm/host beside @vm/driver (npm install @vm/host), or point the arwenPath option or ARWEN_PATH at an ' +
+  'arwen executable (for example node_modules/@vm/host/bin/arwen.js)';
 
 function installedHostBin(): string | undefined {
   try {

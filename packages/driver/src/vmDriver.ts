@@ -132,6 +132,8 @@ export class VMDriver implements VMExecutionHandler {
     hookFailures: 0,
   };
   private starts = 0;
+  /** The child's log levels, when set apart from the node's own (setLogLevels). */
+  private childLogLevels: string | undefined;
 
   private readonly codec: MessageCodec;
   private readonly maxFrameSize: number;
@@ -180,9 +182,11 @@ export class VMDriver implements VMExecutionHandler {
 
   /** Makes the child sleep `milliseconds` before answering (to exercise timeouts). */
   async diagnoseWait(milliseconds: number): Promise<void> {
-    await this.serialized(() =>
+    const response = await this.serialized(() =>
       this.request(createMessage(MessageKind.DiagnoseWaitRequest, { Milliseconds: milliseconds })),
     );
+    // the VM's own error, if it sent one (not critical: the child answered and stays)
+    if (response.ErrorMessage !== '') throw new VMError(DriverError.ArwenPanic, response.ErrorMessage);
   }
 
   isClosed(): boolean {
@@ -199,8 +203,12 @@ export class VMDriver implements VMExecutionHandler {
     this.child = this.start();
   }
 
-  /** Sends the node's current log-level pattern (or `pattern`) to the child. */
+  /**
+   * Sends the node's current log-level pattern (or `pattern`) to the child; before the child starts (or after it
+   * stopped) it is kept, and the next child starts with it.
+   */
   setLogLevels(pattern: string = getLogLevels()): void {
+    this.childLogLevels = pattern;
     if (this.child && !this.isClosed()) this.child.profile.write(profileFrame(pattern));
   }
 
@@ -276,7 +284,7 @@ export class VMDriver implements VMExecutionHandler {
       // the node's current levels from the first line on (fd 6 carries later changes)
       env: {
         ...process.env,
-        ARWEN_LOG_LEVELS: getLogLevels(),
+        ARWEN_LOG_LEVELS: this.childLogLevels ?? getLogLevels(),
         ARWEN_BUSY_POLL_US: String(this.busyPollMicros),
         ARWEN_MAX_LOOP_TIME_MS: String(this.maxLoopTimeMs),
         ...this.options.env,
@@ -331,7 +339,7 @@ export class VMDriver implements VMExecutionHandler {
       }),
     };
     stdio[3].end(encodeFrame(createMessage(MessageKind.Initialize, { Arguments: this.arguments() })));
-    stdio[6].write(profileFrame(getLogLevels()));
+    stdio[6].write(profileFrame(this.childLogLevels ?? getLogLevels()));
     return state;
   }
 

@@ -112,7 +112,7 @@ describe('[@vm/host] the arwen executable, driven by hand', () => {
 });
 
 describe('[@vm/driver] executable lookup and restarts', () => {
-  it('finds arwen in the working directory, then through ARWEN_PATH, then in the installed @vm/host', () => {
+  it('finds arwen in the working directory, then through ARWEN_PATH (which must exist), then in the installed @vm/host', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'arwen-'));
     const other = mkdtempSync(path.join(tmpdir(), 'arwen-'));
     try {
@@ -124,7 +124,11 @@ describe('[@vm/driver] executable lookup and restarts', () => {
       writeFileSync(elsewhere, '');
       expect(locateArwen(undefined, { ARWEN_PATH: elsewhere }, tmpdir())).toBe(elsewhere);
       expect(locateArwen(undefined, {}, tmpdir())).toMatch(/host[/\\]bin[/\\]arwen\.js$/);
-      expect(() => locateArwen(undefined, { ARWEN_PATH: dir }, tmpdir())).not.toThrow(); // a directory is skipped, the installed one found
+      // an explicit ARWEN_PATH that names no file is an error, never silently replaced by the installed one
+      for (const wrong of [dir, path.join(other, 'missing')])
+        expect(() => locateArwen(undefined, { ARWEN_PATH: wrong }, tmpdir())).toThrow(
+          new RegExp(`ARWEN_PATH: ${wrong.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\. Install @vm/host`),
+        );
     } finally {
       for (const d of [dir, other]) rmSync(d, { recursive: true, force: true });
     }

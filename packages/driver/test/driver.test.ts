@@ -165,6 +165,19 @@ describe('[@vm/driver] misbehaving children', () => {
     20000,
   );
 
+  it("the VM's own error in a DiagnoseWait answer: ArwenPanic with its text, not critical, the child stays", async () => {
+    const { driver: d } = driver({ arwenPath: FAKE, env: { FAKE_ARWEN: 'diagnose-error' } });
+    try {
+      const error = await rejection(d.diagnoseWait(10));
+      expect(error.code).toBe(DriverError.ArwenPanic.code);
+      expect(error.message).toContain('fake arwen: cannot wait');
+      expect(error.critical).toBe(false);
+      expect(d.isClosed()).toBe(false);
+    } finally {
+      await d.dispose();
+    }
+  }, 20000);
+
   it('a child that exits during startup: ArwenExited with its stderr, quickly', async () => {
     const { driver: d } = driver({ arwenPath: FAKE, env: { FAKE_ARWEN: 'exit' } });
     const error = await rejection(d.diagnoseWait(10));
@@ -181,7 +194,9 @@ describe('[@vm/driver] misbehaving children', () => {
     expect((await rejection(d.diagnoseWait(10))).code).toBe(DriverError.ArwenCrashLoop.code);
   }, 30000);
 
-  it('a missing executable: ArwenNotFound naming what was tried', () => {
-    expect(() => locateArwen('/no/such/arwen')).toThrow(/arwen binary not found: tried option: \/no\/such\/arwen/);
+  it('a missing executable: ArwenNotFound naming what was tried and how to fix it', () => {
+    expect(() => locateArwen('/no/such/arwen')).toThrow(
+      /arwen binary not found: tried option: \/no\/such\/arwen\. Install @vm\/host .* or point the arwenPath option or ARWEN_PATH/,
+    );
   });
 });

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Transport from 'winston-transport';
-import { rootLogger, setLogLevels, getLogLevels } from '@vm/messenger';
+import { rootLogger, setLogLevels, getLogLevels } from '@vm/driver';
 import { VMDriver } from '@vm/driver';
 import { FakeBlockchainHook, wat } from '@vm/testkit';
 import { testGasScheduleMap } from './helpers';
@@ -85,6 +85,34 @@ describe('[@vm/driver] logs', () => {
       await driver.close();
       rootLogger().remove(capture);
       setLogLevels(levels);
+    }
+  }, 30000);
+
+  it('levels set for the child before it starts apply from its first line on', async () => {
+    const records: { logger?: string; message?: string }[] = [];
+    class Capture extends Transport {
+      override log(info: Record<string, unknown>, done: () => void) {
+        records.push(info as never);
+        done();
+      }
+    }
+    const capture = new Capture({ level: 'trace' });
+    rootLogger().add(capture);
+    const driver = new VMDriver({ blockchainHook: new FakeBlockchainHook(), gasSchedule: testGasScheduleMap() });
+    try {
+      driver.setLogLevels('*:INFO,arwen/baseMessenger:TRACE'); // no child yet
+      await driver.diagnoseWait(1);
+      const received = () =>
+        records.filter(
+          (r) => r.logger === 'arwen/baseMessenger' && String(r.message).startsWith('[ARWEN][#1]: RECEIVED'),
+        );
+      // its log lines arrive on their own pipe, after the answer: wait for them (generously)
+      for (const deadline = Date.now() + 10_000; received().length === 0 && Date.now() < deadline;)
+        await new Promise((r) => setTimeout(r, 20));
+      expect(received().length).toBeGreaterThan(0); // the very first request's receipt was traced
+    } finally {
+      await driver.close();
+      rootLogger().remove(capture);
     }
   }, 30000);
 });

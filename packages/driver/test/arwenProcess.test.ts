@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -109,6 +109,23 @@ describe('[@vm/host] the arwen executable, driven by hand', () => {
     expect(await exit).toBe(3); // no answer: the hook call times out
     expect(stderr()).toContain('timeout');
   }, 20000);
+});
+
+describe('[@vm/driver] arwen run by hand', () => {
+  const byHand = (...args: string[]) =>
+    spawnSync(process.execPath, [ARWEN, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+  it('without the node pipes it says it is started by a driver, and how (stderr, exit 2)', () => {
+    const run = byHand();
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/not run by hand: a node's driver starts it .*VMDriver/s);
+    expect(run.stdout).toBe('');
+  });
+
+  it('--help exits 0 on stdout; --version prints the package version', () => {
+    expect(byHand('--help')).toMatchObject({ status: 0, stdout: expect.stringContaining('Initialize frame on fd 3') });
+    expect(byHand('--version').stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
 });
 
 describe('[@vm/driver] executable lookup and restarts', () => {

@@ -8,7 +8,8 @@
  * budget for one request (the driver passes it); a DiagnoseWait never sleeps a second longer (the node's own
  * timeout still comes first).
  */
-import { readSync } from 'node:fs';
+import { fstatSync, readFileSync, readSync } from 'node:fs';
+import path from 'node:path';
 import {
   assertSupportedMarshalizer,
   codecFor,
@@ -71,7 +72,37 @@ function positiveEnv(name: string): number | undefined {
   return Number.isFinite(value) && value > 0 ? value : undefined;
 }
 
-export async function main(): Promise<void> {
+/** What `arwen` says when it is run by hand (no node's pipes), or asked for help. */
+export const USAGE = `arwen: the dme-vm VM process. It is not run by hand: a node's driver starts it (@vm/driver's
+VMDriver, or any node speaking the reference's protocol) and passes one Initialize frame on fd 3, requests on
+fd 4, answers on fd 5, log levels on fd 6 and log lines on fd 7. Environment: ARWEN_NODE_TIMEOUT_MS,
+ARWEN_BUSY_POLL_US, ARWEN_MAX_LOOP_TIME_MS, ARWEN_LOG_LEVELS (set by the driver).
+`;
+
+/** Whether fd 3 is a pipe or socket (a node's driver passes the Initialize pipe there; a terminal has none). */
+function hasInitializePipe(): boolean {
+  try {
+    const stat = fstatSync(FD.init);
+    return stat.isFIFO() || stat.isSocket();
+  } catch {
+    return false;
+  }
+}
+
+export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(USAGE);
+    process.exit(EXIT_CODE.success);
+  }
+  if (argv.includes('--version')) {
+    const manifest = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8'));
+    process.stdout.write(`${manifest.version}\n`);
+    process.exit(EXIT_CODE.success);
+  }
+  if (!hasInitializePipe()) {
+    process.stderr.write(USAGE);
+    process.exit(EXIT_CODE.init);
+  }
   let messenger: SyncMessenger;
   let vm: VMHost;
   let gateway: ReturnType<typeof createBlockchainGateway>;

@@ -3,38 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { evalBytes, runCli, runScenario } from '@vm/host';
 import { wat } from '@vm/testkit';
+import { CONTRACT, OTHER, OWNER, SC } from './fixtures';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'scenarios-'));
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const ctx = { baseDir: dir, replacements: new Map<string, string>() };
-
-const OWNER = `0x${'0a'.repeat(32)}`;
-const OTHER = `0x${'0b'.repeat(32)}`;
-const SC = `0x${'0c'.repeat(32)}`;
-
-/** A contract: `store(key, value)` writes storage and logs; `echo` finishes its arguments; `fail` signals an error; `pay` accepts value. */
-const CONTRACT = `(module
-  (import "env" "getArgument" (func $arg (param i32 i32) (result i32)))
-  (import "env" "getNumArguments" (func $n (result i32)))
-  (import "env" "finish" (func $finish (param i32 i32)))
-  (import "env" "storageStore" (func $store (param i32 i32 i32 i32) (result i32)))
-  (import "env" "writeLog" (func $log (param i32 i32 i32 i32)))
-  (import "env" "signalError" (func $err (param i32 i32)))
-  (memory (export "memory") 1)
-  (data (i32.const 0) "${'t'.repeat(32)}") (data (i32.const 32) "oops")
-  (func (export "init"))
-  (func (export "store") (local $k i32) (local $v i32)
-    (local.set $k (call $arg (i32.const 0) (i32.const 100)))
-    (local.set $v (call $arg (i32.const 1) (i32.const 200)))
-    (drop (call $store (i32.const 100) (local.get $k) (i32.const 200) (local.get $v)))
-    (call $log (i32.const 200) (local.get $v) (i32.const 0) (i32.const 1)))
-  (func (export "echo") (local $i i32) (local $len i32)
-    (block $done (loop $l (br_if $done (i32.ge_u (local.get $i) (call $n)))
-      (local.set $len (call $arg (local.get $i) (i32.const 300)))
-      (call $finish (i32.const 300) (local.get $len))
-      (local.set $i (i32.add (local.get $i) (i32.const 1))) (br $l))))
-  (func (export "fail") (call $err (i32.const 32) (i32.const 4)))
-  (func (export "pay")))`;
 
 let contractFile: string;
 beforeAll(async () => {

@@ -1,3 +1,4 @@
+import './wasm/webAssemblyTypes';
 export { VMHost, EEI_ROWS } from './vmHost';
 export { createGasSchedule, loadGasSchedule, readGasScheduleFile, gasCost, GAS_SECTION_KEYS } from './gas/gasSchedule';
 export { OPCODE_COST_KEYS } from './gas/opcodeCostKeys';

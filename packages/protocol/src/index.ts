@@ -35,6 +35,7 @@ export { bytesToKey, keyToBytes, quoteByteKey } from './wire/byteKeys';
 export { parseJsonLossless, goQuote } from './wire/goJson';
 export { HOOK_CALLS, blockchainHookMethods } from './types/hookCalls';
 export { contractInputProblem, assertContractInput } from './types/inputChecks';
+export { gasScheduleMapOf } from './types/gasScheduleInput';
 export {
   CallType,
   ReturnCode,
@@ -64,4 +65,5 @@ export type {
   ArwenArguments,
 } from './wire/shapes';
 export type { HookCall } from './types/hookCalls';
+export type { GasScheduleInput, ValidatedGasScheduleLike } from './types/gasScheduleInput';
 export type { BlockchainHook, AsyncBlockchainHook, CryptoHook, VMExecutionHandler, Awaitable } from './types/hooks';

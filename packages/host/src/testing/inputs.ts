@@ -64,7 +64,10 @@ export const addressValue: Reader<Uint8Array> = (value, where) => {
   const isHandle = typeof value === 'object' && value !== null && !(value instanceof Uint8Array) && 'address' in value;
   const bytes = bytesValue(isHandle ? (value as { address: unknown }).address : value, where);
   if (bytes.length !== ADDRESS_LENGTH)
-    fail(where, `an address has ${ADDRESS_LENGTH} bytes, got ${bytes.length} (${kindOf(value)})`);
+    fail(
+      where,
+      `an address has ${ADDRESS_LENGTH} bytes, got ${bytes.length}${typeof value === 'string' ? ` (${kindOf(value)})` : ''}`,
+    );
   return bytes;
 };
 

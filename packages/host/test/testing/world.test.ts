@@ -147,6 +147,21 @@ describe('[@vm/host] test world', () => {
     );
   });
 
+  it('processes: true without @vm/driver installed says how to install it', () => {
+    jest.isolateModules(() => {
+      jest.doMock('@vm/driver', () => {
+        throw Object.assign(new Error("Cannot find module '@vm/driver' from 'world.ts'"), { code: 'MODULE_NOT_FOUND' });
+      });
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh copy that sees the mock
+      const host = require('@vm/host') as typeof import('@vm/host');
+      expect(() => host.createTestWorld({ processes: true })).toThrow(
+        new host.TestInputError(
+          'createTestWorld: processes: true runs the VM through @vm/driver: npm install @vm/driver',
+        ),
+      );
+    });
+  });
+
   describe('input validation', () => {
     const { world, owner, adder } = deployAdder();
     const cases: [string, () => unknown, RegExp][] = [

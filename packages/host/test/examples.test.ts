@@ -29,6 +29,11 @@ describe('[@vm/host] examples', () => {
     expect(out).toMatch(/^# fail 0$/m);
   });
 
+  it('the README shows adder.test.js as it is', () => {
+    const readme = readFileSync(path.join(EXAMPLES, '..', 'README.md'), 'utf8');
+    expect(readme).toContain(`\`\`\`js\n${readFileSync(path.join(EXAMPLES, 'adder.test.js'), 'utf8')}\`\`\``);
+  });
+
   it("adder.test.js's test is at most 12 lines", () => {
     const code = readFileSync(path.join(EXAMPLES, 'adder.test.js'), 'utf8')
       .split('\n')

@@ -29,6 +29,15 @@ describe('[@vm/host] examples', () => {
     expect(out).toMatch(/^# fail 0$/m);
   });
 
+  it('adder.scen.json passes under vm-scenario', () => {
+    const out = execFileSync(
+      process.execPath,
+      [path.join(EXAMPLES, '..', 'bin', 'vm-scenario.js'), path.join(EXAMPLES, 'adder.scen.json')],
+      { encoding: 'utf8', timeout: 60000 },
+    );
+    expect(out.trim().split('\n').at(-1)).toBe('1 passed, 0 failed');
+  });
+
   it('the README shows adder.test.js as it is', () => {
     const readme = readFileSync(path.join(EXAMPLES, '..', 'README.md'), 'utf8');
     expect(readme).toContain(`\`\`\`js\n${readFileSync(path.join(EXAMPLES, 'adder.test.js'), 'utf8')}\`\`\``);

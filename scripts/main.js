@@ -6,13 +6,13 @@
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
-const { runCli, GAS_SECTION_KEYS } = require('@vm/host');
+const { runCli, GAS_SECTION_KEYS, MemoryWorld } = require('@vm/host');
 const { VMDriver } = require('@vm/driver');
 
 const suite = path.resolve(__dirname, '..', '..', 'shared', 'conformance', 'test');
 
 function processStack() {
-  let world;
+  let world = new MemoryWorld(); // each scenario's own world replaces it; the driver checks the hook's methods at once
   const forward = new Proxy(
     {},
     { get: (_t, name) => (typeof world[name] === 'function' ? world[name].bind(world) : world[name]) },

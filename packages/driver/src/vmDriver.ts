@@ -16,6 +16,7 @@ import {
   MessageKind,
   VMError,
   ErrorCode,
+  gasScheduleMapOf,
   DEFAULT_PROTECTED_KEY_PREFIX,
   DEFAULT_VM_TYPE,
   DEFAULT_MAX_FRAME_SIZE,
@@ -23,7 +24,7 @@ import {
   type AsyncBlockchainHook,
   type ContractCallInput,
   type ContractCreateInput,
-  type GasScheduleMap,
+  type GasScheduleInput,
   type Message,
   type MessageCodec,
   type MessageOf,
@@ -39,7 +40,8 @@ import { CrashLoopBreaker, type RestartPolicy } from './restartPolicy';
 
 export interface VMDriverOptions {
   blockchainHook: AsyncBlockchainHook;
-  gasSchedule: GasScheduleMap;
+  /** A map of sections or a validated schedule (`loadGasSchedule()` of @vm/host). */
+  gasSchedule: GasScheduleInput;
   blockGasLimit?: bigint;
   protectedKeyPrefix?: Uint8Array;
   vmType?: Uint8Array;
@@ -348,7 +350,7 @@ export class VMDriver implements VMExecutionHandler {
     return {
       VMType: o.vmType ?? DEFAULT_VM_TYPE,
       BlockGasLimit: o.blockGasLimit ?? 10_000_000n,
-      GasSchedule: o.gasSchedule,
+      GasSchedule: gasScheduleMapOf(o.gasSchedule),
       ProtocolBuiltinFunctions: o.builtinFunctions ?? null,
       Kalyan3104ProtectedKeyPrefix: o.protectedKeyPrefix ?? Buffer.from(DEFAULT_PROTECTED_KEY_PREFIX),
       LogsMarshalizer: MarshalizerKind.JSON,

@@ -1,29 +1,15 @@
 #!/usr/bin/env node
-// Deploys a tiny counter contract (WAT compiled with wabt) into an in-memory hook and calls it, in process.
-// Run: node packages/host/examples/counter.js   (after `npm run build`)
+// Deploys the counter contract (counter.wat, compiled to counter.wasm) into an in-memory world and calls it, with the
+// VM's own API (the test API of adder.test.js does the bookkeeping below for you). Run: node examples/counter.js
 'use strict';
-const { VMHost, MemoryWorld, createGasSchedule, GAS_SECTION_KEYS } = require('@vm/host');
-const { wat } = require('@vm/testkit'); // compiles the WAT text below (wabt)
-
-const COUNTER = `(module
-  (import "env" "int64storageLoad" (func $load (param i32 i32) (result i64)))
-  (import "env" "int64storageStore" (func $store (param i32 i32 i64) (result i32)))
-  (import "env" "int64finish" (func $finish (param i64)))
-  (memory (export "memory") 1)
-  (data (i32.const 0) "counter")
-  (func (export "init") (drop (call $store (i32.const 0) (i32.const 7) (i64.const 1))))
-  (func (export "increment") (local $n i64)
-    (local.set $n (i64.add (call $load (i32.const 0) (i32.const 7)) (i64.const 1)))
-    (drop (call $store (i32.const 0) (i32.const 7) (local.get $n)))
-    (call $finish (local.get $n))))`;
+const { readFileSync } = require('node:fs');
+const path = require('node:path');
+const { VMHost, MemoryWorld, referenceTestGasSchedule } = require('@vm/host');
 
 async function main() {
-  // Every cost 1: the reference's test schedule (a real node passes its own).
-  const costs = Object.fromEntries(
-    Object.entries(GAS_SECTION_KEYS).map(([section, keys]) => [section, Object.fromEntries(keys.map((k) => [k, 1n]))]),
-  );
   const world = new MemoryWorld(); // the embedded in-memory blockchain
-  const vm = new VMHost({ blockchainHook: world, gasSchedule: createGasSchedule(costs) });
+  // The reference's test schedule (every cost 1); a node passes its own, e.g. loadGasSchedule('gasSchedule.toml').
+  const vm = new VMHost({ blockchainHook: world, gasSchedule: referenceTestGasSchedule() });
   const owner = Buffer.alloc(32, 1);
   world.accountOrNew(owner).balance = 1000n;
   const input = {
@@ -37,7 +23,7 @@ async function main() {
     CurrentTxHash: null,
   };
 
-  const code = await wat(COUNTER);
+  const code = readFileSync(path.join(__dirname, 'counter.wasm'));
   const deployed = vm.runSmartContractCreate({
     ...input,
     ContractCode: code,

@@ -1,3 +1,4 @@
+import './wasm/webAssemblyTypes';
 export { VMHost, EEI_ROWS } from './vmHost';
 export { createGasSchedule, loadGasSchedule, readGasScheduleFile, gasCost, GAS_SECTION_KEYS } from './gas/gasSchedule';
 export { OPCODE_COST_KEYS } from './gas/opcodeCostKeys';
@@ -43,3 +44,19 @@ export { runCli } from './scenario/cli';
 export { createBlockchainGateway } from './process/blockchainGateway';
 export { runArwenLoop } from './process/arwenPart';
 export type { BlockchainGateway } from './process/blockchainGateway';
+export { createTestWorld, TestWorld, TestAccount, TestContract, TxResult, DEFAULT_GAS_LIMIT } from './testing/world';
+export { u64, biguint, str, address, bytes, bool } from './testing/codecs';
+export { TxFailure, TestInputError, TestAssertionError } from './testing/errors';
+export { expectFailure, assertAccount } from './testing/assertions';
+export type {
+  TestWorldOptions,
+  HandlerFactory,
+  DeployOptions,
+  CallOptions,
+  QueryOptions,
+  Outcome,
+} from './testing/world';
+export type { Codec, Decoded } from './testing/codecs';
+export type { TestTransaction } from './testing/errors';
+export type { ExpectedFailure, ExpectedAccount, FailureOutcome } from './testing/assertions';
+export type { AddressLike } from './testing/inputs';

@@ -36,6 +36,7 @@ export { bytesToKey, keyToBytes, quoteByteKey } from './wire/byteKeys';
 export { parseJsonLossless, goQuote } from './wire/goJson';
 export { HOOK_CALLS, blockchainHookMethods } from './types/hookCalls';
 export { contractInputProblem, assertContractInput } from './types/inputChecks';
+export { gasScheduleMapOf } from './types/gasScheduleInput';
 export {
   CallType,
   ReturnCode,
@@ -65,4 +66,5 @@ export type {
   ArwenArguments,
 } from './wire/shapes';
 export type { HookCall } from './types/hookCalls';
+export type { GasScheduleInput, ValidatedGasScheduleLike } from './types/gasScheduleInput';
 export type { BlockchainHook, AsyncBlockchainHook, CryptoHook, VMExecutionHandler, Awaitable } from './types/hooks';

@@ -10,6 +10,9 @@ import { VALTYPE, type ModuleLayout } from '../wasm/moduleLayout';
 import { invalid } from '../wasm/binary';
 
 type WasmValue = number | bigint;
+type HostFunction = (...args: WasmValue[]) => WasmValue | void;
+/** The import object by namespace (a `WebAssembly.Imports`; spelled out so the declarations need no DOM lib). */
+export type HostImports = Record<string, Record<string, HostFunction>>;
 export type HostImpl = (ctx: ExecutionContext, ...args: never[]) => WasmValue | void;
 
 export interface EeiRow {
@@ -55,8 +58,8 @@ export function buildImports(
   rows: readonly EeiRow[],
   schedule: GasSchedule,
   current: () => ExecutionContext,
-): WebAssembly.Imports {
-  const imports: Record<string, Record<string, (...args: WasmValue[]) => WasmValue | void>> = {};
+): HostImports {
+  const imports: HostImports = {};
   for (const entry of rows) {
     const impl = entry.impl as (ctx: ExecutionContext, ...args: WasmValue[]) => WasmValue | void;
     const cost = entry.gas === undefined ? undefined : gasCost(schedule, entry.gas);

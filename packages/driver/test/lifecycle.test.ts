@@ -74,11 +74,11 @@ describe('[@vm/driver] logs', () => {
       expect(records.some((r) => r.logger === 'arwen/host' && r.message === 'arwen started')).toBe(true);
       expect(childTrace()).toHaveLength(0);
       driver.setLogLevels('*:INFO,arwen/baseMessenger:TRACE');
-      // the child's reader thread applies it within moments: requests until the child's trace lines arrive
-      for (const deadline = Date.now() + 10_000; childTrace().length === 0 && Date.now() < deadline;) {
-        await driver.diagnoseWait(1);
+      // the very next request runs at the new levels: one request, then its trace lines (they travel on fd 7, apart
+      // from the response, so they are awaited; no further request is sent that could produce them instead)
+      await driver.diagnoseWait(1);
+      for (const deadline = Date.now() + 20_000; childTrace().length === 0 && Date.now() < deadline;)
         await new Promise((r) => setTimeout(r, 20));
-      }
       expect(childTrace().length).toBeGreaterThan(0);
       expect(childTrace()[0].level).toBe('trace');
     } finally {

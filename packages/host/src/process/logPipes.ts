@@ -1,11 +1,9 @@
 /**
  * The VM process's logging (reference dme-logger-go pipes/childPart): records of the named winston loggers go to
- * fd 7 as length-prefixed JSON log lines; log-level patterns (`*:INFO,arwen/host:TRACE`) arrive on fd 6. A reader
- * thread owns fd 6 (the main thread blocks in contract execution and in hook calls) and publishes each new pattern
- * through shared memory; levels are re-read on the next log call, so a change takes effect at once.
+ * fd 7 as length-prefixed JSON log lines; log-level patterns (`*:INFO,arwen/host:TRACE`) arrive on fd 6.
  */
-import { writeSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
+import { readSync, writeSync } from 'node:fs';
+import { Socket } from 'node:net';
 import Transport from 'winston-transport';
 import { rootLogger, setLogLevels, setLevelRefresher, LOG_LEVELS } from '@vm/messenger';
 
@@ -45,60 +43,85 @@ class LogLineTransport extends Transport {
   }
 }
 
-const PROFILE_READER = `
-const net = require('node:net');
-const { workerData } = require('node:worker_threads');
-const ctl = new Int32Array(workerData.control), text = new Uint8Array(workerData.text);
-let pending = Buffer.alloc(0);
-const socket = new net.Socket({ fd: workerData.fd, readable: true, writable: false });
-socket.on('data', (chunk) => {
-  pending = Buffer.concat([pending, chunk]);
-  while (pending.length >= 4 && pending.length >= 4 + pending.readUInt32LE(0)) {
-    const length = pending.readUInt32LE(0);
-    const payload = pending.subarray(4, 4 + length);
-    pending = pending.subarray(4 + length);
-    let profile;
-    try { profile = JSON.parse(payload.toString('utf8')); } catch { continue; }
-    const pattern = Buffer.from(String(profile.LogLevelPatterns || ''), 'utf8').subarray(0, text.length);
-    text.fill(0); text.set(pattern);
-    Atomics.store(ctl, 1, pattern.length);
-    Atomics.add(ctl, 0, 1);
-  }
-});
-socket.on('error', () => {});
-`;
-
 export interface LogPipes {
   /** Applies a pattern received since the last call, if any. */
   refresh(): void;
   close(): void;
 }
 
+/** Frames of fd 6 (a 4-byte little-endian length, then a JSON logger.Profile) → their `LogLevelPatterns`. */
+class ProfileFrames {
+  private pending: Buffer = Buffer.alloc(0);
+
+  /** Adds bytes read and returns the last complete pattern they finish, if any. */
+  push(chunk: Buffer): string | undefined {
+    this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    let last: string | undefined;
+    while (this.pending.length >= 4 && this.pending.length >= 4 + this.pending.readUInt32LE(0)) {
+      const length = this.pending.readUInt32LE(0);
+      const payload = this.pending.subarray(4, 4 + length);
+      this.pending = this.pending.subarray(4 + length);
+      try {
+        last = String((JSON.parse(payload.toString('utf8')) as { LogLevelPatterns?: unknown }).LogLevelPatterns ?? '');
+      } catch {
+        // a malformed profile is ignored, as the reference's child does
+      }
+    }
+    return last;
+  }
+}
+
+/** How often a level lookup re-reads fd 6 during a long execution; between requests it is always read. */
+const LOOKUP_REFRESH_MS = 50;
+
+/**
+ * fd 6 is read on the main thread without blocking: before every request it is drained, so a level the node set
+ * before sending a request is in force for that very request; during an execution, level lookups re-read it at most
+ * every 50 ms. No reader thread (it cost ~12 MiB). Node cannot set O_NONBLOCK itself; opening the fd as a paused,
+ * never-read libuv stream does (the node's end, its own file description, keeps its mode).
+ */
 export function startLogPipes(profileFd: number, logFd: number): LogPipes {
   rootLogger().clear();
   rootLogger().add(new LogLineTransport(logFd));
-  const control = new Int32Array(new SharedArrayBuffer(8));
-  const text = new Uint8Array(new SharedArrayBuffer(4096));
-  let seen = 0;
-  let worker: Worker | undefined;
+  let fd: number | undefined;
+  let stream: Socket | undefined;
   try {
-    worker = new Worker(PROFILE_READER, {
-      eval: true,
-      workerData: { fd: profileFd, control: control.buffer, text: text.buffer },
-    });
-    worker.unref();
+    stream = new Socket({ fd: profileFd, readable: false, writable: false });
+    fd = profileFd;
   } catch {
-    worker = undefined;
+    fd = undefined; // fd 6 is not a pipe: levels then come only from ARWEN_LOG_LEVELS
   }
+  const frames = new ProfileFrames();
+  const chunk = Buffer.allocUnsafe(4096);
+  let lastRead = 0;
   const refresh = () => {
-    const version = Atomics.load(control, 0);
-    if (version === seen) return;
-    seen = version;
-    const pattern = Buffer.from(text.subarray(0, Atomics.load(control, 1))).toString('utf8');
-    setLogLevels(pattern);
+    lastRead = performance.now();
+    while (fd !== undefined) {
+      let count: number;
+      try {
+        count = readSync(fd, chunk, 0, chunk.length, null);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') fd = undefined;
+        return;
+      }
+      if (count === 0) {
+        fd = undefined; // the node closed the pipe
+        return;
+      }
+      const pattern = frames.push(Buffer.from(chunk.subarray(0, count)));
+      if (pattern !== undefined) setLogLevels(pattern);
+    }
   };
-  setLevelRefresher(refresh);
-  return { refresh, close: () => void worker?.terminate() };
+  setLevelRefresher(() => {
+    if (performance.now() - lastRead >= LOOKUP_REFRESH_MS) refresh();
+  });
+  return {
+    refresh,
+    close: () => {
+      stream?.destroy();
+      fd = undefined;
+    },
+  };
 }
 
 export { LOG_LEVELS };

@@ -142,7 +142,7 @@ describe('[@vm/host] scenario runner', () => {
   it.each([
     ['a wrong status', call('fail', [], { status: '0' }), /status: expected 0, got 4/],
     ['a wrong message', call('fail', [], { status: '4', message: 'other' }), /message: expected "other", got "oops"/],
-    ['a wrong output', call('echo', ['1'], { out: ['2'] }), /out\[0\]: expected 0x02, got 0x01/],
+    ['a wrong output', call('echo', ['1'], { out: ['2'] }), /out\[0\]: expected 2, got 1/],
     ['a missing output', call('echo', ['1', '2'], { out: ['1'] }), /out: expected 1 values, got 2/],
     ['a wrong log', call('store', ["''k", "''v"], { logs: [] }), /logs: expected 0, got 1/],
     ['a wrong gas', call('echo', [], { gas: '5' }), /gas: expected 5, got \d+/],
@@ -232,7 +232,7 @@ describe('[@vm/host] vm-scenario CLI', () => {
     expect(code).toBe(1);
     expect(lines.at(-1)).toBe('1 passed, 1 failed');
     expect(lines.some((l) => l.startsWith('✗') && l.includes('bad.scen.json'))).toBe(true);
-    expect(lines.some((l) => /out\[0\]: expected 0x02, got 0x01/.test(l))).toBe(true);
+    expect(lines.some((l) => /out\[0\]: expected 2, got 1/.test(l))).toBe(true);
     const json = JSON.parse(readFileSync(report, 'utf8'));
     expect(json).toMatchObject({ passed: 1, failed: 1 });
     expect(json.scenarios).toHaveLength(2);

@@ -17,7 +17,8 @@ const shown = (value: Bytes | undefined) => value?.original ?? showBytes(value?.
 /** `tx: from …, to …, function …, arguments […]`, then the invalid contract's reason if that was the outcome. */
 export function describeTx(step: TxStep, output: VMOutput | null, world: ScenarioWorld): string[] {
   const { tx } = step;
-  const parts = [`from ${shown(tx.from)}`];
+  const parts: string[] = [];
+  if (tx.from) parts.push(`from ${shown(tx.from)}`); // an scQuery has none
   if (step.kind === 'scDeploy') parts.push(`deploy ${shown(tx.contractCode)}`);
   else parts.push(`to ${shown(tx.to)}`);
   if (tx.function !== undefined) parts.push(`function ${tx.function}`);

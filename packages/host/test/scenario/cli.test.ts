@@ -314,6 +314,13 @@ describe('[@vm/host] vm-scenario failures are readable (built executable)', () =
     expect(out).toContain('status: expected 0 (ok), got 4 (user error)\n');
     expect(out).toContain('message: expected "", got "oops"\n');
     expect(out).toContain(`tx: from ${OWNER}, to ${SC}, function fail, arguments [7, ''x]\n`);
+    const query = {
+      step: 'scQuery',
+      txId: 'q',
+      tx: { to: SC, function: 'fail', arguments: [] },
+      expect: { status: '0' },
+    };
+    expect(failure([query])).toContain(`tx: to ${SC}, function fail, arguments []\n`);
   });
 
   it('storage values in the check’s notation', () => {

@@ -21,6 +21,7 @@ import {
   type VMInput,
   type VMOutput,
 } from '@vm/protocol';
+import { getLogger } from '@vm/messenger';
 import { BigIntContext } from './contexts/bigInts';
 import { BlockchainContext } from './contexts/blockchain';
 import { OutputContext, errorVMOutput, outputSize } from './contexts/output';
@@ -52,6 +53,9 @@ import { ContractError, VM_ERRORS } from './execution/vmErrors';
 import { createGasSchedule, type GasSchedule } from './gas/gasSchedule';
 import { INJECTED_BREAKPOINT, MEMORY_IMPORT } from './wasm/instrument';
 import { CALL_DEPTH_BUDGET } from './wasm/limits';
+
+/** The validator's reason for a rejected contract (its VMOutput keeps the reference's `invalid contract code`). */
+const log = getLogger('arwen/host');
 
 export interface VMHostOptions {
   blockchainHook: BlockchainHook;
@@ -290,7 +294,10 @@ export class VMHost implements VMExecutionHandler, NestedCalls, AsyncHost {
     const parent = this.contexts[this.contexts.length - 1];
     const depthLimit = parent ? Math.max(0, parent.instance.depthLimit - parent.instance.depth) : CALL_DEPTH_BUDGET;
     const compiled = this.modules.get(code);
-    if (!compiled.ok) throw VM_ERRORS.contractInvalid();
+    if (!compiled.ok) {
+      log.debug('invalid contract code', { reason: compiled.reason });
+      throw VM_ERRORS.contractInvalid();
+    }
     const { memory } = compiled.contract;
     let instance: WebAssembly.Instance;
     let linearMemory: WebAssembly.Memory | undefined;

@@ -15,7 +15,8 @@ import {
 import { magnitudeBytes, fromUnsignedBytes } from '../eei/bytes';
 import { createGasSchedule, GAS_SECTION_KEYS, type GasSchedule } from '../gas/gasSchedule';
 import { VMHost } from '../vmHost';
-import { checkExpect, checkState } from './checks';
+import { describeDifference, expectDifferences, stateDifferences, type Difference } from './checks';
+import { describeTx } from './describeTx';
 import { dumpWorld } from './dumpState';
 import { MemoryWorld, type ScenarioWorld } from './memoryWorld';
 import type { BlockInfo, Scenario, SetStateStep, Step, TxStep } from './model';
@@ -30,6 +31,8 @@ export interface StepResult {
   readonly passed: boolean;
   /** What differed from the step's `expect` or `checkState` (empty when passed). */
   readonly differences: readonly string[];
+  /** The same, structured (for an externalSteps step: those of its failing step). */
+  readonly details?: readonly Difference[];
 }
 
 export interface ScenarioRun {
@@ -124,8 +127,14 @@ export class ScenarioExecutor {
         this.setState(step);
         return { step, vmOutput: null, passed: true, differences: [] };
       case 'checkState': {
-        const differences = checkState(step.accounts, this.world);
-        return { step, vmOutput: null, passed: differences.length === 0, differences };
+        const details = stateDifferences(step.accounts, this.world);
+        return {
+          step,
+          vmOutput: null,
+          passed: details.length === 0,
+          differences: details.map(describeDifference),
+          details,
+        };
       }
       case 'dumpState':
         (this.options.out ?? ((text: string) => process.stdout.write(text)))(
@@ -134,8 +143,8 @@ export class ScenarioExecutor {
         return { step, vmOutput: null, passed: true, differences: [] };
       default: {
         const vmOutput = await this.transaction(step);
-        const differences = step.expect ? checkExpect(step.expect, vmOutput, this.checkGas) : [];
-        return { step, vmOutput, passed: differences.length === 0, differences };
+        const details = step.expect ? expectDifferences(step.expect, vmOutput, this.checkGas) : [];
+        return { step, vmOutput, passed: details.length === 0, differences: details.map(describeDifference), details };
       }
     }
   }
@@ -172,8 +181,9 @@ export class ScenarioExecutor {
         if (!result.passed) {
           const what =
             step.kind === 'checkState' ? 'state differs' : step.kind === 'externalSteps' ? '' : 'unexpected result';
+          const shown = 'tx' in step ? [...result.differences, ...describeTx(step, result.vmOutput, this.world)] : [];
           return what
-            ? `${where}: ${what}:\n  ${result.differences.join('\n  ')}`
+            ? `${where}: ${what}:\n  ${(shown.length ? shown : result.differences).join('\n  ')}`
             : `${where}: ${result.differences.join('\n')}`;
         }
       }
@@ -190,7 +200,8 @@ export class ScenarioExecutor {
     this.nested++;
     try {
       const failure = await this.runSteps(scenario, results);
-      return { step, vmOutput: null, passed: failure === undefined, differences: failure ? [failure] : [] };
+      const details = failure ? results.at(-1)?.details : undefined;
+      return { step, vmOutput: null, passed: failure === undefined, differences: failure ? [failure] : [], details };
     } finally {
       this.nested--;
     }

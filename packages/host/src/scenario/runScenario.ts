@@ -9,6 +9,8 @@ import type { GasSchedule } from '../gas/gasSchedule';
 import { VMHost } from '../vmHost';
 import { ScenarioExecutor, referenceTestGasSchedule } from './executor';
 import { runLegacyTest, type TestCaseResult } from './legacyTest';
+import type { Difference } from './checks';
+import { meterGas, type GasRecord } from './gasMeter';
 import { MemoryWorld } from './memoryWorld';
 import { parseScenarioFile, parseTestFile } from './parse';
 import { ScenarioError } from './valueExpression';
@@ -31,6 +33,8 @@ export interface ScenarioOptions {
   baseDir?: string;
   /** Where dumpState steps print (default: stdout). */
   out?: (text: string) => void;
+  /** Called after every execution the VM runs (for gas reports). */
+  onExecution?: (record: Omit<GasRecord, 'file'>) => void;
 }
 
 export interface ScenarioResult {
@@ -40,6 +44,8 @@ export interface ScenarioResult {
   readonly durationMs: number;
   /** For a `.test.json` file: each test case. */
   readonly cases?: readonly TestCaseResult[];
+  /** For a failed scenario: what differed in its failing step. */
+  readonly differences?: readonly Difference[];
 }
 
 const defaultHandler: NonNullable<ScenarioOptions['createHandler']> = (world, { protectedKeyPrefix, gasSchedule }) =>
@@ -60,10 +66,11 @@ export function findScenarios(target: string): string[] {
 function executorFor(options: ScenarioOptions): ScenarioExecutor {
   const world = new MemoryWorld();
   const protectedKeyPrefix = options.protectedKeyPrefix ?? DEFAULT_PROTECTED_KEY_PREFIX;
-  const vm = (options.createHandler ?? defaultHandler)(world, {
+  const handler = (options.createHandler ?? defaultHandler)(world, {
     protectedKeyPrefix,
     gasSchedule: options.gasSchedule ?? referenceTestGasSchedule(),
   });
+  const vm = options.onExecution ? meterGas(handler, options.onExecution) : handler;
   return new ScenarioExecutor({ world, vm, protectedKeyPrefix, replacements: options.replacements, out: options.out });
 }
 
@@ -77,7 +84,14 @@ export async function runScenario(file: string, options: ScenarioOptions = {}): 
     const run = await executorFor(options).executeScenario(
       options.baseDir ? { ...scenario, file: path.join(options.baseDir, path.basename(file)) } : scenario,
     );
-    return { path: file, passed: run.passed, message: run.message, durationMs: performance.now() - started };
+    const differences = run.passed ? undefined : run.results.at(-1)?.details;
+    return {
+      path: file,
+      passed: run.passed,
+      message: run.message,
+      durationMs: performance.now() - started,
+      differences,
+    };
   } catch (error) {
     if (!(error instanceof ScenarioError)) throw error;
     return { path: file, passed: false, message: error.message, durationMs: performance.now() - started };

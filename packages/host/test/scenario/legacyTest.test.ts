@@ -153,7 +153,9 @@ describe('[@vm/host] legacy .test.json files', () => {
       ['unknownSender', false],
     ]);
     const byName = Object.fromEntries(result.cases!.map((c) => [c.name, c.message]));
-    expect(byName.wrongOut).toMatch(/block 0 transaction 1: unexpected result:\n {2}status: expected 4, got 0/);
+    expect(byName.wrongOut).toMatch(
+      /block 0 transaction 1: unexpected result:\n {2}status: expected 4 \(user error\), got 0 \(ok\)/,
+    );
     expect(byName.wrongPost).toMatch(/postState differs:\n {2}account 0x0a0a\S* balance: expected 1, got 900000/);
     expect(byName.unknownSender).toMatch(/sender 0d0d\S* does not exist/);
     expect(result.passed).toBe(false);

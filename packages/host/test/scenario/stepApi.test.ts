@@ -81,7 +81,14 @@ describe('[@vm/host] step-level scenario API', () => {
     expect((echoed.vmOutput?.ReturnData ?? []).map((d) => Buffer.from(d ?? []).toString())).toEqual(['\x01', 'x']);
     const wrong = await executor.executeStep(call('fail', [], { status: '0' }));
     expect(wrong.passed).toBe(false);
-    expect(wrong.differences).toEqual(['status: expected 0, got 4', 'message: expected "", got "oops"']);
+    expect(wrong.differences).toEqual([
+      'status: expected 0 (ok), got 4 (user error)',
+      'message: expected "", got "oops"',
+    ]);
+    expect(wrong.details).toEqual([
+      { field: 'status', expected: '0 (ok)', got: '4 (user error)' },
+      { field: 'message', expected: '""', got: '"oops"' },
+    ]);
     // a step without expect is not checked, but its output is there
     const unchecked = await executor.executeStep(call('fail', []));
     expect(unchecked).toMatchObject({ passed: true, differences: [] });
@@ -136,7 +143,9 @@ describe('[@vm/host] step-level scenario API', () => {
     });
     expect(run.passed).toBe(false);
     expect(run.results).toHaveLength(2);
-    expect(run.message).toMatch(/step 2 \(scCall "echo"\): unexpected result:\n {2}out\[0\]: expected 0x02, got 0x01/);
+    expect(run.message).toMatch(
+      /step 2 \(scCall "echo"\): unexpected result:\n {2}out\[0\]: expected 2, got 1\n {2}tx: from \S+, to \S+, function echo, arguments \[1\]/,
+    );
   });
 });
 

@@ -124,7 +124,11 @@ export function erc20Fuzzer(options: Erc20FuzzerOptions): Fuzzer<Erc20Model> {
     name: 'transferFrom',
     weight: 3,
     draw: (m, rng) => {
-      const [caller, from, to] = [rng.int(count), rng.int(count), rng.int(count)];
+      // Half the time an approved pair, so that transferFroms within the allowance are frequent.
+      const approved = [...m.allowances].filter(([, amount]) => amount > 0n);
+      const pair = approved.length > 0 && rng.int(2) === 0 ? approved[rng.int(approved.length)][0] : undefined;
+      const [from, caller] = pair ? pair.split(',').map(Number) : [rng.int(count), rng.int(count)];
+      const to = rng.int(count);
       const limit = allowance(m, from, caller) > m.balances[from] ? allowance(m, from, caller) : m.balances[from];
       return { caller, from, to, amount: around(rng, limit) };
     },

@@ -81,3 +81,5 @@ export type {
 export type { FuzzRunOptions, FuzzRunReport } from './fuzz/run';
 export type { Erc20FuzzerOptions } from './fuzz/erc20';
 export type { FuzzCliIo } from './fuzz/cli';
+export { fuzzDifferential, canonicalOutput, firstDifference, LANES } from './fuzz/differential';
+export type { DifferentialReport, Divergence } from './fuzz/differential';

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { erc20Fuzzer } from './erc20';
 import type { Fuzzer } from './framework';
-import { fuzzRun, parseSeed, type FuzzRunReport } from './run';
+import { fuzzDifferential } from './differential';
+import { fuzzRun, parseSeed, type FuzzRunOptions, type FuzzRunReport } from './run';
 
 export interface FuzzCliIo {
   out(line: string): void;
@@ -28,6 +29,7 @@ interface CliOptions {
   accounts: string;
   checkEvery: string;
   mintOnTransfer?: string;
+  processes?: boolean;
 }
 
 /** The fuzzers by name: their default contract and how they are built from the options. */
@@ -87,6 +89,7 @@ export async function runFuzzCli(
     .option('--contract <file>', "the contract (default: the conformance suite's)")
     .option('--accounts <n>', 'token holders (erc20)', '5')
     .option('--check-every <n>', 'on-chain invariant checks every N events (erc20)', '20')
+    .option('--processes', 'differential: also run each seed through VMDriver (JSON and Binary), compare every step')
     .option('--mint-on-transfer <n>', 'plant a bug: the model mints a token on the n-th transfer (erc20)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.out(s.trimEnd()) });
@@ -116,7 +119,7 @@ export async function runFuzzCli(
   for (let run = 0; run < runs; run++) {
     const runSeed = BigInt.asUintN(64, seed + BigInt(run));
     const started = performance.now();
-    const report = await fuzzRun(fuzzer, {
+    const runOptions: FuzzRunOptions = {
       seed: runSeed,
       steps,
       outDir,
@@ -130,9 +133,24 @@ export async function runFuzzCli(
               );
           }
         : undefined,
-    });
-    if (!report.held) failed++;
-    io.out(`run ${run + 1} seed ${runSeed}: ${summary(report).join('\n')}`);
+    };
+    if (!options.processes) {
+      const report = await fuzzRun(fuzzer, runOptions);
+      if (!report.held) failed++;
+      io.out(`run ${run + 1} seed ${runSeed}: ${summary(report).join('\n')}`);
+      continue;
+    }
+    const differential = await fuzzDifferential(fuzzer, runOptions);
+    const held = differential.lanes.every((l) => l.report.held) && !differential.divergence;
+    if (!held) failed++;
+    for (const { lane, report } of differential.lanes)
+      io.out(`run ${run + 1} seed ${runSeed} ${lane}: ${summary(report).join('\n')}`);
+    const d = differential.divergence;
+    io.out(
+      d
+        ? `run ${run + 1} seed ${runSeed}: DIVERGED: ${d.lane} differs from in process at replay step ${d.step}:\n${d.differences.map((x) => `    ${x}`).join('\n')}`
+        : `run ${run + 1} seed ${runSeed}: the ${differential.lanes.length} lanes agree at every step`,
+    );
   }
   io.out(`${runs - failed} held, ${failed} failed`);
   return failed === 0 ? 0 : 1;

@@ -8,7 +8,8 @@
  */
 import path from 'node:path';
 import { ScenarioExecutor, ScenarioRecorder, type StepResult } from '../scenario/executor';
-import type { ScenarioWorld } from '../scenario/memoryWorld';
+import type { VMExecutionHandler, VMOutput } from '@vm/protocol';
+import { MemoryWorld, type ScenarioWorld } from '../scenario/memoryWorld';
 import type { Scenario, Step } from '../scenario/model';
 import { parseScenarioStep } from '../scenario/parse';
 import { ScenarioError } from '../scenario/valueExpression';
@@ -97,6 +98,10 @@ export interface PlayOptions {
   readonly onEvent?: (index: number, steps: number) => void;
   /** Records the executed steps (default: a new one); the caller can save it at any time, e.g. on Ctrl-C. */
   readonly recorder?: ScenarioRecorder;
+  /** The VM on the run's world (default: an in-process VMHost). */
+  readonly vm?: (world: MemoryWorld) => VMExecutionHandler;
+  /** Receives each executed step's VMOutput (null for steps without one), e.g. to compare two VMs. */
+  readonly onOutput?: (step: number, output: VMOutput | null) => void;
 }
 
 /** The context for a replay written to `outDir`. */
@@ -129,7 +134,10 @@ export async function play<M>(
   options: PlayOptions,
 ): Promise<PlayResult> {
   const recorder = options.recorder ?? fuzzRecorder(fuzzer.name, options.seed);
+  const world = new MemoryWorld();
   const executor = new ScenarioExecutor({
+    world,
+    vm: options.vm?.(world),
     recorder,
     protectedKeyPrefix: fuzzer.protectedKeyPrefix,
     checkGas: false,
@@ -157,6 +165,7 @@ export async function play<M>(
         if (!(error instanceof ScenarioError)) throw error;
         return { title: `runner error in ${title}`, event, step: stepCount, differences: [error.message] };
       }
+      options.onOutput?.(stepCount, result.vmOutput);
       if (!result.passed) return { title, event, step: stepCount, differences: result.differences };
     }
     return undefined;

@@ -13,6 +13,7 @@ import {
   type EventInstance,
   type FuzzFailure,
   type Fuzzer,
+  type PlayOptions,
   type PlayResult,
 } from './framework';
 import { Rng } from './rng';
@@ -24,10 +25,16 @@ export interface FuzzRunOptions {
   readonly steps: number;
   /** Where the replays go (created if missing). */
   readonly outDir: string;
+  /** The replay's file name in `outDir` (default `<fuzzer>-seed<N>.scen.json`). */
+  readonly replayName?: string;
   /** Shrink a failure (default true). */
   readonly shrink?: boolean;
   /** On SIGINT, write the replay so far and exit 130 (the CLI). */
   readonly saveOnInterrupt?: boolean;
+  /** The VM on the run's world (default: an in-process VMHost). */
+  readonly vm?: PlayOptions['vm'];
+  /** Receives each executed step's VMOutput. */
+  readonly onOutput?: PlayOptions['onOutput'];
   /** Called after each event that passed. */
   readonly onEvent?: (index: number, steps: number) => void;
 }
@@ -69,7 +76,7 @@ export async function fuzzRun<M>(fuzzer: Fuzzer<M>, options: FuzzRunOptions): Pr
   const ctx = fuzzContext(options.outDir);
   const rng = new Rng(options.seed);
   const setup = fuzzer.setup(rng, ctx);
-  const replayFile = path.join(options.outDir, replayFileName(fuzzer.name, options.seed));
+  const replayFile = path.join(options.outDir, options.replayName ?? replayFileName(fuzzer.name, options.seed));
   const save = (result: PlayResult, file: string) => writeAtomic(file, writeScenario(result.scenario));
 
   // Ctrl-C: the steps so far are saved before exiting.
@@ -86,7 +93,7 @@ export async function fuzzRun<M>(fuzzer: Fuzzer<M>, options: FuzzRunOptions): Pr
       fuzzer,
       setup,
       (model, index) => (index <= options.steps ? drawEvent(fuzzer, model, rng) : undefined),
-      { seed: options.seed, ctx, onEvent: options.onEvent, recorder },
+      { seed: options.seed, ctx, onEvent: options.onEvent, recorder, vm: options.vm, onOutput: options.onOutput },
     );
   } finally {
     process.removeListener('SIGINT', interrupted);

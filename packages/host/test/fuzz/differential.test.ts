@@ -43,9 +43,7 @@ describe('[@vm/host] vm-fuzz differential comparison', () => {
     expect(firstDifference(a, canonicalOutput(output([account(1, [1, 3]), account(2, [])])))).toBe(
       '$.OutputAccounts[0].StorageUpdates[1].Data: "0x0202" vs "0x0303"',
     );
-    expect(firstDifference(a, canonicalOutput(null))).toBe(
-      expect.stringMatching(/^\$: \{"DeletedAccounts".*… vs null$/),
-    );
+    expect(firstDifference(a, canonicalOutput(null))).toMatch(/^\$: \{"DeletedAccounts".*… vs null$/);
   });
 });
 

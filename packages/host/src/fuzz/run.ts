@@ -117,7 +117,14 @@ export async function fuzzRun<M>(fuzzer: Fuzzer<M>, options: FuzzRunOptions): Pr
   const title = result.failure.title;
   const replay = (events: readonly EventInstance[]) =>
     play(fuzzer, setup, (_model, index) => events[index - 1], { seed: options.seed, ctx });
-  const events = await ddmin(result.events, async (candidate) => (await replay(candidate)).failure?.title === title);
+  const fails = async (candidate: readonly EventInstance[]) => (await replay(candidate)).failure?.title === title;
+  // First whole kinds of events (cheap, and often most of the sequence), then delta debugging of what is left.
+  let kept: readonly EventInstance[] = result.events;
+  for (const { name } of fuzzer.events) {
+    const without = kept.filter((e) => e.name !== name);
+    if (without.length < kept.length && (await fails(without))) kept = without;
+  }
+  const events = await ddmin(kept, fails);
   const shrunk = await replay(events);
   const file = replayFile.replace(/\.scen\.json$/, '.shrunk.scen.json');
   save(shrunk, file);

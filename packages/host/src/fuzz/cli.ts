@@ -89,6 +89,7 @@ export async function runFuzzCli(
     .option('--contract <file>', "the contract (default: the conformance suite's)")
     .option('--accounts <n>', 'token holders (erc20)', '5')
     .option('--check-every <n>', 'on-chain invariant checks every N events (erc20)', '20')
+    .option('--progress', 'progress lines (steps/s, events so far) also when stdout is not a TTY')
     .option('--processes', 'differential: also run each seed through VMDriver (JSON and Binary), compare every step')
     .option('--mint-on-transfer <n>', 'plant a bug: the model mints a token on the n-th transfer (erc20)')
     .exitOverride()
@@ -161,7 +162,12 @@ export function main(): void {
   const tty = process.stdout.isTTY;
   const io: FuzzCliIo = {
     out: (line) => process.stdout.write(`${tty ? '\r\x1b[K' : ''}${line}\n`),
-    progress: tty ? (line) => process.stdout.write(`\r\x1b[K${line}`) : undefined,
+    // `--progress`: progress lines also when stdout is not a TTY (a log), one per line.
+    progress: tty
+      ? (line) => process.stdout.write(`\r\x1b[K${line}`)
+      : process.argv.includes('--progress')
+        ? (line) => process.stdout.write(`${line}\n`)
+        : undefined,
   };
   runFuzzCli(process.argv.slice(2), io).then(
     (code) => process.exit(code),

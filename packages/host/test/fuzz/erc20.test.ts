@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -90,6 +90,33 @@ describeWithConformance('[@vm/host] vm-fuzz erc20', () => {
     expect(r.out.trimEnd().split('\n').pop()).toBe('0 held, 1 failed');
     expect(existsSync(path.join(out, 'erc20-seed4.scen.json'))).toBe(true);
     expect(existsSync(path.join(out, 'erc20-seed4.shrunk.scen.json'))).toBe(true);
+  });
+
+  it('Ctrl-C: the replay so far is written, exit 130', async () => {
+    const out = freshDir();
+    const child = spawn(process.execPath, [
+      path.join(BIN, 'vm-fuzz.js'),
+      'erc20',
+      '--seed',
+      '6',
+      '--steps',
+      '1000000',
+      '--out',
+      out,
+      '--progress',
+    ]);
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    // the first progress line comes once events run (the handler is in place by then)
+    child.stdout.on('data', (d: Buffer) => {
+      if (d.toString().includes('events,')) child.kill('SIGINT');
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(130);
+    const file = path.join(out, 'erc20-seed6.scen.json');
+    expect(stderr).toBe(`interrupted; replay so far: ${file}\n`);
+    expect(parseScenarioFile(file).steps.length).toBeGreaterThan(50);
+    expect(await runScenario(file)).toMatchObject({ passed: true });
   });
 
   it('bad input: exit 2 with a clear message', () => {

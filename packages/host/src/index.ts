@@ -60,3 +60,26 @@ export type { Codec, Decoded } from './testing/codecs';
 export type { TestTransaction } from './testing/errors';
 export type { ExpectedFailure, ExpectedAccount, FailureOutcome } from './testing/assertions';
 export type { AddressLike } from './testing/inputs';
+export { Rng } from './fuzz/rng';
+export { play, drawEvent, fuzzContext, fuzzRecorder } from './fuzz/framework';
+export { fuzzRun, parseSeed, replayFileName, writeAtomic } from './fuzz/run';
+export { ddmin } from './fuzz/shrink';
+export { erc20Fuzzer } from './fuzz/erc20';
+export { runFuzzCli } from './fuzz/cli';
+export type {
+  Fuzzer,
+  FuzzEvent,
+  EventPlan,
+  Invariant,
+  FuzzSetup,
+  FuzzContext,
+  EventInstance,
+  FuzzFailure,
+  PlayResult,
+  PlayOptions,
+} from './fuzz/framework';
+export type { FuzzRunOptions, FuzzRunReport } from './fuzz/run';
+export type { Erc20FuzzerOptions } from './fuzz/erc20';
+export type { FuzzCliIo } from './fuzz/cli';
+export { fuzzDifferential, canonicalOutput, firstDifference, LANES } from './fuzz/differential';
+export type { DifferentialReport, Divergence } from './fuzz/differential';

@@ -62,7 +62,10 @@ function timeLoop(fn, { seconds = 1.5, batch = 100 } = {}) {
  * Returns both summaries and the ratio of the medians.
  */
 function interleaved(vmCall, floorCall, { seconds = 3, batch = 100 } = {}) {
-  for (let i = 0; i < batch * 5; i++) (vmCall(), floorCall());
+  for (let i = 0; i < batch * 5; i++) {
+    vmCall();
+    floorCall();
+  }
   const vm = [];
   const floor = [];
   const block = (fn, samples) => {
@@ -71,7 +74,10 @@ function interleaved(vmCall, floorCall, { seconds = 3, batch = 100 } = {}) {
     samples.push(Number(process.hrtime.bigint() - start) / batch);
   };
   const end = process.hrtime.bigint() + BigInt(seconds * 1e9);
-  while (process.hrtime.bigint() < end) (block(vmCall, vm), block(floorCall, floor));
+  while (process.hrtime.bigint() < end) {
+    block(vmCall, vm);
+    block(floorCall, floor);
+  }
   const v = summarize(vm);
   const f = summarize(floor);
   return { vm: v, floor: f, ratio: v.median / f.median };

@@ -81,8 +81,12 @@ export interface AccountState {
   callType: CallType;
 }
 
-export const hexKey = (bytes: Uint8Array): string =>
-  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+/**
+ * The map key of a byte string (accounts, storage keys): one latin1 character per byte, so equal bytes give equal
+ * keys and the key never needs decoding; cheaper than a hex string (half the length, no nibble formatting).
+ */
+export const byteKey = (bytes: Uint8Array): string =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 
 export interface OutputSnapshot {
   readonly accounts: ReadonlyMap<string, AccountState>;
@@ -107,7 +111,7 @@ export class OutputContext {
   constructor(readonly maxBytes: number = DEFAULT_MAX_OUTPUT_BYTES) {}
 
   account(address: Uint8Array): AccountState {
-    const key = hexKey(address);
+    const key = byteKey(address);
     let account = this.accounts.get(key);
     if (!account) {
       account = {
@@ -129,7 +133,7 @@ export class OutputContext {
   }
 
   hasAccount(address: Uint8Array): boolean {
-    return this.accounts.has(hexKey(address));
+    return this.accounts.has(byteKey(address));
   }
 
   finish(data: Uint8Array): void {
@@ -213,7 +217,7 @@ export class OutputContext {
       if (given.Nonce > account.nonce) account.nonce = given.Nonce;
       for (const update of given.StorageUpdates ?? [])
         if (update.Offset)
-          account.storage.set(hexKey(update.Offset), { key: update.Offset, data: update.Data ?? new Uint8Array(0) });
+          account.storage.set(byteKey(update.Offset), { key: update.Offset, data: update.Data ?? new Uint8Array(0) });
       if (given.Code && given.Code.length > 0) account.code = given.Code;
       if (given.Data && given.Data.length > 0)
         account.data = account.data ? Buffer.concat([account.data, given.Data]) : given.Data;

@@ -19,6 +19,7 @@ const memoryImports = (extra = {}) => ({
 });
 const { FakeBlockchainHook, wat } = require('@vm/testkit');
 const { summarize } = require('./stats');
+const { floorInstance, STORE_100_WAT } = require('./floor');
 
 const CONFORMANCE = path.resolve(__dirname, '..', '..', 'shared', 'conformance');
 
@@ -56,6 +57,32 @@ function timeLoop(fn, { seconds = 1.5, batch = 100 } = {}) {
   return summarize(samples);
 }
 
+/**
+ * VMHost vs the bare-instance floor (bench/floor.js), in alternating blocks so both see the same machine load.
+ * Returns both summaries and the ratio of the medians.
+ */
+function interleaved(vmCall, floorCall, { seconds = 3, batch = 100 } = {}) {
+  for (let i = 0; i < batch * 5; i++) {
+    vmCall();
+    floorCall();
+  }
+  const vm = [];
+  const floor = [];
+  const block = (fn, samples) => {
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < batch; i++) fn();
+    samples.push(Number(process.hrtime.bigint() - start) / batch);
+  };
+  const end = process.hrtime.bigint() + BigInt(seconds * 1e9);
+  while (process.hrtime.bigint() < end) {
+    block(vmCall, vm);
+    block(floorCall, floor);
+  }
+  const v = summarize(vm);
+  const f = summarize(floor);
+  return { vm: v, floor: f, ratio: v.median / f.median };
+}
+
 function erc20Benchmark() {
   const caller = address('a94f5374fce5edbc8e2a8697c15331677e6ebf0b000000000000000000000000');
   const token = address('1000000000000000000000000000000000000000000000000000000000000000');
@@ -77,6 +104,69 @@ function erc20Benchmark() {
   const compilations = vm.compilations;
   const r = timeLoop(() => vm.runSmartContractCall(input));
   return { ...r, txPerSecond: 1e9 / r.median, recompiled: vm.compilations - compilations };
+}
+
+async function erc20FloorBenchmark() {
+  const caller = address('a94f5374fce5edbc8e2a8697c15331677e6ebf0b000000000000000000000000');
+  const token = address('1000000000000000000000000000000000000000000000000000000000000000');
+  const code = fs.readFileSync(path.join(CONFORMANCE, 'test', 'erc20', 'contracts', 'erc20-c.wasm'));
+  const storage = [
+    [address('19efaebcc296cffac396adb4a60d54c05eff43926a6072498a618e943908efe1'), Buffer.from('2710', 'hex')],
+    [Buffer.alloc(32), Buffer.from('2710', 'hex')],
+  ];
+  const hook = new FakeBlockchainHook();
+  hook.setAccount(caller, { balance: 10n ** 12n });
+  hook.setAccount(token, { code });
+  for (const [k, v] of storage) hook.setStorage(token, k, v);
+  const vm = new VMHost({ blockchainHook: hook, gasSchedule: schedule() });
+  const args = [Buffer.alloc(32, 0x42), Uint8Array.of(0x17)];
+  const input = callInput(token, 'transferToken', args, caller);
+  const floor = await floorInstance('erc20', code, storage);
+  const vmOut = vm.runSmartContractCall(input);
+  const floorOut = floor.call('transferToken', args, caller);
+  if (vmOut.ReturnCode !== 0) throw new Error(`transferToken failed: ${vmOut.ReturnMessage}`);
+  const vmLog = vmOut.Logs[0];
+  if (!vmLog || Buffer.compare(Buffer.from(vmLog.Data), Buffer.from(floorOut.at(-1))) !== 0)
+    throw new Error('the floor and VMHost log different data for transferToken');
+  return interleaved(
+    () => vm.runSmartContractCall(input),
+    () => floor.call('transferToken', args, caller),
+  );
+}
+
+async function counterFloorBenchmark() {
+  const code = fs.readFileSync(path.join(CONFORMANCE, 'test', 'contracts', 'counter', 'output', 'counter.wasm'));
+  const counter = Buffer.from('counter'.padEnd(32, '_'));
+  const hook = new FakeBlockchainHook();
+  hook.setAccount(counter, { code });
+  const vm = new VMHost({ blockchainHook: hook, gasSchedule: schedule() });
+  const input = callInput(counter, 'increment', [], Buffer.alloc(32, 1));
+  const floor = await floorInstance('counter', code);
+  if (vm.runSmartContractCall(input).ReturnCode !== 0) throw new Error('counter.increment failed');
+  floor.call('increment');
+  return interleaved(
+    () => vm.runSmartContractCall(input),
+    () => floor.call('increment'),
+  );
+}
+
+async function storageFloorBenchmark() {
+  const code = await wat(STORE_100_WAT);
+  const contract = Buffer.from('store100'.padEnd(32, '_'));
+  const hook = new FakeBlockchainHook();
+  hook.setAccount(contract, { code });
+  const vm = new VMHost({ blockchainHook: hook, gasSchedule: schedule() });
+  const input = callInput(contract, 'run', [], Buffer.alloc(32, 1));
+  const floor = await floorInstance('store', code);
+  const check = vm.runSmartContractCall(input);
+  if (check.ReturnCode !== 0) throw new Error(`store100.run failed: ${check.ReturnMessage}`);
+  floor.call('run');
+  if (floor.host.storage.size !== 100) throw new Error('the floor did not store 100 keys');
+  return interleaved(
+    () => vm.runSmartContractCall(input),
+    () => floor.call('run'),
+    { batch: 20 },
+  );
 }
 
 async function meteringBenchmark() {
@@ -103,22 +193,34 @@ async function meteringBenchmark() {
   return { unmetered: un, metered: me, ratio: me.median / un.median };
 }
 
+/** A custom section named `n`: different bytes each time, so V8's native module cache cannot help the baseline. */
+function withCustomSection(code, n) {
+  const name = Buffer.from(`bench${n}`);
+  return Buffer.concat([code, Uint8Array.of(0, name.length + 1, name.length), name]);
+}
+
 function coldDeployBenchmark() {
   const code = fs.readFileSync(path.join(CONFORMANCE, 'test', 'delegation_v0.3', 'delegation.wasm'));
-  const samples = [];
-  for (let i = 0; i < 30; i++) {
+  const env = { env: new Proxy({}, { get: () => () => 0 }) };
+  const ours = [];
+  const bare = [];
+  for (let i = 0; i < 40; i++) {
     // A different End cost each time gives different instrumented bytes, so V8's module cache cannot help.
     const costs = new Array(447).fill(1);
     costs[6] = 1000 + i;
-    const start = process.hrtime.bigint();
+    let start = process.hrtime.bigint();
     const { bytes } = instrumentModule(code, costs);
-    new WebAssembly.Instance(
-      new WebAssembly.Module(bytes),
-      memoryImports({ env: new Proxy({}, { get: () => () => 0 }) }),
-    );
-    samples.push(Number(process.hrtime.bigint() - start));
+    new WebAssembly.Instance(new WebAssembly.Module(bytes), memoryImports(env));
+    ours.push(Number(process.hrtime.bigint() - start));
+    // Baseline: new WebAssembly.Module + new WebAssembly.Instance of the same bytes, nothing else.
+    const raw = withCustomSection(code, i);
+    start = process.hrtime.bigint();
+    new WebAssembly.Instance(new WebAssembly.Module(raw), env);
+    bare.push(Number(process.hrtime.bigint() - start));
   }
-  return { ...summarize(samples.slice(3)), bytes: code.length };
+  const r = summarize(ours.slice(3));
+  const b = summarize(bare.slice(3));
+  return { ...r, bytes: code.length, bare: b, ratio: r.median / b.median };
 }
 
 function cachedCallBenchmark() {
@@ -142,6 +244,11 @@ async function hostBenchmarks() {
     metering: await meteringBenchmark(),
     coldDeploy: coldDeployBenchmark(),
     cachedCall: cachedCallBenchmark(),
+    floor: {
+      erc20: await erc20FloorBenchmark(),
+      counter: await counterFloorBenchmark(),
+      storage: await storageFloorBenchmark(),
+    },
   };
 }
 

@@ -5,7 +5,7 @@
 import type { BlockchainHook } from '@vm/protocol';
 import { ContractError, EEI_MESSAGES } from '../execution/vmErrors';
 import type { GasSchedule } from '../gas/gasSchedule';
-import { hexKey, type OutputContext } from './output';
+import { byteKey, type OutputContext, type StorageEntry } from './output';
 
 export enum StorageStatus {
   Unchanged = 0,
@@ -35,28 +35,35 @@ export class StorageContext {
 
   get(key: Uint8Array): Uint8Array {
     const account = this.output().account(this.address);
-    const cached = account.storage.get(hexKey(key));
-    if (cached) return cached.data;
+    return this.cachedEntry(account.storage, byteKey(key), key)?.data ?? EMPTY;
+  }
+
+  /** The account's storage entry for `key` (its map key `id`), read from the hook once and cached. */
+  private cachedEntry(storage: Map<string, StorageEntry>, id: string, key: Uint8Array): StorageEntry | undefined {
+    const cached = storage.get(id);
+    if (cached) return cached;
     const value = this.hook.getStorageData(this.address, key);
-    if (value != null) account.storage.set(hexKey(key), { key: Uint8Array.from(key), data: Uint8Array.from(value) });
-    return value ?? EMPTY;
+    if (value == null) return undefined;
+    const entry = { key: copy(key), data: copy(value) };
+    storage.set(id, entry);
+    return entry;
   }
 
   set(key: Uint8Array, value: Uint8Array, charges: StorageCharges): StorageStatus {
     if (startsWith(key, this.protectedPrefix)) throw new ContractError(EEI_MESSAGES.reservedKey, 10);
     if (this.readOnly) return StorageStatus.Unchanged;
-    const account = this.output().account(this.address);
-    const id = hexKey(key);
-    let entry = account.storage.get(id);
+    const { storage } = this.output().account(this.address);
+    const id = byteKey(key);
+    let entry = this.cachedEntry(storage, id, key);
     if (!entry) {
-      entry = { key: Uint8Array.from(key), data: Uint8Array.from(this.get(key)) };
-      account.storage.set(id, entry);
+      entry = { key: copy(key), data: EMPTY };
+      storage.set(id, entry);
     }
     const old = entry.data;
     const base = this.schedule.costs.BaseOperationCost;
     const length = BigInt(value.length);
     const oldLength = BigInt(old.length);
-    entry.data = Uint8Array.from(value);
+    entry.data = copy(value);
     if (Buffer.compare(old, value) === 0) {
       charges.useGas(base.DataCopyPerByte * length);
       return StorageStatus.Unchanged;
@@ -77,6 +84,9 @@ export class StorageContext {
     return StorageStatus.Modified;
   }
 }
+
+/** A plain Uint8Array copy (of a Buffer too), without Uint8Array.from's iteration. */
+const copy = (bytes: Uint8Array): Uint8Array => new Uint8Array(bytes);
 
 function startsWith(key: Uint8Array, prefix: Uint8Array): boolean {
   if (prefix.length === 0 || key.length < prefix.length) return false;

@@ -1,16 +1,76 @@
 /** Big-integer <-> byte conversions with Go's semantics (big.Int.Bytes/SetBytes and two's-complement helpers). */
 
+/** Values up to 2^48 go through Number arithmetic: exact, and no string or BigInt work per byte. */
+const SMALL_BYTES = 6;
+const SMALL_LIMIT = 1n << 48n;
+
+/** Big-endian bytes of a non-negative integer below 2^48 into a new array of `length` bytes. */
+function smallBytes(n: number, length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  for (let i = length - 1; i >= 0; i--) {
+    out[i] = n % 256;
+    n = Math.floor(n / 256);
+  }
+  return out;
+}
+
+/** Minimal big-endian bytes of a positive bigint; the tail of a long value goes 48 bits at a time. */
+function unsignedBytes(v: bigint, length: number): Uint8Array {
+  if (v < SMALL_LIMIT) return smallBytes(Number(v), length);
+  const out = new Uint8Array(length);
+  let end = length;
+  while (end > 0) {
+    let chunk = Number(BigInt.asUintN(48, v));
+    v >>= 48n;
+    for (let i = end - 1; i >= Math.max(0, end - SMALL_BYTES); i--) {
+      out[i] = chunk % 256;
+      chunk = Math.floor(chunk / 256);
+    }
+    end -= SMALL_BYTES;
+  }
+  return out;
+}
+
+/** Bytes needed for a positive bigint. */
+function byteLengthOf(v: bigint): number {
+  if (v < SMALL_LIMIT) {
+    let n = Number(v);
+    let length = 0;
+    while (n > 0) {
+      length++;
+      n = Math.floor(n / 256);
+    }
+    return length;
+  }
+  return (v.toString(16).length + 1) >> 1;
+}
+
 /** big.Int.Bytes(): the magnitude, minimal big-endian (0 -> empty). */
 export function magnitudeBytes(value: bigint): Uint8Array {
   const v = value < 0n ? -value : value;
   if (v === 0n) return new Uint8Array(0);
-  const hex = v.toString(16);
-  return Uint8Array.from(Buffer.from(hex.length % 2 ? `0${hex}` : hex, 'hex'));
+  return unsignedBytes(v, byteLengthOf(v));
 }
 
 /** big.Int.SetBytes(): unsigned big-endian. */
 export function fromUnsignedBytes(bytes: Uint8Array): bigint {
-  return bytes.length === 0 ? 0n : BigInt(`0x${Buffer.from(bytes).toString('hex')}`);
+  const length = bytes.length;
+  if (length <= SMALL_BYTES) {
+    let n = 0;
+    for (let i = 0; i < length; i++) n = n * 256 + bytes[i];
+    return BigInt(n);
+  }
+  // 48 bits at a time: the first chunk takes the odd bytes, so every later one is exactly 6 bytes.
+  let i = length % SMALL_BYTES || SMALL_BYTES;
+  let n = 0;
+  for (let j = 0; j < i; j++) n = n * 256 + bytes[j];
+  let v = BigInt(n);
+  for (; i < length; i += SMALL_BYTES) {
+    n = 0;
+    for (let j = i; j < i + SMALL_BYTES; j++) n = n * 256 + bytes[j];
+    v = (v << 48n) | BigInt(n);
+  }
+  return v;
 }
 
 /** twos.SetBytes: two's-complement big-endian. */
@@ -22,11 +82,11 @@ export function fromSignedBytes(bytes: Uint8Array): bigint {
 /** twos.ToBytes: minimal two's-complement big-endian (0 -> empty, -1 -> FF, 128 -> 00 80). */
 export function signedBytes(value: bigint): Uint8Array {
   if (value === 0n) return new Uint8Array(0);
-  let length = 1;
-  while (value < -(1n << BigInt(length * 8 - 1)) || value >= 1n << BigInt(length * 8 - 1)) length++;
-  const unsigned = value < 0n ? value + (1n << BigInt(length * 8)) : value;
-  const hex = unsigned.toString(16).padStart(length * 2, '0');
-  return Uint8Array.from(Buffer.from(hex, 'hex'));
+  // The shortest length whose signed range holds the value: a non-negative value needs a clear top bit, a negative
+  // one -v-1 (its one's complement) below 2^(8*length-1).
+  const magnitude = value < 0n ? -value - 1n : value;
+  const length = magnitude === 0n ? 1 : byteLengthOf(magnitude << 1n) || 1;
+  return unsignedBytes(value < 0n ? value + (1n << BigInt(length * 8)) : value, length);
 }
 
 /** PadBytesLeft(data, size): zeros on the left up to `size` (longer data unchanged). */

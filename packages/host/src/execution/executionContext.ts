@@ -108,7 +108,7 @@ export class ExecutionContext {
   }
 
   useGas(amount: bigint): void {
-    this.instance.pointsUsed += amount;
+    this.instance.usePoints(amount);
   }
 
   /** A refund, paid back to the sender by the protocol. */

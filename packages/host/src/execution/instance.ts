@@ -2,7 +2,7 @@
  * One contract execution's wasm instance: its memory (re-read after every grow), the injected gas and depth
  * globals, and the breakpoint the injected code sets before trapping.
  */
-import { INJECTED } from '../wasm/instrument';
+import { INJECTED, USE_GAS_EXPORT } from '../wasm/instrument';
 import { EXPORT_KIND, type FuncType, type ModuleLayout } from '../wasm/moduleLayout';
 import { ContractError, EEI_MESSAGES } from './vmErrors';
 
@@ -24,6 +24,7 @@ export const MAX_MEMORY_READ = 64 * 1024 * 1024;
 export class ContractInstance {
   private readonly memory: WebAssembly.Memory | undefined;
   private readonly globals: Record<keyof typeof INJECTED, WebAssembly.Global>;
+  private readonly useGasExport: (points: number) => void;
 
   constructor(
     readonly contract: CompiledContract,
@@ -36,9 +37,15 @@ export class ContractInstance {
   ) {
     const exports = instance.exports as Record<string, WebAssembly.ExportValue>;
     this.memory = memory;
-    this.globals = Object.fromEntries(
-      Object.entries(INJECTED).map(([key, name]) => [key, exports[name] as WebAssembly.Global]),
-    ) as Record<keyof typeof INJECTED, WebAssembly.Global>;
+    const global = (name: string) => exports[name] as WebAssembly.Global;
+    this.globals = {
+      gasUsed: global(INJECTED.gasUsed),
+      gasLimit: global(INJECTED.gasLimit),
+      breakpoint: global(INJECTED.breakpoint),
+      depth: global(INJECTED.depth),
+      depthLimit: global(INJECTED.depthLimit),
+    };
+    this.useGasExport = exports[USE_GAS_EXPORT] as (points: number) => void;
     this.globals.gasLimit.value = gasLimit;
     this.globals.depthLimit.value = depthLimit;
   }
@@ -49,6 +56,12 @@ export class ContractInstance {
 
   set pointsUsed(value: bigint) {
     this.globals.gasUsed.value = BigInt.asUintN(64, value);
+  }
+
+  /** pointsUsed += amount (mod 2^64); an amount below 2^32 goes through the injected function, without BigInts. */
+  usePoints(amount: bigint): void {
+    if (amount >= 0n && amount <= 0xffffffffn) this.useGasExport(Number(amount));
+    else this.pointsUsed += amount;
   }
 
   get gasLeft(): bigint {

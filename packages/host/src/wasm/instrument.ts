@@ -38,6 +38,12 @@ export const INJECTED = Object.freeze({
  */
 export const RESET_EXPORT = '\u0000vm.reset';
 
+/**
+ * An injected function `(i32 points) -> ()` adding the unsigned points to the gas used: the host charges through
+ * it, since a call with a number costs far less than reading and writing the i64 global through BigInts.
+ */
+export const USE_GAS_EXPORT = '\u0000vm.useGas';
+
 /** Breakpoint values the injected code sets before trapping. */
 export const INJECTED_BREAKPOINT = Object.freeze({ outOfGas: 5, callDepth: 100 });
 
@@ -67,19 +73,42 @@ export function instrumentModule(code: Uint8Array, opcodeCosts: readonly number[
   };
   const resetType = layout.types.length;
   const resetFunction = layout.imports.length + layout.functionTypes.length;
+  const useGasFunction = resetFunction + 1;
 
   /** What each section gets appended (entries, count); a section that does not exist is created with them. */
   const appends = new Map<number, { entries: BinaryWriter; count: number; existing: number }>([
-    [SectionId.Type, { entries: new BinaryWriter().u8(0x60).u8(0).u8(0), count: 1, existing: layout.types.length }],
+    [
+      SectionId.Type,
+      {
+        entries: new BinaryWriter().u8(0x60).u8(0).u8(0).u8(0x60).u8(1).u8(VALTYPE.i32).u8(0),
+        count: 2,
+        existing: layout.types.length,
+      },
+    ],
     [
       SectionId.Function,
-      { entries: new BinaryWriter().u32(resetType), count: 1, existing: layout.functionTypes.length },
+      {
+        entries: new BinaryWriter().u32(resetType).u32(resetType + 1),
+        count: 2,
+        existing: layout.functionTypes.length,
+      },
     ],
     [SectionId.Global, { entries: injectedGlobals(), count: 5, existing: layout.globalCount }],
-    [SectionId.Export, { entries: injectedExports(globals, resetFunction), count: 6, existing: layout.exports.length }],
+    [
+      SectionId.Export,
+      {
+        entries: injectedExports(globals, resetFunction, useGasFunction),
+        count: 7,
+        existing: layout.exports.length,
+      },
+    ],
     [
       SectionId.Code,
-      { entries: new BinaryWriter().sized(resetBody(layout, globals)), count: 1, existing: layout.bodies.length },
+      {
+        entries: new BinaryWriter().sized(resetBody(layout, globals)).sized(useGasBody(globals)),
+        count: 2,
+        existing: layout.bodies.length,
+      },
     ],
   ]);
   if (memory)
@@ -152,12 +181,33 @@ function injectedGlobals(): BinaryWriter {
   return w;
 }
 
-function injectedExports(globals: Record<keyof typeof INJECTED, number>, resetFunction: number): BinaryWriter {
+function injectedExports(
+  globals: Record<keyof typeof INJECTED, number>,
+  resetFunction: number,
+  useGasFunction: number,
+): BinaryWriter {
   const w = new BinaryWriter();
   const name = (text: string) => new Uint8Array(Buffer.from(text, 'utf8'));
   for (const key of Object.keys(INJECTED) as (keyof typeof INJECTED)[])
     w.sized(name(INJECTED[key])).u8(EXPORT_KIND.global).u32(globals[key]);
-  return w.sized(name(RESET_EXPORT)).u8(EXPORT_KIND.func).u32(resetFunction);
+  w.sized(name(RESET_EXPORT)).u8(EXPORT_KIND.func).u32(resetFunction);
+  return w.sized(name(USE_GAS_EXPORT)).u8(EXPORT_KIND.func).u32(useGasFunction);
+}
+
+/** gasUsed += u64(param 0), wrapping as the i64 global always does. */
+function useGasBody(g: InjectedGlobals): Uint8Array {
+  return new BinaryWriter()
+    .u32(0)
+    .u8(OP.globalGet)
+    .u32(g.gasUsed)
+    .u8(OP.localGet)
+    .u8(0)
+    .u8(OP.i64ExtendI32U)
+    .u8(OP.i64Add)
+    .u8(OP.globalSet)
+    .u32(g.gasUsed)
+    .u8(OP.end)
+    .toBytes();
 }
 
 /** Every mutable global back to its init expression (copied as written); ours back to 0. */
@@ -195,6 +245,7 @@ const OP = {
   end: 0x0b,
   br: 0x0c,
   return: 0x0f,
+  localGet: 0x20,
   globalGet: 0x23,
   globalSet: 0x24,
   i32Const: 0x41,
@@ -204,6 +255,7 @@ const OP = {
   i32GtU: 0x4b,
   i64GeU: 0x5a,
   i64Add: 0x7c,
+  i64ExtendI32U: 0xad,
 } as const;
 const EMPTY_BLOCK = 0x40;
 

@@ -60,3 +60,16 @@ export type { Codec, Decoded } from './testing/codecs';
 export type { TestTransaction } from './testing/errors';
 export type { ExpectedFailure, ExpectedAccount, FailureOutcome } from './testing/assertions';
 export type { AddressLike } from './testing/inputs';
+export {
+  DebugFacade,
+  DebugWorld,
+  startDebugServer,
+  runDebugCli,
+  loadWorld as loadDebugWorld,
+  saveWorld as saveDebugWorld,
+  WorldFileError,
+  RequestError,
+  MAX_BODY_BYTES,
+  DEFAULT_QUERY_GAS_LIMIT,
+} from './debug';
+export type { FacadeOptions, ContractResponse, DebugServer, DebugServerOptions, AccountJson } from './debug';

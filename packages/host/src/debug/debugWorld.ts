@@ -37,8 +37,13 @@ const EMPTY = new Uint8Array(0);
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 const CONTRACT_PREFIX = Buffer.from('contract');
 
+/** A transaction as the world's log keeps it (an extension of the file: `Transactions`), JSON-safe. */
+export type TransactionRecord = Record<string, unknown> & { ID: number };
+
 export class DebugWorld extends MemoryWorld {
   readonly extras = new Map<string, AccountExtra>();
+  /** Every executed deploy, upgrade and run, oldest first. */
+  transactions: TransactionRecord[] = [];
 
   constructor(readonly id: string) {
     super();
@@ -92,12 +97,18 @@ export class DebugWorld extends MemoryWorld {
     };
   }
 
-  /** The world file's text: the reference's layout (tab-indented), accounts sorted by address, plus `Block` when set. */
-  toFileText(): string {
+  /** The world file's content: the reference's layout, accounts sorted by address, plus `Block` and `Transactions` when any. */
+  toFileObject(): Record<string, unknown> {
     const keys = [...this.accounts.keys()].sort();
     const accounts = Object.fromEntries(keys.map((k) => [k, this.accountJson(Buffer.from(k, 'hex'))]));
     const block = this.currentBlock && blockJson(this.currentBlock);
-    return `${goJson({ ID: this.id, Accounts: accounts, ...(block && { Block: block }) }, '\t')}\n`;
+    const transactions = this.transactions.length > 0 ? this.transactions : undefined;
+    return { ID: this.id, Accounts: accounts, Block: block ?? undefined, Transactions: transactions };
+  }
+
+  /** The world file's text (tab-indented, as the reference writes it). */
+  toFileText(): string {
+    return `${goJson(this.toFileObject(), '\t')}\n`;
   }
 }
 
@@ -163,6 +174,11 @@ function parseWorld(text: string, id: string): DebugWorld {
       timestamp: bigField(b.Timestamp, 'Block Timestamp'),
       epoch: Number(bigField(b.Epoch, 'Block Epoch')),
     };
+  }
+  if (root.Transactions !== undefined) {
+    if (!Array.isArray(root.Transactions) || !root.Transactions.every(isObject))
+      throw new Error('Transactions is not a list of objects');
+    world.transactions = root.Transactions as TransactionRecord[];
   }
   return world;
 }

@@ -3,7 +3,7 @@
  * digested, then runs on its world with the world's file locked (one writer per world, worlds in parallel):
  * load, execute on a VMHost over the world, merge, store atomically, store the outcome.
  */
-import { readFile } from 'node:fs/promises';
+import { access, readdir, readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { CallType, ReturnCode, returnCodeString, type VMInput, type VMOutput } from '@vm/protocol';
 import { referenceTestGasSchedule } from '../scenario/runScenario';
@@ -59,6 +59,8 @@ export interface ContractResponse {
   ReturnCodeString?: string;
   ContractAddress?: Uint8Array | null;
   ContractAddressHex?: string;
+  /** The entry of this request in the world's transaction log. */
+  TransactionID?: number;
 }
 
 interface Target {
@@ -176,13 +178,26 @@ export class DebugFacade {
           world.applyOutput(output, caller);
         }
       }
-      await saveWorld(target.worldFile, world);
       const data = response(input, output, error);
       if (kind === 'deploy') {
         const created = output?.ReturnCode === ReturnCode.Ok ? world.newAddress(caller, nonce) : null;
         data.ContractAddress = created;
         data.ContractAddressHex = created ? Buffer.from(created).toString('hex') : '';
       }
+      data.TransactionID = world.transactions.length + 1;
+      world.transactions.push({
+        ID: data.TransactionID,
+        Kind: kind,
+        Function: kind === 'run' ? r.Function : kind === 'upgrade' ? 'upgradeContract' : 'init',
+        ContractAddressHex: contract ? hexOf(contract) : data.ContractAddressHex,
+        Block: world.currentBlock && plain(world.currentBlock),
+        GasUsed: output ? String(gasLimit - output.GasRemaining) : null,
+        ReturnCodeString: data.ReturnCodeString ?? null,
+        Error: data.Error,
+        Input: plain(input),
+        Output: output && plain(goOutput(output)),
+      });
+      await saveWorld(target.worldFile, world);
       return this.finish(target, data);
     });
   }
@@ -214,10 +229,139 @@ export class DebugFacade {
     });
   }
 
+  // ------------------------------------------------------------------ beyond the reference: reads and control
+
+  /** The world names of a database. */
+  async listWorlds(database?: string): Promise<{ Worlds: string[] }> {
+    const dir = path.join(this.database(database), 'worlds');
+    const names = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return [] as string[];
+      throw error;
+    });
+    return {
+      Worlds: names
+        .filter((n) => n.endsWith('.json') && !n.startsWith('.'))
+        .map((n) => n.slice(0, -5))
+        .sort(),
+    };
+  }
+
+  /** A world as its file holds it; an unknown world is a RequestError. */
+  async getWorld(id: string, database?: string): Promise<Record<string, unknown>> {
+    return (await this.existingWorld(id, database)).toFileObject();
+  }
+
+  /** One account with its storage, each entry also as text. */
+  async getAccount(id: string, addressHex: string, database?: string): Promise<unknown> {
+    const world = await this.existingWorld(id, database);
+    const address = decodeAddress(addressHex, 'account');
+    const account = world.accountJson(address);
+    if (!account) throw new RequestError(`no account ${addressHex} in world ${id}`);
+    const decoded = Object.entries(account.Storage).map(([key, value]) => ({
+      KeyHex: key,
+      KeyText: Buffer.from(key, 'hex').toString('latin1'),
+      ValueHex: value,
+      ValueText: Buffer.from(value, 'hex').toString('latin1'),
+    }));
+    return { Account: account, StorageDecoded: decoded };
+  }
+
+  async getTransactions(id: string, database?: string): Promise<{ Transactions: unknown[] }> {
+    return { Transactions: (await this.existingWorld(id, database)).transactions };
+  }
+
+  async getTransaction(id: string, txId: string, database?: string): Promise<unknown> {
+    const tx = (await this.existingWorld(id, database)).transactions.find((t) => String(t.ID) === txId);
+    if (!tx) throw new RequestError(`no transaction ${txId} in world ${id}`);
+    return { Transaction: tx };
+  }
+
+  /**
+   * Sets the current block (`Nonce`, `Round`, `Timestamp`, `Epoch`; keys case-insensitive) and/or advances it
+   * (`Advance: {Nonce: 10, Timestamp: 60}`); the block the next transactions run in.
+   */
+  setBlock(id: string, body: unknown, database?: string): Promise<{ Block: unknown }> {
+    const set = blockFields(body, 'block');
+    const advanceBody = isRecord(body)
+      ? Object.entries(body).find(([k]) => k.toLowerCase() === 'advance')?.[1]
+      : undefined;
+    const advance = advanceBody === undefined ? {} : blockFields(advanceBody, 'advance');
+    const file = this.worldFile(id, database);
+    return this.locked(file, async () => {
+      const world = await loadWorld(file, id);
+      const b = { nonce: 0n, round: 0n, timestamp: 0n, epoch: 0, ...world.currentBlock };
+      const next = {
+        nonce: (set.nonce ?? b.nonce) + (advance.nonce ?? 0n),
+        round: (set.round ?? b.round) + (advance.round ?? 0n),
+        timestamp: (set.timestamp ?? b.timestamp) + (advance.timestamp ?? 0n),
+        epoch: Number(BigInt(set.epoch ?? b.epoch) + BigInt(advance.epoch ?? 0)),
+      };
+      if (next.epoch >= 2 ** 32) throw new RequestError('invalid block epoch: at most 4294967295');
+      world.currentBlock = next;
+      await saveWorld(file, world);
+      return { Block: world.toFileObject().Block };
+    });
+  }
+
+  /** Copies the world file aside; returns the snapshot's id. */
+  snapshot(id: string, database?: string): Promise<{ SnapshotID: string }> {
+    const file = this.worldFile(id, database);
+    return this.locked(file, async () => {
+      const world = await loadWorld(file, id);
+      const dir = path.join(this.database(database), 'snapshots', id);
+      const taken = (await readdir(dir).catch(() => [] as string[])).filter((n) => /^\d+\.json$/.test(n));
+      const snapshotId = String(taken.length + 1);
+      await writeFileAtomic(path.join(dir, `${snapshotId}.json`), world.toFileText());
+      return { SnapshotID: snapshotId };
+    });
+  }
+
+  /** Puts a snapshot back as the world (the snapshot stays, to revert to again). */
+  revert(id: string, snapshotId: string, database?: string): Promise<{ World: Record<string, unknown> }> {
+    if (!/^\d+$/.test(snapshotId)) throw new RequestError(`invalid snapshot id ${JSON.stringify(snapshotId)}`);
+    const file = this.worldFile(id, database);
+    const snapshotFile = path.join(this.database(database), 'snapshots', id, `${snapshotId}.json`);
+    return this.locked(file, async () => {
+      const world = await loadWorld(snapshotFile, id);
+      if (world.accounts.size === 0 && !(await exists(snapshotFile)))
+        throw new RequestError(`no snapshot ${snapshotId} of world ${id}`);
+      await saveWorld(file, world);
+      return { World: world.toFileObject() };
+    });
+  }
+
+  /** Deletes a world file (its snapshots stay). */
+  deleteWorld(id: string, database?: string): Promise<{ Deleted: string }> {
+    const file = this.worldFile(id, database);
+    return this.locked(file, async () => {
+      try {
+        await unlink(file);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new RequestError(`no world ${id}`);
+        throw error;
+      }
+      return { Deleted: id };
+    });
+  }
+
   // ------------------------------------------------------------------ helpers
 
+  private database(given?: string): string {
+    return insideRoot(this.root, this.base, given || './db', 'database path');
+  }
+
+  private worldFile(id: string, database?: string): string {
+    return path.join(this.database(database), 'worlds', `${checkName(id, 'world')}.json`);
+  }
+
+  private async existingWorld(id: string, database?: string): Promise<DebugWorld> {
+    const file = this.worldFile(id, database);
+    if (!(await exists(file))) throw new RequestError(`no world ${id}`);
+    return loadWorld(file, id);
+  }
+
   private target(r: { DatabasePath?: string; World?: string; Outcome?: string }): Target {
-    const db = insideRoot(this.root, this.base, r.DatabasePath || './db', 'database path');
+    const db = this.database(r.DatabasePath);
     const worldId = checkName(r.World || 'default', 'world');
     const outcome = r.Outcome ? checkName(r.Outcome, 'outcome') : undefined;
     return {
@@ -271,6 +415,32 @@ async function resolveCode(code: { code?: Uint8Array; path?: string }): Promise<
   }
 }
 
+const exists = (file: string): Promise<boolean> =>
+  access(file).then(
+    () => true,
+    () => false,
+  );
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const BLOCK_KEYS = ['nonce', 'round', 'timestamp', 'epoch'] as const;
+
+/** Block fields of a body (case-insensitive keys, whole non-negative numbers); others ignored. */
+function blockFields(body: unknown, where: string): Partial<Record<(typeof BLOCK_KEYS)[number], bigint>> {
+  if (!isRecord(body)) throw new RequestError(`invalid ${where}: expected an object`);
+  const out: Partial<Record<(typeof BLOCK_KEYS)[number], bigint>> = {};
+  for (const [key, value] of Object.entries(body)) {
+    const name = BLOCK_KEYS.find((k) => k === key.toLowerCase());
+    if (!name) continue;
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)
+      throw new RequestError(`invalid ${where} ${name}: expected a whole number, got ${JSON.stringify(value)}`);
+    out[name] = BigInt(value);
+  }
+  return out;
+}
+
 function runVm(world: DebugWorld, run: (vm: VMHost) => VMOutput): { output: VMOutput | null; error: Error | null } {
   const vm = new VMHost({
     blockchainHook: world,
@@ -295,6 +465,17 @@ function response(input: VMInput, output: VMOutput | null, error: Error | null =
 }
 
 const hex = (bytes: Uint8Array | null): string => Buffer.from(bytes ?? []).toString('hex');
+const hexOf = hex;
+
+/** JSON-safe: bytes as hex, big integers as decimal strings (the transaction log is ours, not the reference's). */
+function plain(value: unknown): unknown {
+  if (value instanceof Uint8Array) return hex(value);
+  if (typeof value === 'bigint') return value.toString();
+  if (Array.isArray(value)) return value.map(plain);
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
+  return value;
+}
 
 /** Go renders OutputAccounts and StorageUpdates as maps keyed by raw bytes; here keyed by their hex. */
 function goOutput(output: VMOutput): unknown {

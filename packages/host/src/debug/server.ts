@@ -68,10 +68,42 @@ export async function startDebugServer(options: DebugServerOptions = {}): Promis
   };
 }
 
+type WorldRoute = (
+  facade: DebugFacade,
+  params: string[],
+  database: string | undefined,
+  body: unknown,
+) => Promise<unknown>;
+
+/** Beyond the reference: reading worlds, block control, snapshots. `?database=DIR` picks the database (default ./db). */
+const WORLD_ROUTES: readonly { method: string; pattern: RegExp; body?: true; run: WorldRoute }[] = [
+  { method: 'GET', pattern: /^\/worlds$/, run: (f, _params, db) => f.listWorlds(db) },
+  { method: 'GET', pattern: /^\/worlds\/([^/]+)$/, run: (f, [id], db) => f.getWorld(id, db) },
+  { method: 'DELETE', pattern: /^\/worlds\/([^/]+)$/, run: (f, [id], db) => f.deleteWorld(id, db) },
+  {
+    method: 'GET',
+    pattern: /^\/worlds\/([^/]+)\/accounts\/([^/]+)$/,
+    run: (f, [id, address], db) => f.getAccount(id, address, db),
+  },
+  { method: 'GET', pattern: /^\/worlds\/([^/]+)\/transactions$/, run: (f, [id], db) => f.getTransactions(id, db) },
+  {
+    method: 'GET',
+    pattern: /^\/worlds\/([^/]+)\/transactions\/([^/]+)$/,
+    run: (f, [id, tx], db) => f.getTransaction(id, tx, db),
+  },
+  { method: 'POST', pattern: /^\/worlds\/([^/]+)\/block$/, body: true, run: (f, [id], db, b) => f.setBlock(id, b, db) },
+  { method: 'POST', pattern: /^\/worlds\/([^/]+)\/snapshot$/, run: (f, [id], db) => f.snapshot(id, db) },
+  {
+    method: 'POST',
+    pattern: /^\/worlds\/([^/]+)\/revert\/([^/]+)$/,
+    run: (f, [id, snapshot], db) => f.revert(id, snapshot, db),
+  },
+];
+
 async function handle(facade: DebugFacade, request: IncomingMessage, response: ServerResponse): Promise<number> {
   const url = new URL(request.url ?? '/', 'http://localhost');
   const route = ROUTES[url.pathname];
-  if (!route) return send(response, 404, envelope(null, new RequestError(`no route ${url.pathname}`), 'router'));
+  if (!route) return handleWorldRoute(facade, url, request, response);
   if (request.method !== 'POST')
     return send(response, 405, envelope(null, new RequestError(`${url.pathname} takes POST`), 'router'));
   const bindScope = `${route.handler}.ShouldBindJSON`;
@@ -91,7 +123,42 @@ async function handle(facade: DebugFacade, request: IncomingMessage, response: S
   }
 }
 
-class BodyTooLarge extends Error {}
+async function handleWorldRoute(
+  facade: DebugFacade,
+  url: URL,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<number> {
+  let match: RegExpExecArray | null = null;
+  const route = WORLD_ROUTES.find((r) => (match = r.pattern.exec(url.pathname)) && r.method === request.method);
+  if (!route || !match) {
+    const known = WORLD_ROUTES.some((r) => r.pattern.test(url.pathname));
+    return send(
+      response,
+      known ? 405 : 404,
+      envelope(null, new RequestError(`no route ${request.method} ${url.pathname}`), 'router'),
+    );
+  }
+  const scope = `${request.method} ${route.pattern.source}`;
+  let body: unknown = {};
+  try {
+    const text = await readBody(request);
+    if (route.body) body = text ? JSON.parse(text) : {};
+    const params = (match as RegExpExecArray).slice(1).map((p) => decodeURIComponent(p));
+    const database = url.searchParams.get('database') ?? undefined;
+    return send(response, 200, envelope(await route.run(facade, params, database, body)));
+  } catch (error) {
+    const known = error instanceof RequestError || error instanceof WorldFileError || error instanceof SyntaxError;
+    if (error instanceof BodyTooLarge) return send(response, 413, envelope(null, error, scope));
+    if (!known) throw error;
+    const status = /^no (world|account|transaction|snapshot) /.test((error as Error).message) ? 404 : 400;
+    return send(response, status, envelope(null, error as Error, scope));
+  }
+}
+
+class BodyTooLarge extends Error {
+  override name = 'RequestError';
+}
 
 function readBody(request: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -42,8 +42,8 @@ export type TransactionRecord = Record<string, unknown> & { ID: number };
 
 export class DebugWorld extends MemoryWorld {
   readonly extras = new Map<string, AccountExtra>();
-  /** Every executed deploy, upgrade and run, oldest first. */
-  transactions: TransactionRecord[] = [];
+  /** How many deploys, upgrades and runs were executed (their records: the world's transaction log, log.ts). */
+  transactionCount = 0;
 
   constructor(readonly id: string) {
     super();
@@ -97,13 +97,13 @@ export class DebugWorld extends MemoryWorld {
     };
   }
 
-  /** The world file's content: the reference's layout, accounts sorted by address, plus `Block` and `Transactions` when any. */
+  /** The world file's content: the reference's layout, accounts sorted by address, plus `Block` and `TransactionCount` when any. */
   toFileObject(): Record<string, unknown> {
     const keys = [...this.accounts.keys()].sort();
     const accounts = Object.fromEntries(keys.map((k) => [k, this.accountJson(Buffer.from(k, 'hex'))]));
     const block = this.currentBlock && blockJson(this.currentBlock);
-    const transactions = this.transactions.length > 0 ? this.transactions : undefined;
-    return { ID: this.id, Accounts: accounts, Block: block ?? undefined, Transactions: transactions };
+    const count = this.transactionCount > 0 ? this.transactionCount : undefined;
+    return { ID: this.id, Accounts: accounts, Block: block ?? undefined, TransactionCount: count };
   }
 
   /** The world file's text (tab-indented, as the reference writes it). */
@@ -175,11 +175,8 @@ function parseWorld(text: string, id: string): DebugWorld {
       epoch: Number(bigField(b.Epoch, 'Block Epoch')),
     };
   }
-  if (root.Transactions !== undefined) {
-    if (!Array.isArray(root.Transactions) || !root.Transactions.every(isObject))
-      throw new Error('Transactions is not a list of objects');
-    world.transactions = root.Transactions as TransactionRecord[];
-  }
+  if (root.TransactionCount !== undefined)
+    world.transactionCount = Number(bigField(root.TransactionCount, 'TransactionCount'));
   return world;
 }
 

@@ -9,8 +9,9 @@ import { CallType, ReturnCode, returnCodeString, type VMInput, type VMOutput } f
 import { referenceTestGasSchedule } from '../scenario/runScenario';
 import { VMHost } from '../vmHost';
 import { writeFileAtomic } from './atomicFile';
-import { type DebugWorld, loadWorld, saveWorld, type AccountJson } from './debugWorld';
+import { type DebugWorld, loadWorld, saveWorld, type AccountJson, type TransactionRecord } from './debugWorld';
 import { goJson } from './goJson';
+import { appendTransaction, deleteTransactions, readTransactions } from './transactionLog';
 import {
   RequestError,
   bind,
@@ -184,8 +185,8 @@ export class DebugFacade {
         data.ContractAddress = created;
         data.ContractAddressHex = created ? Buffer.from(created).toString('hex') : '';
       }
-      data.TransactionID = world.transactions.length + 1;
-      world.transactions.push({
+      data.TransactionID = world.transactionCount + 1;
+      await appendTransaction(target.worldFile, {
         ID: data.TransactionID,
         Kind: kind,
         Function: kind === 'run' ? r.Function : kind === 'upgrade' ? 'upgradeContract' : 'init',
@@ -197,6 +198,7 @@ export class DebugFacade {
         Input: plain(input),
         Output: output && plain(goOutput(output)),
       });
+      world.transactionCount = data.TransactionID;
       await saveWorld(target.worldFile, world);
       return this.finish(target, data);
     });
@@ -266,12 +268,14 @@ export class DebugFacade {
     return { Account: account, StorageDecoded: decoded };
   }
 
-  async getTransactions(id: string, database?: string): Promise<{ Transactions: unknown[] }> {
-    return { Transactions: (await this.existingWorld(id, database)).transactions };
+  async getTransactions(id: string, database?: string): Promise<{ Transactions: TransactionRecord[] }> {
+    const world = await this.existingWorld(id, database);
+    return { Transactions: await readTransactions(this.worldFile(id, database), world.transactionCount) };
   }
 
   async getTransaction(id: string, txId: string, database?: string): Promise<unknown> {
-    const tx = (await this.existingWorld(id, database)).transactions.find((t) => String(t.ID) === txId);
+    const { Transactions } = await this.getTransactions(id, database);
+    const tx = Transactions.find((t) => String(t.ID) === txId);
     if (!tx) throw new RequestError(`no transaction ${txId} in world ${id}`);
     return { Transaction: tx };
   }
@@ -340,6 +344,7 @@ export class DebugFacade {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new RequestError(`no world ${id}`);
         throw error;
       }
+      await deleteTransactions(file);
       return { Deleted: id };
     });
   }

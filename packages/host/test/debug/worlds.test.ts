@@ -149,6 +149,12 @@ describe('[@vm/host] vm-debug server: block control, snapshots, deletion', () =>
     expect(await counterOf('snap', contract)).toBe(3);
     await data('POST', `/worlds/snap/revert/${SnapshotID}`);
     expect(await counterOf('snap', contract)).toBe(1);
+    // The log follows the world: the reverted runs are gone, the next run takes their place.
+    expect((await data('GET', '/worlds/snap/transactions')).Transactions).toHaveLength(2);
+    expect((await increment('snap', contract)).TransactionID).toBe(3);
+    const { Transactions } = await data('GET', '/worlds/snap/transactions');
+    expect(Transactions.map((t: { ID: number }) => t.ID)).toEqual([1, 2, 3]);
+    expect(Transactions[2].Output.ReturnData).toEqual(['02']);
     expect((await call('POST', '/worlds/snap/revert/42')).status).toBe(404);
     expect(await data('DELETE', '/worlds/snap')).toEqual({ Deleted: 'snap' });
     expect((await call('GET', '/worlds/snap')).status).toBe(404);

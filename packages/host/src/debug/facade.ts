@@ -11,6 +11,7 @@ import { VMHost } from '../vmHost';
 import { writeFileAtomic } from './atomicFile';
 import { type DebugWorld, loadWorld, saveWorld, type AccountJson, type TransactionRecord } from './debugWorld';
 import { goJson } from './goJson';
+import { inspectCode, type CodeInspection } from './inspect';
 import { appendTransaction, deleteTransactions, readTransactions } from './transactionLog';
 import {
   RequestError,
@@ -266,6 +267,15 @@ export class DebugFacade {
       ValueText: Buffer.from(value, 'hex').toString('latin1'),
     }));
     return { Account: account, StorageDecoded: decoded };
+  }
+
+  /** The account's code: imports (contract API or not), exports, size. */
+  async getCode(id: string, addressHex: string, database?: string): Promise<CodeInspection> {
+    const world = await this.existingWorld(id, database);
+    const account = world.account(decodeAddress(addressHex, 'account'));
+    if (!account) throw new RequestError(`no account ${addressHex} in world ${id}`);
+    if (account.code.length === 0) throw new RequestError(`account ${addressHex} has no code`);
+    return inspectCode(account.code);
   }
 
   async getTransactions(id: string, database?: string): Promise<{ Transactions: TransactionRecord[] }> {

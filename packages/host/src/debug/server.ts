@@ -85,6 +85,11 @@ const WORLD_ROUTES: readonly { method: string; pattern: RegExp; body?: true; run
     pattern: /^\/worlds\/([^/]+)\/accounts\/([^/]+)$/,
     run: (f, [id, address], db) => f.getAccount(id, address, db),
   },
+  {
+    method: 'GET',
+    pattern: /^\/worlds\/([^/]+)\/accounts\/([^/]+)\/code$/,
+    run: (f, [id, address], db) => f.getCode(id, address, db),
+  },
   { method: 'GET', pattern: /^\/worlds\/([^/]+)\/transactions$/, run: (f, [id], db) => f.getTransactions(id, db) },
   {
     method: 'GET',

@@ -78,6 +78,27 @@ describe('[@vm/host] vm-debug server: reading worlds', () => {
     ]);
   });
 
+  it("inspects a contract's code: imports marked as contract API or not, exports, size", async () => {
+    const contract = await counterWorld('code');
+    expect(await data('GET', `/worlds/code/accounts/${contract}/code`)).toEqual({
+      Size: code.length,
+      Imports: [
+        { Module: 'env', Name: 'int64storageLoad', ContractApi: true },
+        { Module: 'env', Name: 'int64storageStore', ContractApi: true },
+        { Module: 'env', Name: 'int64finish', ContractApi: true },
+      ],
+      Exports: [
+        { Name: 'memory', Kind: 'memory' },
+        { Name: 'init', Kind: 'func' },
+        { Name: 'increment', Kind: 'func' },
+        { Name: 'get', Kind: 'func' },
+      ],
+    });
+    const user = await call('GET', `/worlds/code/accounts/${ALICE}/code`);
+    expect(user.status).toBe(400);
+    expect(user.body.errorMessage).toBe(`account ${ALICE} has no code`);
+  });
+
   it('logs every executed transaction with an id; one is read by its id', async () => {
     const contract = await counterWorld('log');
     const ran = await increment('log', contract);

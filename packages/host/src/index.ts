@@ -83,3 +83,16 @@ export type { Erc20FuzzerOptions } from './fuzz/erc20';
 export type { FuzzCliIo } from './fuzz/cli';
 export { fuzzDifferential, canonicalOutput, firstDifference, LANES } from './fuzz/differential';
 export type { DifferentialReport, Divergence } from './fuzz/differential';
+export {
+  DebugFacade,
+  DebugWorld,
+  startDebugServer,
+  runDebugCli,
+  loadWorld as loadDebugWorld,
+  saveWorld as saveDebugWorld,
+  WorldFileError,
+  RequestError,
+  MAX_BODY_BYTES,
+  DEFAULT_QUERY_GAS_LIMIT,
+} from './debug';
+export type { FacadeOptions, ContractResponse, DebugServer, DebugServerOptions, AccountJson } from './debug';

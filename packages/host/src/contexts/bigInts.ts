@@ -1,6 +1,9 @@
 /** The big-integer handle table of a contract execution (§3.2): handles are small integers, missing ones read as 0. */
-export class BigIntContext {
+import type { StateStack } from './stateStack';
+
+export class BigIntContext implements StateStack {
   private values = new Map<number, bigint>();
+  private readonly saved: Map<number, bigint>[] = [];
 
   /** `Put`: the smallest free handle at or above the table's size. */
   put(value: bigint): number {
@@ -22,14 +25,21 @@ export class BigIntContext {
     this.values.set(handle, value);
   }
 
-  /** Back to a clone's values (a failed same-context call). */
-  restoreFrom(clone: BigIntContext): void {
-    this.values = new Map(clone.values);
+  /** A copy of the table (a same-context call works on the caller's table and may have to be undone). */
+  pushState(): void {
+    this.saved.push(new Map(this.values));
   }
 
-  clone(): BigIntContext {
-    const copy = new BigIntContext();
-    copy.values = new Map(this.values);
-    return copy;
+  popSetActiveState(): void {
+    this.values = this.saved.pop()!;
+  }
+
+  /** The active table already holds everything the call did. */
+  popMergeActiveState(): void {
+    this.saved.pop();
+  }
+
+  popDiscard(): void {
+    this.saved.pop();
   }
 }

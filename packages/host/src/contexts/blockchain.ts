@@ -3,19 +3,19 @@
  * (balances, nonces), plus address generation and code lookup.
  */
 import type { BlockchainHook } from '@vm/protocol';
-import { ContractError, EEI_MESSAGES, VM_ERRORS } from '../execution/vmErrors';
+import { halt } from '../execution/contractErrors';
 import type { OutputContext } from './output';
 
 export class BlockchainContext {
   constructor(
     readonly hook: BlockchainHook,
-    private readonly output: () => OutputContext,
+    private readonly output: OutputContext,
     private readonly vmType: Uint8Array,
   ) {}
 
   /** Cached on-chain balance + the delta of this transaction. */
   getBalance(address: Uint8Array): bigint {
-    const account = this.output().account(address);
+    const account = this.output.account(address);
     if (account.balance === null) {
       const onChain = this.hook.getUserAccount(address)?.Balance ?? null;
       if (onChain === null) return account.balanceDelta;
@@ -25,7 +25,7 @@ export class BlockchainContext {
   }
 
   getNonce(address: Uint8Array): bigint {
-    const account = this.output().account(address);
+    const account = this.output.account(address);
     if (!account.nonceLoaded) {
       account.nonce = this.hook.getUserAccount(address)?.Nonce ?? 0n;
       account.nonceLoaded = true;
@@ -35,7 +35,7 @@ export class BlockchainContext {
 
   increaseNonce(address: Uint8Array): void {
     const nonce = this.getNonce(address);
-    this.output().account(address).nonce = nonce + 1n;
+    this.output.account(address).nonce = nonce + 1n;
   }
 
   /** The new contract address: the hook's, from the creator's nonce minus one (the protocol already increased it). */
@@ -48,7 +48,7 @@ export class BlockchainContext {
   /** The code of an account; none is ContractNotFound. */
   getCode(address: Uint8Array): Uint8Array {
     const code = this.hook.getUserAccount(address)?.Code;
-    if (!code || code.length === 0) throw VM_ERRORS.contractNotFound();
+    if (!code || code.length === 0) halt('contractNotFound');
     return code;
   }
 
@@ -64,9 +64,9 @@ export class BlockchainContext {
     value: bigint,
     data: Uint8Array | null,
   ): void {
-    if (value < 0n) throw new ContractError(EEI_MESSAGES.negativeValue, 10);
-    if (this.getBalance(sender) < value) throw new ContractError(EEI_MESSAGES.insufficientFunds, 7);
-    const output = this.output();
+    if (value < 0n) halt('negativeValue');
+    if (this.getBalance(sender) < value) halt('insufficientFunds');
+    const output = this.output;
     const from = output.account(sender);
     const to = output.account(destination);
     from.balanceDelta -= value;

@@ -16,7 +16,8 @@ import {
   type OutputAccount,
   type VMOutput,
 } from '@vm/protocol';
-import { VM_ERRORS } from '../execution/vmErrors';
+import { halt } from '../execution/contractErrors';
+import type { StateStack } from './stateStack';
 
 /** What each item (a return value, a topic, a storage entry...) counts against the bound besides its bytes. */
 const ITEM_BYTES = 32;
@@ -94,7 +95,7 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-export interface OutputSnapshot {
+interface OutputSnapshot {
   readonly accounts: ReadonlyMap<string, AccountState>;
   readonly returnData: Uint8Array[];
   readonly returnCode: ReturnCode;
@@ -104,7 +105,7 @@ export interface OutputSnapshot {
   readonly resultBytes: number;
 }
 
-export class OutputContext {
+export class OutputContext implements StateStack {
   readonly accounts = new Map<string, AccountState>();
   returnData: Uint8Array[] = [];
   returnCode: ReturnCode = ReturnCode.Ok;
@@ -113,6 +114,7 @@ export class OutputContext {
   gasRefund = 0n;
   /** The counted size of the return data and logs (the part a contract writes directly). */
   private resultBytes = 0;
+  private readonly saved: OutputSnapshot[] = [];
 
   constructor(readonly maxBytes: number = DEFAULT_MAX_OUTPUT_BYTES) {}
 
@@ -172,16 +174,16 @@ export class OutputContext {
   /** Counts `bytes` more of return data or logs; fails the execution past the bound (nothing is added). */
   private grow(bytes: number): void {
     const size = this.resultBytes + bytes;
-    if (size > this.maxBytes) throw VM_ERRORS.outputTooLarge(size, this.maxBytes);
+    if (size > this.maxBytes) halt('outputTooLarge', size, this.maxBytes);
     this.resultBytes = size;
   }
 
-  /** PushState: a copy of everything, to revert to. */
-  snapshot(): OutputSnapshot {
+  /** PushState: a copy of everything, to go back to. */
+  pushState(): void {
     const accounts = new Map<string, AccountState>();
     for (const [key, a] of this.accounts)
       accounts.set(key, { ...a, storage: new Map([...a.storage].map(([k, e]) => [k, { key: e.key, data: e.data }])) });
-    return {
+    this.saved.push({
       accounts,
       returnData: [...this.returnData],
       returnCode: this.returnCode,
@@ -189,11 +191,12 @@ export class OutputContext {
       logs: [...this.logs],
       gasRefund: this.gasRefund,
       resultBytes: this.resultBytes,
-    };
+    });
   }
 
-  /** PopSetActiveState: back to the snapshot (a failed nested call). */
-  restore(snapshot: OutputSnapshot): void {
+  /** PopSetActiveState: back to the saved state (a failed nested call). */
+  popSetActiveState(): void {
+    const snapshot = this.saved.pop()!;
     this.accounts.clear();
     for (const [key, a] of snapshot.accounts) this.accounts.set(key, a);
     this.returnData = snapshot.returnData;
@@ -204,6 +207,23 @@ export class OutputContext {
     this.resultBytes = snapshot.resultBytes;
   }
 
+  /**
+   * PopMergeActiveState after a successful destination-context call: accounts as they are now (they evolved from
+   * the saved ones), return data and logs appended after the saved ones; refund, status and message are the
+   * child's (so refunds accrued before the call are dropped, as in the reference).
+   */
+  popMergeActiveState(): void {
+    const snapshot = this.saved.pop()!;
+    this.returnData = [...snapshot.returnData, ...this.returnData];
+    this.logs = [...snapshot.logs, ...this.logs];
+    this.resultBytes += snapshot.resultBytes;
+  }
+
+  /** PopDiscard: the saved state is dropped, what the call did stays (a successful same-context call). */
+  popDiscard(): void {
+    this.saved.pop();
+  }
+
   /** CensorVMOutput: a destination-context call starts with no return data, logs, refund or status, but the same accounts. */
   censor(): void {
     this.returnData = [];
@@ -212,17 +232,6 @@ export class OutputContext {
     this.logs = [];
     this.gasRefund = 0n;
     this.resultBytes = 0;
-  }
-
-  /**
-   * PopMergeActiveState after a successful destination-context call: accounts as they are now (they evolved from
-   * the snapshot's), return data and logs appended after the snapshot's; refund, status and message are the
-   * child's (so refunds accrued before the call are dropped, as in the reference).
-   */
-  mergeOnto(snapshot: OutputSnapshot): void {
-    this.returnData = [...snapshot.returnData, ...this.returnData];
-    this.logs = [...snapshot.logs, ...this.logs];
-    this.resultBytes += snapshot.resultBytes;
   }
 
   /** AddToActiveState: a built-in function's output, whose balance deltas are relative to this state. */
@@ -280,20 +289,5 @@ function toOutputAccount(a: AccountState): OutputAccount {
     Data: a.data,
     GasLimit: a.gasLimit,
     CallType: a.callType,
-  };
-}
-
-/** `CreateVMOutputInCaseOfError`: a fresh output with only the code, the message and the locked gas. */
-export function errorVMOutput(returnCode: ReturnCode, message: string, gasRemaining: bigint): VMOutput {
-  return {
-    ReturnData: null,
-    ReturnCode: returnCode,
-    ReturnMessage: message,
-    GasRemaining: gasRemaining,
-    GasRefund: 0n,
-    OutputAccounts: null,
-    DeletedAccounts: null,
-    TouchedAccounts: null,
-    Logs: null,
   };
 }

@@ -3,9 +3,10 @@
  * are classified (unchanged / added / deleted / modified) and charged per byte.
  */
 import type { BlockchainHook } from '@vm/protocol';
-import { ContractError, EEI_MESSAGES } from '../execution/vmErrors';
+import { halt } from '../execution/contractErrors';
 import type { GasSchedule } from '../gas/gasSchedule';
 import { byteKey, type OutputContext, type StorageEntry } from './output';
+import type { StateStack } from './stateStack';
 
 export enum StorageStatus {
   Unchanged = 0,
@@ -21,10 +22,17 @@ export interface StorageCharges {
 
 const EMPTY = new Uint8Array(0);
 
-export class StorageContext {
+/** The storage context's own state: whose storage it is, and whether writes are ignored. */
+interface StorageState {
+  readonly address: Uint8Array;
+  readonly readOnly: boolean;
+}
+
+export class StorageContext implements StateStack {
   /** Whose storage reads and writes go to. */
   address: Uint8Array = EMPTY;
   readOnly = false;
+  private readonly saved: StorageState[] = [];
 
   constructor(
     private readonly hook: BlockchainHook,
@@ -32,6 +40,26 @@ export class StorageContext {
     private readonly schedule: GasSchedule,
     private readonly protectedPrefix: Uint8Array,
   ) {}
+
+  /** A nested call switches the address (destination context) or the read-only mode; its end puts them back. */
+  pushState(): void {
+    this.saved.push({ address: this.address, readOnly: this.readOnly });
+  }
+
+  popSetActiveState(): void {
+    const state = this.saved.pop()!;
+    this.address = state.address;
+    this.readOnly = state.readOnly;
+  }
+
+  /** The values stay in the output's accounts; only the address and mode come back, as for popSetActiveState. */
+  popMergeActiveState(): void {
+    this.popSetActiveState();
+  }
+
+  popDiscard(): void {
+    this.saved.pop();
+  }
 
   get(key: Uint8Array): Uint8Array {
     const account = this.output().account(this.address);
@@ -50,7 +78,7 @@ export class StorageContext {
   }
 
   set(key: Uint8Array, value: Uint8Array, charges: StorageCharges): StorageStatus {
-    if (startsWith(key, this.protectedPrefix)) throw new ContractError(EEI_MESSAGES.reservedKey, 10);
+    if (startsWith(key, this.protectedPrefix)) halt('reservedKey');
     if (this.readOnly) return StorageStatus.Unchanged;
     const { storage } = this.output().account(this.address);
     const id = byteKey(key);

@@ -6,7 +6,8 @@ import { fromUnsignedBytes } from './bytes';
 import { row, type EeiRow } from './table';
 import { Breakpoint, BreakpointSignal } from '../execution/breakpoints';
 import type { ExecutionContext } from '../execution/executionContext';
-import { ContractError } from '../execution/vmErrors';
+import { PromiseStatus } from '../execution/asyncBookkeeping';
+import { halt } from '../execution/contractErrors';
 
 const utf8 = (bytes: Uint8Array) => Buffer.from(bytes).toString('latin1');
 
@@ -24,7 +25,7 @@ export const ASYNC_EEI: readonly EeiRow[] = [
       const gasLimit = ctx.gasLeft;
       const api = ctx.schedule.costs.Kalyan3104APICost;
       if (gasLimit < 2n * api.AsyncCallStep + api.AsyncCallbackGasLock) throw new BreakpointSignal(Breakpoint.OutOfGas);
-      ctx.asyncCall = { destination, data, gasLimit, value };
+      ctx.async.pendingCall = { destination, data, gasLimit, value };
       throw new BreakpointSignal(Breakpoint.AsyncCall);
     },
   ),
@@ -49,7 +50,7 @@ export const ASYNC_EEI: readonly EeiRow[] = [
     ) => {
       const id = utf8(ctx.load(idPtr, idLen));
       const call = {
-        status: 0,
+        status: PromiseStatus.Pending,
         destination: ctx.loadAddress(dstPtr),
         valueBytes: ctx.load(valuePtr, 32),
         data: ctx.load(dataPtr, dataLen),
@@ -58,9 +59,7 @@ export const ASYNC_EEI: readonly EeiRow[] = [
         providedGas: BigInt.asUintN(64, gas),
         gasLimit: 0n,
       };
-      let context = ctx.asyncContexts.get(id);
-      if (!context) ctx.asyncContexts.set(id, (context = { callback: '', calls: [] }));
-      context.calls.push(call);
+      ctx.async.context(id).calls.push(call);
     },
   ),
   row(
@@ -69,8 +68,8 @@ export const ASYNC_EEI: readonly EeiRow[] = [
     'i',
     undefined,
     (ctx: ExecutionContext, idPtr: number, idLen: number, cbPtr: number, cbLen: number) => {
-      const context = ctx.asyncContexts.get(utf8(ctx.load(idPtr, idLen)));
-      if (!context) throw new ContractError('async context was not created yet', 10);
+      const context = ctx.async.contexts.get(utf8(ctx.load(idPtr, idLen)));
+      if (!context) halt('asyncContextNotCreated');
       context.callback = utf8(ctx.load(cbPtr, cbLen));
       return 0;
     },

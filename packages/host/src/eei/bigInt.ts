@@ -5,12 +5,9 @@
 import { fromSignedBytes, fromUnsignedBytes, isInt64, lowInt64, magnitudeBytes, signedBytes } from './bytes';
 import { row, type EeiRow } from './table';
 import type { ExecutionContext } from '../execution/executionContext';
-import { ContractError, EEI_MESSAGES } from '../execution/vmErrors';
+import { halt } from '../execution/contractErrors';
 
 type Handle = number;
-const fail = (message: string): never => {
-  throw new ContractError(message, 10);
-};
 
 /** dest = op(a, b), charged BigIntSub unless another key is given. */
 const binary = (
@@ -24,9 +21,9 @@ const binary = (
     ctx.bigInts.set(dest, op(x, y));
   });
 
-const nonZero = (b: bigint): bigint => (b === 0n ? fail(EEI_MESSAGES.divZero) : b);
+const nonZero = (b: bigint): bigint => (b === 0n ? halt('divZero') : b);
 const nonNegative = (...values: bigint[]): void => {
-  if (values.some((v) => v < 0n)) fail(EEI_MESSAGES.bitwiseNegative);
+  if (values.some((v) => v < 0n)) halt('bitwiseNegative');
 };
 /** Euclidean division: the remainder is never negative. */
 const euclidMod = (a: bigint, b: bigint): bigint => {
@@ -131,13 +128,13 @@ export const BIG_INT_EEI: readonly EeiRow[] = [
   binary('bigIntXor', (a, b) => (nonNegative(a, b), a ^ b)),
   row('bigIntShr', 'iii', '', 'BigIntAPICost.BigIntSub', (ctx, dest: Handle, a: Handle, bits: number) => {
     const x = ctx.bigInts.get(a);
-    if (x < 0n || bits < 0) fail(EEI_MESSAGES.shiftNegative);
+    if (x < 0n || bits < 0) halt('shiftNegative');
     ctx.bigInts.set(dest, x >> BigInt(bits));
   }),
   row('bigIntShl', 'iii', '', 'BigIntAPICost.BigIntSub', (ctx, dest: Handle, a: Handle, bits: number) => {
     const x = ctx.bigInts.get(a);
-    if (x < 0n || bits < 0) fail(EEI_MESSAGES.shiftNegative);
-    if (BigInt(bits) > MAX_SHIFT && x !== 0n) fail(EEI_MESSAGES.shiftNegative);
+    if (x < 0n || bits < 0) halt('shiftNegative');
+    if (BigInt(bits) > MAX_SHIFT && x !== 0n) halt('shiftNegative');
     ctx.bigInts.set(dest, x << BigInt(bits));
   }),
   row('bigIntFinishUnsigned', 'i', '', 'BigIntAPICost.BigIntFinishUnsigned', (ctx, h: Handle) =>
@@ -153,7 +150,7 @@ export const BIG_INT_EEI: readonly EeiRow[] = [
     'BigIntAPICost.BigIntStorageStoreUnsigned',
     (ctx, keyPtr: number, keyLen: number, src: Handle) => {
       const key = ctx.load(keyPtr, keyLen);
-      return ctx.storage.set(key, magnitudeBytes(ctx.bigInts.get(src)), ctx.charges);
+      return ctx.storage.set(key, magnitudeBytes(ctx.bigInts.get(src)), ctx.metering);
     },
   ),
   row(
@@ -174,13 +171,13 @@ export const BIG_INT_EEI: readonly EeiRow[] = [
     '',
     'BigIntAPICost.BigIntGetUnsignedArgument',
     (ctx, id: number, dest: Handle) => {
-      if (id < 0) fail(EEI_MESSAGES.argIndexOutOfRange);
+      if (id < 0) halt('argIndexOutOfRange');
       const arg = ctx.call.arguments[id];
       if (arg) ctx.bigInts.set(dest, fromUnsignedBytes(arg));
     },
   ),
   row('bigIntGetSignedArgument', 'ii', '', 'BigIntAPICost.BigIntGetSignedArgument', (ctx, id: number, dest: Handle) => {
-    if (id < 0) fail(EEI_MESSAGES.argIndexOutOfRange);
+    if (id < 0) halt('argIndexOutOfRange');
     const arg = ctx.call.arguments[id];
     if (arg) ctx.bigInts.set(dest, fromSignedBytes(arg));
   }),

@@ -8,11 +8,8 @@ import { CallType, type ContractCallInput } from '@vm/protocol';
 import { fromUnsignedBytes, magnitudeBytes, padLeft } from './bytes';
 import { row, zeroOrOne, type EeiRow, type HostImpl } from './table';
 import type { ExecutionContext } from '../execution/executionContext';
-import { ContractError } from '../execution/vmErrors';
+import { ContractError, halt } from '../execution/contractErrors';
 
-const fail = (message: string): never => {
-  throw new ContractError(message, 10);
-};
 const eth = (name: string, params: string, results: string, gasKey: string, impl: HostImpl): EeiRow =>
   row(name, params, results, `EthAPICost.${gasKey}` as never, impl, 'ethereum');
 
@@ -29,7 +26,7 @@ function callData(ctx: ExecutionContext): Uint8Array {
   if (!ctx.tx.ethCallData) {
     const parts = [keccak256(Buffer.from(ctx.tx.function)).subarray(0, 4)];
     for (const arg of ctx.tx.arguments) {
-      if (arg.length > 32) fail('execution failed'); // the reference panics on an argument longer than 32 bytes
+      if (arg.length > 32) halt('executionFailed'); // the reference panics on an argument longer than 32 bytes
       parts.push(padLeft(arg, 32));
     }
     ctx.tx.ethCallData = new Uint8Array(Buffer.concat(parts));
@@ -39,8 +36,8 @@ function callData(ctx: ExecutionContext): Uint8Array {
 
 /** GuardedGetBytesSlice. */
 function slice(data: Uint8Array, offset: number, length: number): Uint8Array {
-  if (length < 0) fail('GuardedGetBytesSlice: negative length');
-  if (offset < 0 || offset + length > data.length) fail('GuardedGetBytesSlice: bad bounds');
+  if (length < 0) halt('bytesSliceNegativeLength');
+  if (offset < 0 || offset + length > data.length) halt('bytesSliceBadBounds');
   return data.subarray(offset, offset + length);
 }
 
@@ -171,15 +168,13 @@ export const ETHEREUM_EEI: readonly EeiRow[] = [
       ctx.useGas(ctx.perByte('DataCopyPerByte', length));
       const id = predefinedId(address20);
       if (id !== undefined) {
-        const contract =
-          PREDEFINED[id] ??
-          fail(`invalid EEI system contract call - missing: ${Buffer.from(address20).toString('hex')}`);
+        const contract = PREDEFINED[id] ?? halt('systemContractMissing', Buffer.from(address20).toString('hex'));
         let result: Uint8Array;
         try {
           result = contract(ctx, data);
         } catch (error) {
           if (error instanceof ContractError) throw error;
-          return fail(`erroneous EEI system contract call: ${(error as Error).message}`);
+          return halt('systemContractFailed', (error as Error).message);
         }
         ctx.output.returnData = [Uint8Array.from(result)];
         return;
@@ -194,11 +189,11 @@ export const ETHEREUM_EEI: readonly EeiRow[] = [
   }),
   eth('getCallDataSize', '', 'i', 'GetCallDataSize', (ctx) => callData(ctx).length),
   eth('storageStore', 'ii', '', 'StorageStore', (ctx, keyPtr: number, valuePtr: number) => {
-    ctx.storage.set(ctx.load(keyPtr, 32), ctx.load(valuePtr, 32), ctx.charges);
+    ctx.storage.set(ctx.load(keyPtr, 32), ctx.load(valuePtr, 32), ctx.metering);
   }),
   eth('storageLoad', 'ii', '', 'StorageLoad', (ctx, keyPtr: number, ptr: number) => {
     const value = ctx.storage.get(ctx.load(keyPtr, 32));
-    if (value.length > 32) fail('execution failed'); // the reference panics here
+    if (value.length > 32) halt('executionFailed'); // the reference panics here
     ctx.useGas(ctx.perByte('DataCopyPerByte', value.length));
     ctx.store(ptr, padLeft(value, 32));
   }),
@@ -252,7 +247,7 @@ export const ETHEREUM_EEI: readonly EeiRow[] = [
     '',
     'Log',
     (ctx, dataPtr: number, length: number, numTopics: number, ...topicPtrs: number[]) => {
-      if (numTopics < 0 || numTopics > 4) fail('execution failed'); // the reference panics on more than 4 topics
+      if (numTopics < 0 || numTopics > 4) halt('executionFailed'); // the reference panics on more than 4 topics
       const topics = topicPtrs.slice(0, numTopics).map((p) => ctx.load(p, 32));
       const data = ctx.load(dataPtr, length);
       ctx.useGas(ctx.perByte('PersistPerByte', 4 * 32 + length));
@@ -279,7 +274,7 @@ export const ETHEREUM_EEI: readonly EeiRow[] = [
   ),
   eth('returnDataCopy', 'iii', '', 'ReturnDataCopy', (ctx, ptr: number, offset: number, length: number) => {
     const all = Buffer.concat(ctx.output.returnData);
-    if (offset < 0 || length < 0 || offset + length > all.length) fail('invalid API call');
+    if (offset < 0 || length < 0 || offset + length > all.length) halt('invalidApiCall');
     ctx.store(ptr, new Uint8Array(all.subarray(offset, offset + length)));
   }),
   eth('selfDestruct', 'i', '', 'SelfDestruct', () => undefined),
@@ -287,7 +282,9 @@ export const ETHEREUM_EEI: readonly EeiRow[] = [
     const value = littleEndian(ctx.load(valuePtr, 32));
     const code = ctx.load(dataPtr, length);
     let address: Uint8Array | undefined;
-    const result = zeroOrOne(() => (address = ctx.nested.createNewContract(ctx, value, code, [], ctx.gasLeft, null)));
+    const result = zeroOrOne(
+      () => (address = ctx.nested.createNewContract(ctx, { value, code, args: [], gas: ctx.gasLeft, metadata: null })),
+    );
     if (address) ctx.store(resultPtr, address);
     return result;
   }),

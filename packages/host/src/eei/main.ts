@@ -6,13 +6,10 @@
 import { fromSignedBytes, fromUnsignedBytes, isInt64, lowInt64, magnitudeBytes, padLeft, signedBytes } from './bytes';
 import { row, type EeiRow } from './table';
 import type { ExecutionContext } from '../execution/executionContext';
-import { ContractError, EEI_MESSAGES } from '../execution/vmErrors';
+import { ContractError, halt } from '../execution/contractErrors';
 
 const TIMELOCK_SUFFIX = Buffer.from('timelock');
 const utf8 = (bytes: Uint8Array) => Buffer.from(bytes).toString('utf8');
-const fail = (message: string): never => {
-  throw new ContractError(message, 10);
-};
 
 function argument(ctx: ExecutionContext, id: number): Uint8Array | undefined {
   return id >= 0 && id < ctx.call.arguments.length ? ctx.call.arguments[id] : undefined;
@@ -23,7 +20,7 @@ function storageKey(ctx: ExecutionContext, keyPtr: number, keyLen: number): Uint
 }
 
 function setStorage(ctx: ExecutionContext, key: Uint8Array, value: Uint8Array): number {
-  return ctx.storage.set(key, value, ctx.charges);
+  return ctx.storage.set(key, value, ctx.metering);
 }
 
 function timelockKey(ctx: ExecutionContext, keyPtr: number, keyLen: number): Uint8Array {
@@ -187,7 +184,7 @@ export const MAIN_EEI: readonly EeiRow[] = [
     '',
     'Kalyan3104APICost.Log',
     (ctx, dataPtr: number, length: number, topicsPtr: number, numTopics: number) => {
-      if (numTopics < 0) fail(EEI_MESSAGES.negativeLength2D(numTopics));
+      if (numTopics < 0) halt('negativeLength2D', numTopics);
       const topics = Array.from({ length: numTopics }, (_, i) => ctx.load(topicsPtr + 32 * i, 32));
       const data = ctx.load(dataPtr, length);
       ctx.useGas(ctx.perByte('PersistPerByte', 32 * numTopics + length));
@@ -206,11 +203,11 @@ export const MAIN_EEI: readonly EeiRow[] = [
   row('getGasLeft', '', 'I', 'Kalyan3104APICost.GetGasLeft', (ctx) => ctx.gasLeft),
   row('getNumReturnData', '', 'i', 'Kalyan3104APICost.GetNumReturnData', (ctx) => ctx.output.returnData.length),
   row('getReturnDataSize', 'i', 'i', 'Kalyan3104APICost.GetReturnDataSize', (ctx, index: number) => {
-    if (index < 0) fail(EEI_MESSAGES.argIndexOutOfRange);
+    if (index < 0) halt('argIndexOutOfRange');
     return ctx.output.returnData[index]?.length ?? 0;
   }),
   row('getReturnData', 'ii', 'i', 'Kalyan3104APICost.GetReturnData', (ctx, index: number, ptr: number) => {
-    if (index < 0) fail(EEI_MESSAGES.argIndexOutOfRange);
+    if (index < 0) halt('argIndexOutOfRange');
     const data = ctx.output.returnData[index];
     if (!data) return 0;
     ctx.store(ptr, data);
@@ -218,9 +215,9 @@ export const MAIN_EEI: readonly EeiRow[] = [
   }),
   row('int64getArgument', 'i', 'I', 'Kalyan3104APICost.Int64GetArgument', (ctx, id: number) => {
     const arg = argument(ctx, id);
-    if (!arg) return fail(EEI_MESSAGES.argIndexOutOfRange);
+    if (!arg) return halt('argIndexOutOfRange');
     const value = fromSignedBytes(arg);
-    if (!isInt64(value)) fail(EEI_MESSAGES.argOutOfRange);
+    if (!isInt64(value)) halt('argOutOfRange');
     return value;
   }),
   row(

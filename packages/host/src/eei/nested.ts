@@ -7,11 +7,11 @@ import { CallType, type ContractCallInput } from '@vm/protocol';
 import { fromUnsignedBytes } from './bytes';
 import { row, zeroOrOne, type EeiRow } from './table';
 import type { ExecutionContext } from '../execution/executionContext';
-import { ContractError } from '../execution/vmErrors';
+import { halt } from '../execution/contractErrors';
 
 /** nArgs little-endian i32 lengths at argLensPtr, the arguments concatenated at dataPtr. */
 function loadArguments(ctx: ExecutionContext, nArgs: number, argLensPtr: number, dataPtr: number): Uint8Array[] {
-  if (nArgs < 0) throw new ContractError(`GuardedMakeByteSlice2D: negative length (${nArgs})`, 10);
+  if (nArgs < 0) halt('negativeLength2D', nArgs);
   const lengths = ctx.load(argLensPtr, nArgs * 4);
   const view = new DataView(lengths.buffer, lengths.byteOffset, lengths.byteLength);
   const args: Uint8Array[] = [];
@@ -125,7 +125,9 @@ export const NESTED_EEI: readonly EeiRow[] = [
       const args = loadArguments(ctx, nArgs, argLensPtr, dataPtr);
       ctx.useGas(ctx.perByte('DataCopyPerByte', totalLength(args)));
       let address: Uint8Array | undefined;
-      const failed = zeroOrOne(() => (address = ctx.nested.createNewContract(ctx, value, code, args, ctx.gasLeft)));
+      const failed = zeroOrOne(
+        () => (address = ctx.nested.createNewContract(ctx, { value, code, args, gas: ctx.gasLeft })),
+      );
       if (address) ctx.store(resultPtr, address);
       return failed;
     },

@@ -5,7 +5,7 @@
  */
 import { gasCost, type GasKey, type GasSchedule } from '../gas/gasSchedule';
 import type { ExecutionContext } from '../execution/executionContext';
-import { ContractError } from '../execution/vmErrors';
+import { ContractError } from '../execution/contractErrors';
 import { VALTYPE, type ModuleLayout } from '../wasm/moduleLayout';
 import { invalid } from '../wasm/binary';
 

@@ -6,8 +6,9 @@
 import { CallType, ReturnCode, returnCodeString, type ContractCallInput } from '@vm/protocol';
 import { magnitudeBytes } from '../eei/bytes';
 import type { GasSchedule } from '../gas/gasSchedule';
-import type { ExecutionContext, PendingAsyncCall } from './executionContext';
-import { ContractError, VM_ERRORS } from './vmErrors';
+import { CALLBACK_FUNCTION, type PendingAsyncCall } from './asyncBookkeeping';
+import { ContractError, halt } from './contractErrors';
+import type { ExecutionContext } from './executionContext';
 
 /** The VMOutput fields of a nested call that async processing reads. */
 export interface ChildResult {
@@ -26,21 +27,19 @@ export interface AsyncHost {
   isBuiltinFunction(name: string): boolean;
 }
 
-const CALLBACK = 'callBack';
-
 /** `func@hex@hex...` (vm-common's call-data parser). */
 export function parseCallData(data: Uint8Array): { fn: string; args: Uint8Array[] } {
   const text = Buffer.from(data).toString('latin1');
   const tokens = text.split('@');
   if (text.length === 0 || tokens.some((t, i) => i > 0 && (t.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(t))))
-    throw VM_ERRORS.executionFailed('tokenize failed');
-  if (tokens[0] === '') throw VM_ERRORS.executionFailed('smart contract function is nil');
+    halt('tokenizeFailed');
+  if (tokens[0] === '') halt('functionNil');
   return { fn: tokens[0], args: tokens.slice(1).map((t) => new Uint8Array(Buffer.from(t, 'hex'))) };
 }
 
 export function handleAsyncCallBreakpoint(host: AsyncHost, ctx: ExecutionContext): void {
-  const call = ctx.asyncCall!;
-  ctx.asyncCall = undefined;
+  const call = ctx.async.pendingCall!;
+  ctx.async.pendingCall = undefined;
   const { fn, args } = parseCallData(call.data);
   const local = hasCode(ctx, call.destination) || host.isBuiltinFunction(fn); // every account of this world is in this shard
   if (local) return syncAsyncCall(host, ctx, call, fn, args);
@@ -66,7 +65,7 @@ function syncAsyncCall(
   args: Uint8Array[],
 ): void {
   const api = host.schedule.costs.Kalyan3104APICost;
-  if (call.gasLimit <= api.AsyncCallStep) throw VM_ERRORS.notEnoughGas();
+  if (call.gasLimit <= api.AsyncCallStep) halt('notEnoughGas');
   const destination = host.runOnDestContext(ctx, {
     CallerAddr: ctx.scAddress,
     Arguments: args,
@@ -79,7 +78,7 @@ function syncAsyncCall(
     RecipientAddr: call.destination,
     Function: fn,
   });
-  runCallback(host, ctx, call.destination, destination, CALLBACK);
+  runCallback(host, ctx, call.destination, destination, CALLBACK_FUNCTION);
 }
 
 /** The callback after a synchronous async call: its arguments are the status, then the data or the message. */
@@ -99,7 +98,7 @@ export function runCallback(
   const gas =
     result.gasRemaining - api.AsyncCallStep - host.schedule.costs.BaseOperationCost.DataCopyPerByte * dataLength;
   // The reference panics here (no VMOutput at all); we fail the execution instead.
-  if (gas < 0n) throw VM_ERRORS.executionFailed();
+  if (gas < 0n) halt('executionFailed');
   const callback = host.runOnDestContext(ctx, {
     CallerAddr: destination,
     Arguments: args,
@@ -114,7 +113,7 @@ export function runCallback(
   });
   if (callback.returnCode !== ReturnCode.Ok) {
     // A failed callback: the caller keeps no gas, and its output says why.
-    ctx.gasExhausted = true;
+    ctx.metering.gasExhausted = true;
     ctx.output.finish(new Uint8Array(Buffer.from(returnCodeString(callback.returnCode))));
     ctx.output.finish(ctx.call.currentTxHash);
   }

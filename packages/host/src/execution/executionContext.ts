@@ -1,6 +1,8 @@
 /**
- * Everything a host function needs about the running contract: its input, address, instance, and the contexts
- * (output, storage, blockchain, big integers), with the reference's gas and fault helpers.
+ * The runtime context of one running contract (a frame): its input, address, code and instance, and the contexts
+ * it works on (output, storage, blockchain, big integers). Beside it, as in the reference's contexts: its gas
+ * (`metering`, execution/metering.ts), its asynchronous-call bookkeeping (`async`, execution/asyncBookkeeping.ts)
+ * and its memory, reached through `load`/`store` (ContractInstance). Host functions receive the frame.
  */
 import { ReturnCode, type ContractCallInput, type CryptoHook } from '@vm/protocol';
 import type { BigIntContext } from '../contexts/bigInts';
@@ -8,9 +10,13 @@ import type { BlockchainContext } from '../contexts/blockchain';
 import type { OutputContext } from '../contexts/output';
 import type { StorageContext } from '../contexts/storage';
 import { gasCost, type GasKey, type GasSchedule } from '../gas/gasSchedule';
+import { AsyncBookkeeping } from './asyncBookkeeping';
 import { Breakpoint, BreakpointSignal } from './breakpoints';
+import type { ContractError } from './contractErrors';
 import type { ContractInstance } from './instance';
-import type { ContractError } from './vmErrors';
+import { Metering } from './metering';
+
+const EMPTY = new Uint8Array(0);
 
 /** The parts of the transaction input the contract API reads. */
 export interface CallState {
@@ -23,31 +29,6 @@ export interface CallState {
   readonly currentTxHash: Uint8Array;
 }
 
-/** A legacy `asyncCall` waiting for its breakpoint to be handled (reference digest §3.7). */
-export interface PendingAsyncCall {
-  readonly destination: Uint8Array;
-  readonly data: Uint8Array;
-  readonly gasLimit: bigint;
-  readonly value: bigint;
-}
-
-/** A "promise" made with createAsyncCall (§3.8). Status: 0 pending, 1 resolved, 2 rejected. */
-export interface AsyncGeneratedCall {
-  status: number;
-  readonly destination: Uint8Array;
-  readonly data: Uint8Array;
-  gasLimit: bigint;
-  readonly valueBytes: Uint8Array;
-  readonly successCallback: string;
-  readonly errorCallback: string;
-  readonly providedGas: bigint;
-}
-
-export interface AsyncContext {
-  callback: string;
-  readonly calls: AsyncGeneratedCall[];
-}
-
 /** The top-level transaction, shared by every frame of an execution. */
 export interface TxState {
   readonly function: string;
@@ -56,48 +37,81 @@ export interface TxState {
   ethCallData?: Uint8Array;
 }
 
+export interface CreateContractOptions {
+  readonly value: bigint;
+  readonly code: Uint8Array;
+  readonly args: Uint8Array[];
+  readonly gas: bigint;
+  /** Default: upgradeable (the reference's createContract metadata). */
+  readonly metadata?: Uint8Array | null;
+}
+
 /** Nested executions, provided by the host (reference digest §3.3). Each throws a ContractError on failure. */
 export interface NestedCalls {
   executeOnDestContext(parent: ExecutionContext, input: ContractCallInput): void;
   executeOnSameContext(parent: ExecutionContext, input: ContractCallInput, readOnly: boolean): void;
-  /** Deploys `code` from the running contract; returns the new address. */
-  createNewContract(
-    parent: ExecutionContext,
-    value: bigint,
-    code: Uint8Array,
-    args: Uint8Array[],
-    gas: bigint,
-    metadata?: Uint8Array | null,
-  ): Uint8Array;
+  /** Deploys code from the running contract; returns the new address. */
+  createNewContract(parent: ExecutionContext, options: CreateContractOptions): Uint8Array;
+}
+
+/** What every frame of a host shares: built once per host (the transaction: once per execution). */
+export interface FrameHost extends NestedCalls {
+  readonly schedule: GasSchedule;
+  readonly crypto: CryptoHook;
+  readonly blockGasLimit: bigint;
+  readonly tx: TxState;
+}
+
+export interface FrameOptions {
+  readonly call: CallState;
+  readonly address: Uint8Array;
+  readonly output: OutputContext;
+  readonly storage: StorageContext;
+  readonly blockchain: BlockchainContext;
+  readonly bigInts: BigIntContext;
+  readonly host: FrameHost;
 }
 
 export class ExecutionContext {
+  readonly call: CallState;
+  readonly scAddress: Uint8Array;
+  readonly output: OutputContext;
+  readonly storage: StorageContext;
+  readonly blockchain: BlockchainContext;
+  readonly bigInts: BigIntContext;
+  readonly schedule: GasSchedule;
+  readonly crypto: CryptoHook;
+  readonly blockGasLimit: bigint;
+  readonly nested: NestedCalls;
+  readonly tx: TxState;
+  readonly metering: Metering;
+  readonly async = new AsyncBookkeeping();
   instance!: ContractInstance;
-  /** Set by asyncCall; handled when the contract has stopped. */
-  asyncCall: PendingAsyncCall | undefined;
-  /** Promises by context id, in creation order (the reference iterates a Go map: random order). */
-  readonly asyncContexts = new Map<string, AsyncContext>();
-  /** Gas that was locked for an asynchronous step's callback, once given back (UnlockGasIfAsyncStep). */
-  unlockedGas = 0n;
-  /** A failed async callback leaves the caller no gas (the reference sets vmInput.GasProvided to 0). */
-  gasExhausted = false;
-
-  constructor(
-    readonly call: CallState,
-    readonly scAddress: Uint8Array,
-    readonly schedule: GasSchedule,
-    readonly output: OutputContext,
-    readonly storage: StorageContext,
-    readonly blockchain: BlockchainContext,
-    readonly bigInts: BigIntContext,
-    readonly crypto: CryptoHook,
-    readonly blockGasLimit: bigint,
-    readonly nested: NestedCalls,
-    readonly tx: TxState,
-  ) {}
-
   /** The running contract's code. */
-  code: Uint8Array = new Uint8Array(0);
+  code: Uint8Array = EMPTY;
+
+  constructor(options: FrameOptions) {
+    this.call = options.call;
+    this.scAddress = options.address;
+    this.output = options.output;
+    this.storage = options.storage;
+    this.blockchain = options.blockchain;
+    this.bigInts = options.bigInts;
+    const host = options.host;
+    this.schedule = host.schedule;
+    this.crypto = host.crypto;
+    this.blockGasLimit = host.blockGasLimit;
+    this.nested = host;
+    this.tx = host.tx;
+    this.metering = new Metering(options.output);
+  }
+
+  /** The frame's instance starts: its gas counter is the instance's. */
+  attach(instance: ContractInstance, code: Uint8Array): void {
+    this.instance = instance;
+    this.metering.instance = instance;
+    this.code = code;
+  }
 
   get readOnly(): boolean {
     return this.storage.readOnly;
@@ -111,24 +125,17 @@ export class ExecutionContext {
     this.instance.usePoints(amount);
   }
 
-  /** A refund, paid back to the sender by the protocol. */
   freeGas(amount: bigint): void {
     this.output.gasRefund += amount;
   }
 
-  /** RestoreGas: gas a nested call did not use comes back (only if no more than was used). */
-  restoreGas(amount: bigint): void {
-    if (amount <= this.instance.pointsUsed) this.instance.pointsUsed -= amount;
-  }
-
-  /** GasLeft: the limit plus any unlocked async gas, minus what was used; 0 after a failed callback. */
   get gasLeft(): bigint {
-    if (this.gasExhausted) return 0n;
-    const left = this.instance.gasLimit + this.unlockedGas - this.instance.pointsUsed;
-    return left > 0n ? left : 0n;
+    return this.metering.gasLeft;
   }
 
-  readonly charges = { useGas: (n: bigint) => this.useGas(n), freeGas: (n: bigint) => this.freeGas(n) };
+  perByte(key: 'DataCopyPerByte' | 'PersistPerByte', bytes: number): bigint {
+    return this.schedule.costs.BaseOperationCost[key] * BigInt(bytes);
+  }
 
   /** `WithFault(err, ctx, true)`: burn all remaining gas, fail with the error's message, stop. */
   fault(error: ContractError): never {
@@ -145,6 +152,8 @@ export class ExecutionContext {
     throw new BreakpointSignal(Breakpoint.SignalError);
   }
 
+  // the memory façade (MemLoad / MemStore on the running instance)
+
   load(offset: number, length: number): Uint8Array {
     return this.instance.load(offset, length);
   }
@@ -156,9 +165,5 @@ export class ExecutionContext {
   /** A 32-byte address argument. */
   loadAddress(offset: number): Uint8Array {
     return this.instance.load(offset, 32);
-  }
-
-  perByte(key: 'DataCopyPerByte' | 'PersistPerByte', bytes: number): bigint {
-    return this.schedule.costs.BaseOperationCost[key] * BigInt(bytes);
   }
 }

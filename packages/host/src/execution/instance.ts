@@ -4,7 +4,7 @@
  */
 import { INJECTED, USE_GAS_EXPORT } from '../wasm/instrument';
 import { EXPORT_KIND, type FuncType, type ModuleLayout } from '../wasm/moduleLayout';
-import { ContractError, EEI_MESSAGES } from './vmErrors';
+import { halt } from './contractErrors';
 
 export interface CompiledContract {
   readonly module: WebAssembly.Module;
@@ -90,8 +90,7 @@ export class ContractInstance {
   }
 
   private bytes(): Uint8Array {
-    if (!this.memory || this.contract.memoryExport === undefined)
-      throw new ContractError(EEI_MESSAGES.memLoadBadBounds, 10);
+    if (!this.memory || this.contract.memoryExport === undefined) halt('memLoadBadBounds');
     return new Uint8Array(this.memory.buffer);
   }
 
@@ -99,9 +98,9 @@ export class ContractInstance {
   load(offset: number, length: number): Uint8Array {
     if (length === 0) return new Uint8Array(0);
     const memory = this.bytes();
-    if (offset < 0 || offset > memory.length) throw new ContractError(EEI_MESSAGES.memLoadBadBounds, 10);
-    if (length < 0) throw new ContractError(EEI_MESSAGES.memLoadNegativeLength, 10);
-    if (length > MAX_MEMORY_READ) throw new ContractError(EEI_MESSAGES.memLoadBadBounds, 10);
+    if (offset < 0 || offset > memory.length) halt('memLoadBadBounds');
+    if (length < 0) halt('memLoadNegativeLength');
+    if (length > MAX_MEMORY_READ) halt('memLoadBadBounds');
     const out = new Uint8Array(length);
     out.set(memory.subarray(offset, Math.min(offset + length, memory.length)));
     return out;
@@ -110,16 +109,16 @@ export class ContractInstance {
   /** MemStore (§1.0): a write past the end grows memory by exactly one page, once. */
   store(offset: number, data: Uint8Array): void {
     if (data.length === 0) return;
-    if (offset < 0) throw new ContractError(EEI_MESSAGES.badLowerBounds, 10);
+    if (offset < 0) halt('badLowerBounds');
     let memory = this.bytes();
     if (offset + data.length > memory.length) {
       try {
         this.memory!.grow(1);
       } catch (error) {
-        throw new ContractError(`Failed to grow the memory:\n    ${(error as Error).message}`, 10);
+        halt('memoryGrowFailed', (error as Error).message);
       }
       memory = this.bytes();
-      if (offset + data.length > memory.length) throw new ContractError(EEI_MESSAGES.badUpperBounds, 10);
+      if (offset + data.length > memory.length) halt('badUpperBounds');
     }
     memory.set(data, offset);
   }

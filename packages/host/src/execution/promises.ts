@@ -8,26 +8,24 @@
 import { CallType, ReturnCode, goQuote } from '@vm/protocol';
 import { fromUnsignedBytes } from '../eei/bytes';
 import { hasCode, parseCallData, runCallback, sendAsyncCallToDestination, type AsyncHost } from './asyncCalls';
-import type { AsyncGeneratedCall, ExecutionContext } from './executionContext';
-import { ContractError, VM_ERRORS } from './vmErrors';
+import { CALLBACK_FUNCTION, PromiseStatus, type AsyncGeneratedCall } from './asyncBookkeeping';
+import { halt, outcomeError } from './contractErrors';
+import type { ExecutionContext } from './executionContext';
 
 export const ASYNC_CALLS_KEY_SUFFIX = 'asyncCalls';
-const PENDING = 0;
-const RESOLVED = 1;
-const REJECTED = 2;
 const UINT64_MAX = (1n << 64n) - 1n;
 
 /** processAsyncInfo: returns true when calls remain pending (sent to other shards). */
 export function processAsyncInfo(host: AsyncHost, ctx: ExecutionContext): boolean {
-  if (ctx.asyncContexts.size === 0) return false;
+  if (!ctx.async.hasPromises) return false;
   setupAsyncCallsGas(ctx);
   for (const call of allCalls(ctx)) {
     if (hasCode(ctx, call.destination)) processAsyncCall(host, ctx, call);
   }
-  const pending = allCalls(ctx).filter((c) => c.status === PENDING);
+  const pending = allCalls(ctx).filter((c) => c.status === PromiseStatus.Pending);
   if (pending.length === 0) return false;
   const key = new Uint8Array(Buffer.concat([ctx.call.originalTxHash, Buffer.from(ASYNC_CALLS_KEY_SUFFIX)]));
-  ctx.storage.set(key, new Uint8Array(Buffer.from(asyncContextInfoJson(ctx), 'utf8')), ctx.charges);
+  ctx.storage.set(key, new Uint8Array(Buffer.from(asyncContextInfoJson(ctx), 'utf8')), ctx.metering);
   setupAsyncCallsGas(ctx);
   // Only calls to other shards leave. A local destination already ran (it is pending on promises of its own):
   // sending it on as well would run it a second time (ours; the reference sends every pending call).
@@ -38,7 +36,7 @@ export function processAsyncInfo(host: AsyncHost, ctx: ExecutionContext): boolea
 }
 
 function allCalls(ctx: ExecutionContext): AsyncGeneratedCall[] {
-  return [...ctx.asyncContexts.values()].flatMap((context) => context.calls);
+  return ctx.async.allCalls();
 }
 
 /** Calls with gas keep it; the others share what is left equally. Nothing is charged yet. */
@@ -47,19 +45,19 @@ function setupAsyncCallsGas(ctx: ExecutionContext): void {
   let needed = 0n;
   for (const call of calls) {
     needed += call.providedGas;
-    if (needed > UINT64_MAX) throw VM_ERRORS.executionFailed('addition overflow');
+    if (needed > UINT64_MAX) halt('additionOverflow');
   }
   const left = ctx.gasLeft;
-  if (needed > left) throw VM_ERRORS.notEnoughGas();
+  if (needed > left) halt('notEnoughGas');
   const withoutGas = calls.filter((c) => c.providedGas === 0n);
-  if (withoutGas.length > 0 && left <= needed) throw VM_ERRORS.notEnoughGas();
+  if (withoutGas.length > 0 && left <= needed) halt('notEnoughGas');
   const share = withoutGas.length > 0 ? (left - needed) / BigInt(withoutGas.length) : 0n;
   for (const call of calls) call.gasLimit = call.providedGas > 0n ? call.providedGas : share;
 }
 
 function processAsyncCall(host: AsyncHost, ctx: ExecutionContext, call: AsyncGeneratedCall): void {
   const step = host.schedule.costs.Kalyan3104APICost.AsyncCallStep;
-  if (call.gasLimit <= step) throw VM_ERRORS.executionFailed(); // the reference dereferences nil here
+  if (call.gasLimit <= step) halt('executionFailed'); // the reference dereferences nil here
   const { fn, args } = parseCallData(call.data);
   const result = host.runOnDestContext(ctx, {
     CallerAddr: ctx.scAddress,
@@ -74,7 +72,7 @@ function processAsyncCall(host: AsyncHost, ctx: ExecutionContext, call: AsyncGen
     Function: fn,
   });
   if (result.pendingAsync) return;
-  call.status = result.returnCode === ReturnCode.Ok ? RESOLVED : REJECTED;
+  call.status = result.returnCode === ReturnCode.Ok ? PromiseStatus.Resolved : PromiseStatus.Rejected;
   runCallback(
     host,
     ctx,
@@ -89,7 +87,7 @@ const name = (latin1: string) => goQuote(Buffer.from(latin1, 'latin1').toString(
 
 /** Go encoding/json of AsyncContextInfo: struct field order, map keys sorted by bytes, []byte as base64. */
 export function asyncContextInfoJson(ctx: ExecutionContext): string {
-  const contexts = [...ctx.asyncContexts.entries()].sort(([a], [b]) =>
+  const contexts = [...ctx.async.contexts.entries()].sort(([a], [b]) =>
     Buffer.compare(Buffer.from(a, 'latin1'), Buffer.from(b, 'latin1')),
   );
   const map = contexts
@@ -133,8 +131,9 @@ function loadAsyncContextInfo(ctx: ExecutionContext): StoredAsyncContextInfo | u
   };
   try {
     json = JSON.parse(Buffer.from(stored).toString('utf8'));
-  } catch {
-    throw VM_ERRORS.executionFailed('invalid stored async context');
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+    halt('invalidStoredAsyncContext');
   }
   const bytes = (b64: string | null) => new Uint8Array(Buffer.from(b64 ?? '', 'base64'));
   return {
@@ -171,13 +170,13 @@ export function processCallbackStack(host: AsyncHost, ctx: ExecutionContext): vo
   const context = info.contexts.find((c) =>
     c.calls.some((call) => Buffer.compare(call.destination, ctx.call.caller) === 0),
   );
-  if (!context) throw new ContractError('invalid function (unexpected callback was received)', ReturnCode.UserError);
+  if (!context) halt('unexpectedCallback');
   const index = context.calls.findIndex((call) => Buffer.compare(call.destination, ctx.call.caller) === 0);
   context.calls[index] = context.calls[context.calls.length - 1]; // swap-remove, as the reference does
   context.calls.pop();
   const remaining = info.contexts.filter((c) => c.calls.length > 0);
-  if (remaining.some((c) => c.calls.some((call) => call.status === PENDING))) return;
-  ctx.storage.set(asyncCallsKey(ctx), new Uint8Array(0), ctx.charges);
+  if (remaining.some((c) => c.calls.some((call) => call.status === PromiseStatus.Pending))) return;
+  ctx.storage.set(asyncCallsKey(ctx), new Uint8Array(0), ctx.metering);
   if (hasCode(ctx, info.callerAddr)) {
     const result = host.runOnDestContext(ctx, {
       CallerAddr: ctx.scAddress,
@@ -189,9 +188,9 @@ export function processCallbackStack(host: AsyncHost, ctx: ExecutionContext): vo
       OriginalTxHash: ctx.call.originalTxHash,
       CurrentTxHash: ctx.call.currentTxHash,
       RecipientAddr: info.callerAddr,
-      Function: 'callBack',
+      Function: CALLBACK_FUNCTION,
     });
-    if (result.returnCode !== ReturnCode.Ok) throw new ContractError(result.returnMessage, result.returnCode);
+    if (result.returnCode !== ReturnCode.Ok) throw outcomeError(result.returnCode, result.returnMessage);
   } else {
     const data = `@${Buffer.from('ok').toString('hex')}`;
     ctx.blockchain.transfer(info.callerAddr, ctx.scAddress, ctx.gasLeft, 0n, new Uint8Array(Buffer.from(data)));

@@ -1,0 +1,56 @@
+/** Building frames: a top-level execution's (its own storage and big integers) and a nested call's call state. */
+import type { VMInput } from '@vm/protocol';
+import { BigIntContext } from '../contexts/bigInts';
+import type { BlockchainContext } from '../contexts/blockchain';
+import type { OutputContext } from '../contexts/output';
+import { StorageContext } from '../contexts/storage';
+import { ExecutionContext, type CallState } from './executionContext';
+import type { Host } from './host';
+import { presentArguments } from './outcome';
+
+const EMPTY = new Uint8Array(0);
+
+export interface TopFrameOptions {
+  readonly input: VMInput;
+  readonly address: Uint8Array;
+  /** The function called ('' for a deploy). */
+  readonly fn: string;
+  /** The arguments, when not the input's (an upgrade's init gets the arguments after code and metadata). */
+  readonly args?: readonly (Uint8Array | null)[];
+  readonly output: OutputContext;
+  readonly blockchain: BlockchainContext;
+}
+
+/** A frame for a top-level execution: its own storage (at `address`) and big-integer table. */
+export function topFrame(host: Host, options: TopFrameOptions): ExecutionContext {
+  const { config } = host;
+  const { output } = options;
+  const storage = new StorageContext(config.hook, () => output, config.schedule, config.protectedPrefix);
+  storage.address = options.address;
+  return new ExecutionContext({
+    call: callState(options.input, options.fn, options.args),
+    address: options.address,
+    output,
+    storage,
+    blockchain: options.blockchain,
+    bigInts: new BigIntContext(),
+    host,
+  });
+}
+
+/** The parts of an input the contract API reads. */
+export function callState(
+  input: VMInput,
+  fn: string,
+  args: readonly (Uint8Array | null)[] | null = input.Arguments,
+): CallState {
+  return {
+    caller: input.CallerAddr ?? EMPTY,
+    arguments: presentArguments(args),
+    callValue: input.CallValue ?? 0n,
+    function: fn,
+    gasPrice: input.GasPrice,
+    originalTxHash: input.OriginalTxHash ?? EMPTY,
+    currentTxHash: input.CurrentTxHash ?? EMPTY,
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * ExecuteOnSameContext (digest §3.3; also delegateExecution, executeReadOnly and the ethereum calls): the callee's
+ * code runs on the caller's storage and big integers; if it fails, output and big integers go back to what they were.
+ */
+import type { ContractCallInput } from '@vm/protocol';
+import { executeChild } from './call';
+import { ContractError } from './contractErrors';
+import { ExecutionContext } from './executionContext';
+import { callState } from './frame';
+import type { Host } from './host';
+
+const EMPTY = new Uint8Array(0);
+
+export function executeOnSameContext(
+  host: Host,
+  parent: ExecutionContext,
+  input: ContractCallInput,
+  readOnly: boolean,
+): void {
+  const { output, bigInts, storage } = parent;
+  output.pushState();
+  bigInts.pushState();
+  storage.pushState();
+  try {
+    const recipient = input.RecipientAddr ?? EMPTY;
+    parent.blockchain.transfer(recipient, input.CallerAddr ?? EMPTY, 0n, input.CallValue ?? 0n, null);
+    storage.readOnly = readOnly;
+    const child = new ExecutionContext({
+      call: callState(input, input.Function),
+      address: recipient,
+      output,
+      storage,
+      blockchain: parent.blockchain,
+      bigInts,
+      host,
+    });
+    executeChild(host, parent, child, input);
+    output.popDiscard();
+    bigInts.popDiscard();
+  } catch (error) {
+    if (error instanceof ContractError) {
+      output.popSetActiveState();
+      bigInts.popSetActiveState();
+    }
+    throw error;
+  } finally {
+    storage.popSetActiveState();
+  }
+}

@@ -34,6 +34,12 @@ export {
 } from './wire/shapes';
 export { bytesToKey, keyToBytes, quoteByteKey } from './wire/byteKeys';
 export { parseJsonLossless, goQuote } from './wire/goJson';
+export {
+  AsyncGeneratedCallShape,
+  AsyncContextShape,
+  encodeAsyncContextInfo,
+  decodeAsyncContextInfo,
+} from './types/asyncContextInfo';
 export { HOOK_CALLS, blockchainHookMethods } from './types/hookCalls';
 export { contractInputProblem, assertContractInput } from './types/inputChecks';
 export { gasScheduleMapOf } from './types/gasScheduleInput';
@@ -66,5 +72,6 @@ export type {
   ArwenArguments,
 } from './wire/shapes';
 export type { HookCall } from './types/hookCalls';
+export type { AsyncContextInfo, AsyncContextRecord, AsyncGeneratedCallRecord } from './types/asyncContextInfo';
 export type { GasScheduleInput, ValidatedGasScheduleLike } from './types/gasScheduleInput';
 export type { BlockchainHook, AsyncBlockchainHook, CryptoHook, VMExecutionHandler, Awaitable } from './types/hooks';

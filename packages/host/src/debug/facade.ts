@@ -5,7 +5,15 @@
  */
 import { access, readdir, readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { CallType, ReturnCode, returnCodeString, type VMInput, type VMOutput } from '@vm/protocol';
+import {
+  CallType,
+  METADATA_UPGRADEABLE,
+  ReturnCode,
+  returnCodeString,
+  type VMInput,
+  type VMOutput,
+} from '@vm/protocol';
+import { refusalOutput } from '../execution/outcome';
 import { referenceTestGasSchedule } from '../scenario/runScenario';
 import { VMHost } from '../vmHost';
 import { writeFileAtomic } from './atomicFile';
@@ -33,7 +41,7 @@ export const DEFAULT_GAS_PRICE = 200_000_000_000n;
 /** A query's gas limit when it names none (the reference requires one its CLI cannot give). */
 export const DEFAULT_QUERY_GAS_LIMIT = 10_000_000n;
 /** Upgradeable, as the reference's default CodeMetadata. */
-const DEFAULT_CODE_METADATA = Uint8Array.of(1, 0);
+const DEFAULT_CODE_METADATA = Uint8Array.of(METADATA_UPGRADEABLE, 0);
 
 export type Operation = 'createAccount' | 'deploy' | 'upgrade' | 'run' | 'query';
 
@@ -152,7 +160,11 @@ export class DebugFacade {
       const sender = world.accountOrNew(caller); // impersonation: any address may send; it pays from its balance
       const needed = value + gasLimit * feePrice;
       if (sender.balance < needed) {
-        const output = refusal(`insufficient funds: ${needed} needed, ${sender.balance} held`, gasLimit);
+        const output = refusalOutput(
+          ReturnCode.OutOfFunds,
+          `insufficient funds: ${needed} needed, ${sender.balance} held`,
+          gasLimit,
+        );
         return this.finish(target, response(input, output));
       }
       const nonce = sender.nonce;
@@ -499,18 +511,4 @@ function goOutput(output: VMOutput): unknown {
     { ...a, StorageUpdates: Object.fromEntries((a.StorageUpdates ?? []).map((u) => [hex(u.Offset), u])) },
   ]);
   return { ...output, OutputAccounts: Object.fromEntries(accounts) };
-}
-
-function refusal(message: string, gasRemaining: bigint): VMOutput {
-  return {
-    ReturnData: [],
-    ReturnCode: ReturnCode.OutOfFunds,
-    ReturnMessage: message,
-    GasRemaining: gasRemaining,
-    GasRefund: 0n,
-    OutputAccounts: [],
-    DeletedAccounts: [],
-    TouchedAccounts: [],
-    Logs: [],
-  };
 }

@@ -5,7 +5,14 @@
  * the reference's exact JSON, and sent on as output transfers. Contexts and calls go in creation order (the
  * reference iterates a Go map, in random order).
  */
-import { CallType, ReturnCode, goQuote } from '@vm/protocol';
+import {
+  CallType,
+  ReturnCode,
+  decodeAsyncContextInfo,
+  encodeAsyncContextInfo,
+  type AsyncContextInfo,
+  type AsyncGeneratedCallRecord,
+} from '@vm/protocol';
 import { fromUnsignedBytes } from '../eei/bytes';
 import { hasCode, parseCallData, runCallback, sendAsyncCallToDestination, type AsyncHost } from './asyncCalls';
 import { CALLBACK_FUNCTION, PromiseStatus, type AsyncGeneratedCall } from './asyncBookkeeping';
@@ -13,6 +20,7 @@ import { halt, outcomeError } from './contractErrors';
 import type { ExecutionContext } from './executionContext';
 
 export const ASYNC_CALLS_KEY_SUFFIX = 'asyncCalls';
+const EMPTY = new Uint8Array(0);
 const UINT64_MAX = (1n << 64n) - 1n;
 
 /** processAsyncInfo: returns true when calls remain pending (sent to other shards). */
@@ -24,8 +32,7 @@ export function processAsyncInfo(host: AsyncHost, ctx: ExecutionContext): boolea
   }
   const pending = allCalls(ctx).filter((c) => c.status === PromiseStatus.Pending);
   if (pending.length === 0) return false;
-  const key = new Uint8Array(Buffer.concat([ctx.call.originalTxHash, Buffer.from(ASYNC_CALLS_KEY_SUFFIX)]));
-  ctx.storage.set(key, new Uint8Array(Buffer.from(asyncContextInfoJson(ctx), 'utf8')), ctx.metering);
+  ctx.storage.set(asyncCallsKey(ctx), new Uint8Array(Buffer.from(asyncContextInfoJson(ctx), 'utf8')), ctx.metering);
   setupAsyncCallsGas(ctx);
   // Only calls to other shards leave. A local destination already ran (it is pending on promises of its own):
   // sending it on as well would run it a second time (ours; the reference sends every pending call).
@@ -82,36 +89,31 @@ function processAsyncCall(host: AsyncHost, ctx: ExecutionContext, call: AsyncGen
   );
 }
 
-const b64 = (bytes: Uint8Array | null) => (bytes === null ? 'null' : `"${Buffer.from(bytes).toString('base64')}"`);
-const name = (latin1: string) => goQuote(Buffer.from(latin1, 'latin1').toString('utf8'));
+/** Our strings hold a name's bytes one per character; the record's strings are their UTF-8 reading (Go's). */
+const goString = (latin1: string) => Buffer.from(latin1, 'latin1').toString('utf8');
 
-/** Go encoding/json of AsyncContextInfo: struct field order, map keys sorted by bytes, []byte as base64. */
+/** The AsyncContextInfo record of the frame's promises (the protocol's shapes, in Go's encoding). */
 export function asyncContextInfoJson(ctx: ExecutionContext): string {
-  const contexts = [...ctx.async.contexts.entries()].sort(([a], [b]) =>
-    Buffer.compare(Buffer.from(a, 'latin1'), Buffer.from(b, 'latin1')),
-  );
-  const map = contexts
-    .map(([id, context]) => {
-      const calls = context.calls
-        .map(
-          (c) =>
-            `{"Status":${c.status},"Destination":${b64(c.destination)},"Data":${b64(c.data)},"GasLimit":${c.gasLimit},"ValueBytes":${b64(c.valueBytes)},` +
-            `"SuccessCallback":${name(c.successCallback)},"ErrorCallback":${name(c.errorCallback)},"ProvidedGas":${c.providedGas}}`,
-        )
-        .join(',');
-      return `${name(id)}:{"Callback":${name(context.callback)},"AsyncCalls":[${calls}]}`;
-    })
-    .join(',');
-  return `{"CallerAddr":${b64(ctx.call.caller)},"ReturnData":null,"AsyncContextMap":{${map}}}`;
-}
-
-interface StoredAsyncContextInfo {
-  callerAddr: Uint8Array;
-  contexts: {
-    id: string;
-    callback: string;
-    calls: { destination: Uint8Array; successCallback: string; status: number }[];
-  }[];
+  return encodeAsyncContextInfo({
+    CallerAddr: ctx.call.caller,
+    ReturnData: null,
+    AsyncContextMap: [...ctx.async.contexts].map(([id, context]) => ({
+      id: Buffer.from(id, 'latin1'),
+      context: {
+        Callback: goString(context.callback),
+        AsyncCalls: context.calls.map((c) => ({
+          Status: c.status,
+          Destination: c.destination,
+          Data: c.data,
+          GasLimit: c.gasLimit,
+          ValueBytes: c.valueBytes,
+          SuccessCallback: goString(c.successCallback),
+          ErrorCallback: goString(c.errorCallback),
+          ProvidedGas: c.providedGas,
+        })),
+      },
+    })),
+  });
 }
 
 function asyncCallsKey(ctx: ExecutionContext): Uint8Array {
@@ -119,43 +121,21 @@ function asyncCallsKey(ctx: ExecutionContext): Uint8Array {
 }
 
 /** The pending promises saved by an earlier call, if any. */
-function loadAsyncContextInfo(ctx: ExecutionContext): StoredAsyncContextInfo | undefined {
+function loadAsyncContextInfo(ctx: ExecutionContext): AsyncContextInfo | undefined {
   const stored = ctx.storage.get(asyncCallsKey(ctx));
   if (stored.length === 0) return undefined;
-  let json: {
-    CallerAddr: string | null;
-    AsyncContextMap: Record<
-      string,
-      { Callback: string; AsyncCalls: { Destination: string | null; SuccessCallback: string; Status: number }[] }
-    > | null;
-  };
-  try {
-    json = JSON.parse(Buffer.from(stored).toString('utf8'));
-  } catch (error) {
-    if (!(error instanceof SyntaxError)) throw error;
-    halt('invalidStoredAsyncContext');
-  }
-  const bytes = (b64: string | null) => new Uint8Array(Buffer.from(b64 ?? '', 'base64'));
-  return {
-    callerAddr: bytes(json.CallerAddr),
-    contexts: Object.entries(json.AsyncContextMap ?? {}).map(([id, context]) => ({
-      id,
-      callback: context.Callback,
-      calls: (context.AsyncCalls ?? []).map((c) => ({
-        destination: bytes(c.Destination),
-        successCallback: c.SuccessCallback,
-        status: c.Status,
-      })),
-    })),
-  };
+  return decodeAsyncContextInfo(Buffer.from(stored).toString('utf8')) ?? halt('invalidStoredAsyncContext');
 }
+
+const targets = (call: AsyncGeneratedCallRecord, address: Uint8Array) =>
+  Buffer.compare(call.Destination ?? EMPTY, address) === 0;
 
 /** For a top-level callback: the success callback of the promise that targeted the caller, if one is stored. */
 export function callbackFunctionFor(ctx: ExecutionContext, fallback: string): string {
   const info = loadAsyncContextInfo(ctx);
-  for (const context of info?.contexts ?? []) {
-    const call = context.calls.find((c) => Buffer.compare(c.destination, ctx.call.caller) === 0);
-    if (call) return call.successCallback;
+  for (const { context } of info?.AsyncContextMap ?? []) {
+    const call = context.AsyncCalls?.find((c) => targets(c, ctx.call.caller));
+    if (call) return call.SuccessCallback;
   }
   return fallback;
 }
@@ -167,17 +147,16 @@ export function callbackFunctionFor(ctx: ExecutionContext, fallback: string): st
 export function processCallbackStack(host: AsyncHost, ctx: ExecutionContext): void {
   const info = loadAsyncContextInfo(ctx);
   if (!info) return;
-  const context = info.contexts.find((c) =>
-    c.calls.some((call) => Buffer.compare(call.destination, ctx.call.caller) === 0),
-  );
-  if (!context) halt('unexpectedCallback');
-  const index = context.calls.findIndex((call) => Buffer.compare(call.destination, ctx.call.caller) === 0);
-  context.calls[index] = context.calls[context.calls.length - 1]; // swap-remove, as the reference does
-  context.calls.pop();
-  const remaining = info.contexts.filter((c) => c.calls.length > 0);
-  if (remaining.some((c) => c.calls.some((call) => call.status === PromiseStatus.Pending))) return;
+  const calls = info.AsyncContextMap.map(({ context }) => context.AsyncCalls ?? []);
+  const answered = calls.find((list) => list.some((call) => targets(call, ctx.call.caller)));
+  if (!answered) return halt('unexpectedCallback');
+  const index = answered.findIndex((call) => targets(call, ctx.call.caller));
+  answered[index] = answered[answered.length - 1]; // swap-remove, as the reference does
+  answered.pop();
+  if (calls.some((list) => list.some((call) => call.Status === PromiseStatus.Pending))) return;
   ctx.storage.set(asyncCallsKey(ctx), new Uint8Array(0), ctx.metering);
-  if (hasCode(ctx, info.callerAddr)) {
+  const callerAddr = info.CallerAddr ?? EMPTY;
+  if (hasCode(ctx, callerAddr)) {
     const result = host.runOnDestContext(ctx, {
       CallerAddr: ctx.scAddress,
       Arguments: [],
@@ -187,13 +166,13 @@ export function processCallbackStack(host: AsyncHost, ctx: ExecutionContext): vo
       GasProvided: ctx.gasLeft,
       OriginalTxHash: ctx.call.originalTxHash,
       CurrentTxHash: ctx.call.currentTxHash,
-      RecipientAddr: info.callerAddr,
+      RecipientAddr: callerAddr,
       Function: CALLBACK_FUNCTION,
     });
     if (result.returnCode !== ReturnCode.Ok) throw outcomeError(result.returnCode, result.returnMessage);
   } else {
     const data = `@${Buffer.from('ok').toString('hex')}`;
-    ctx.blockchain.transfer(info.callerAddr, ctx.scAddress, ctx.gasLeft, 0n, new Uint8Array(Buffer.from(data)));
-    ctx.output.account(info.callerAddr).callType = CallType.AsynchronousCallBack;
+    ctx.blockchain.transfer(callerAddr, ctx.scAddress, ctx.gasLeft, 0n, new Uint8Array(Buffer.from(data)));
+    ctx.output.account(callerAddr).callType = CallType.AsynchronousCallBack;
   }
 }

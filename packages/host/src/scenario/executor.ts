@@ -7,6 +7,7 @@
 import path from 'node:path';
 import {
   CallType,
+  METADATA_UPGRADEABLE,
   ReturnCode,
   DEFAULT_PROTECTED_KEY_PREFIX,
   type VMExecutionHandler,
@@ -269,7 +270,7 @@ export class ScenarioExecutor {
       output = await this.vm.runSmartContractCreate({
         ...base,
         ContractCode: tx.contractCode?.value ?? new Uint8Array(0),
-        ContractCodeMetadata: Uint8Array.of(1, 0),
+        ContractCodeMetadata: Uint8Array.of(METADATA_UPGRADEABLE, 0),
       });
     } else if (step.kind === 'scCall') {
       this.requireCode(to!);

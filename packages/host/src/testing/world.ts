@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import {
   CallType,
+  METADATA_UPGRADEABLE,
   ReturnCode,
   gasScheduleMapOf,
   type Awaitable,
@@ -15,6 +16,7 @@ import {
   type VMExecutionHandler,
   type VMOutput,
 } from '@vm/protocol';
+import { refusalOutput } from '../execution/outcome';
 import { createGasSchedule, loadGasSchedule, type GasSchedule } from '../gas/gasSchedule';
 import { MemoryWorld, type BlockInfo, type WorldAccount } from '../scenario/memoryWorld';
 import { referenceTestGasSchedule } from '../scenario/runScenario';
@@ -118,7 +120,7 @@ export class TestWorld<Sync extends boolean = true> {
         this.handler.runSmartContractCreate({
           ...input,
           ContractCode: o.code,
-          ContractCodeMetadata: o.codeMetadata ?? Uint8Array.of(1, 0),
+          ContractCodeMetadata: o.codeMetadata ?? Uint8Array.of(METADATA_UPGRADEABLE, 0),
         }),
         (output) => {
           const result = this.settle(tx, output);
@@ -185,7 +187,7 @@ export class TestWorld<Sync extends boolean = true> {
     });
     const sender = this.sender('transfer', o.from);
     const tx: TestTransaction = { kind: 'transfer', ...o, args: [], gasLimit: 0n, gasPrice: 0n };
-    if (sender.balance < o.value) throw new TxFailure(tx, refusal(ReturnCode.OutOfFunds, 'insufficient funds', 0n));
+    if (sender.balance < o.value) throw new TxFailure(tx, refusalOutput(ReturnCode.OutOfFunds, 'insufficient funds'));
     sender.nonce += 1n;
     sender.balance -= o.value;
     this.chain.accountOrNew(o.to).balance += o.value;
@@ -243,7 +245,11 @@ export class TestWorld<Sync extends boolean = true> {
     if (sender.balance < needed)
       throw new TxFailure(
         tx,
-        refusal(ReturnCode.OutOfFunds, `insufficient funds: ${needed} needed, ${sender.balance} held`, tx.gasLimit),
+        refusalOutput(
+          ReturnCode.OutOfFunds,
+          `insufficient funds: ${needed} needed, ${sender.balance} held`,
+          tx.gasLimit,
+        ),
       );
     sender.nonce += 1n;
     return tx;
@@ -439,20 +445,6 @@ const gasScheduleValue: Reader<GasSchedule> = (value, where) => {
 /** A user account's address: sha256 of its number, so tests get distinct, stable addresses. */
 function accountAddress(n: number): Uint8Array {
   return new Uint8Array(createHash('sha256').update(`test account ${n}`).digest());
-}
-
-function refusal(code: ReturnCode, message: string, gasRemaining: bigint): VMOutput {
-  return {
-    ReturnData: [],
-    ReturnCode: code,
-    ReturnMessage: message,
-    GasRemaining: gasRemaining,
-    GasRefund: 0n,
-    OutputAccounts: [],
-    DeletedAccounts: [],
-    TouchedAccounts: [],
-    Logs: [],
-  };
 }
 
 function readBlock(where: string, info: Partial<BlockInfo>, current: BlockInfo | null): BlockInfo {

@@ -10,6 +10,7 @@
  * Injected instructions cost nothing and are stack-neutral. The rewrite works on the binary directly: costs never
  * depend on a tool's re-encoding. Opcodes are validated on the way (float, SIMD, bulk memory, ... are rejected).
  */
+import { Breakpoint } from '../execution/breakpoints';
 import { BinaryReader, BinaryWriter, invalid } from './binary';
 import { MAX_MEMORY_PAGES, WASM_LIMITS } from './limits';
 import { EXPORT_KIND, SectionId, VALTYPE, parseModuleLayout, type ModuleLayout } from './moduleLayout';
@@ -44,8 +45,8 @@ export const RESET_EXPORT = '\u0000vm.reset';
  */
 export const USE_GAS_EXPORT = '\u0000vm.useGas';
 
-/** Breakpoint values the injected code sets before trapping. */
-export const INJECTED_BREAKPOINT = Object.freeze({ outOfGas: 5, callDepth: 100 });
+/** Breakpoint values the injected code sets before trapping (out of gas: the reference's own breakpoint value). */
+export const INJECTED_BREAKPOINT = Object.freeze({ outOfGas: Breakpoint.OutOfGas, callDepth: 100 });
 
 /** The memory is imported from here, so the host can hand each instance a pooled, zeroed memory. */
 export const MEMORY_IMPORT = Object.freeze({ module: '\u0000vm', name: 'memory' });

@@ -6,12 +6,18 @@
 import { keccak256 } from './keccak';
 import { CallType, type ContractCallInput } from '@vm/protocol';
 import { fromUnsignedBytes, magnitudeBytes, padLeft } from './bytes';
-import { row, zeroOrOne, type EeiRow, type HostImpl } from './table';
+import { row, zeroOrOne, type EeiRow, type TypedImpl } from './table';
+import type { GasKeyOf } from '../gas/gasSchedule';
 import type { ExecutionContext } from '../execution/executionContext';
 import { ContractError, halt } from '../execution/contractErrors';
 
-const eth = (name: string, params: string, results: string, gasKey: string, impl: HostImpl): EeiRow =>
-  row(name, params, results, `EthAPICost.${gasKey}` as never, impl, 'ethereum');
+const eth = <P extends string, R extends string>(
+  name: string,
+  params: P,
+  results: R,
+  gasKey: GasKeyOf<'EthAPICost'>,
+  impl: TypedImpl<P, R>,
+): EeiRow => row(name, params, results, `EthAPICost.${gasKey}`, impl, 'ethereum');
 
 const littleEndian = (bytes: Uint8Array): bigint => fromUnsignedBytes(Uint8Array.from(bytes).reverse());
 /** value as `size` little-endian bytes; zeros when it does not fit (the reference's quirk). */

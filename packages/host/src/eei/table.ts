@@ -26,14 +26,27 @@ export interface EeiRow {
   readonly impl: HostImpl;
 }
 
-export const row = (
+/** The wasm value of a signature letter. */
+type WasmTypeOf<C extends string> = C extends 'i' ? number : C extends 'I' ? bigint : never;
+/** A signature string's parameters as a tuple: `'iI'` is `[number, bigint]`. */
+export type ParamsOf<S extends string> = S extends `${infer C}${infer Rest}` ? [WasmTypeOf<C>, ...ParamsOf<Rest>] : [];
+/** A signature string's result: `''` none, `'i'` a number, `'I'` a bigint. */
+export type ResultOf<S extends string> = S extends '' ? void : WasmTypeOf<S>;
+/** An implementation checked against its row's signature (it may leave trailing parameters out). */
+export type TypedImpl<P extends string, R extends string> = (
+  ctx: ExecutionContext,
+  ...args: ParamsOf<P>
+) => ResultOf<R>;
+
+/** A row; its implementation's parameter and result types must match the signature strings (a compile error if not). */
+export const row = <P extends string, R extends string>(
   name: string,
-  params: string,
-  results: string,
+  params: P,
+  results: R,
   gas: GasKey | undefined,
-  impl: HostImpl,
+  impl: TypedImpl<P, R>,
   namespace: EeiRow['namespace'] = 'env',
-): EeiRow => Object.freeze({ namespace, name, params, results, gas, impl });
+): EeiRow => Object.freeze({ namespace, name, params, results, gas, impl: impl as unknown as HostImpl });
 
 const TYPE_CODE: Record<string, number> = { i: VALTYPE.i32, I: VALTYPE.i64 };
 

@@ -131,6 +131,8 @@ type Sections = typeof GAS_SECTION_KEYS;
 export type GasSection = keyof Sections;
 /** `Section.Key`, so a typo in a cost reference is a compile error. */
 export type GasKey = { [S in GasSection]: `${S}.${Sections[S][number]}` }[GasSection];
+/** A key of one section (`GasKeyOf<'EthAPICost'>`: `'UseGas' | 'GetAddress' | ...`). */
+export type GasKeyOf<S extends GasSection> = Sections[S][number];
 
 /** A validated schedule: every cost as a bigint, plus the dense opcode-cost table (index = wasmer opcode index). */
 export interface GasSchedule {

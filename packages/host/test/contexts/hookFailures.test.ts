@@ -69,6 +69,39 @@ describe('[@vm/host] a failing blockchain hook aborts the execution', () => {
     );
   });
 
+  it('getStorageData with a bug (a TypeError): neither empty storage nor an execution failure, the bug itself', () => {
+    const hook = world();
+    const bug = new TypeError("Cannot read properties of undefined (reading 'get')");
+    hook.getStorageData = () => {
+      throw bug;
+    };
+    let output: VMOutput | undefined;
+    let thrown: unknown;
+    try {
+      output = hostWith(hook).runSmartContractCall(callInput(SC, 'add', { Arguments: [Buffer.from([7])] }));
+    } catch (error) {
+      thrown = error;
+    }
+    expect(output).toBeUndefined();
+    expect(VMError.is(thrown, ErrorCode.HookFailed)).toBe(true);
+    expect((thrown as VMError).cause).toBe(bug);
+  });
+
+  it('a hook throwing a HookFailed VMError (as the process gateway does) passes through unchanged', () => {
+    const hook = world();
+    const failure = new VMError(ErrorCode.HookFailed, 'getStorageData: node database closed');
+    hook.getStorageData = () => {
+      throw failure;
+    };
+    let thrown: unknown;
+    try {
+      hostWith(hook).runSmartContractCall(callInput(SC, 'add', { Arguments: [Buffer.from([7])] }));
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBe(failure);
+  });
+
   it('getUserAccount throwing during a deploy: thrown HookFailed', () => {
     const hook = world();
     hook.getUserAccount = () => {

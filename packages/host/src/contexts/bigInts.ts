@@ -3,7 +3,8 @@ import type { StateStack } from './stateStack';
 
 export class BigIntContext implements StateStack {
   private values = new Map<number, bigint>();
-  private readonly saved: Map<number, bigint>[] = [];
+  /** Made on the first push (most frames never nest). */
+  private saved: Map<number, bigint>[] | undefined = undefined;
 
   /** `Put`: the smallest free handle at or above the table's size. */
   put(value: bigint): number {
@@ -27,19 +28,19 @@ export class BigIntContext implements StateStack {
 
   /** A copy of the table (a same-context call works on the caller's table and may have to be undone). */
   pushState(): void {
-    this.saved.push(new Map(this.values));
+    (this.saved ??= []).push(new Map(this.values));
   }
 
   popSetActiveState(): void {
-    this.values = this.saved.pop()!;
+    this.values = this.saved!.pop()!;
   }
 
   /** The active table already holds everything the call did. */
   popMergeActiveState(): void {
-    this.saved.pop();
+    this.saved!.pop();
   }
 
   popDiscard(): void {
-    this.saved.pop();
+    this.saved!.pop();
   }
 }

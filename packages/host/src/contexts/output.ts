@@ -114,7 +114,8 @@ export class OutputContext implements StateStack {
   gasRefund = 0n;
   /** The counted size of the return data and logs (the part a contract writes directly). */
   private resultBytes = 0;
-  private readonly saved: OutputSnapshot[] = [];
+  /** Made on the first push (most executions never nest). */
+  private saved: OutputSnapshot[] | undefined = undefined;
 
   constructor(readonly maxBytes: number = DEFAULT_MAX_OUTPUT_BYTES) {}
 
@@ -183,7 +184,7 @@ export class OutputContext implements StateStack {
     const accounts = new Map<string, AccountState>();
     for (const [key, a] of this.accounts)
       accounts.set(key, { ...a, storage: new Map([...a.storage].map(([k, e]) => [k, { key: e.key, data: e.data }])) });
-    this.saved.push({
+    (this.saved ??= []).push({
       accounts,
       returnData: [...this.returnData],
       returnCode: this.returnCode,
@@ -196,7 +197,7 @@ export class OutputContext implements StateStack {
 
   /** PopSetActiveState: back to the saved state (a failed nested call). */
   popSetActiveState(): void {
-    const snapshot = this.saved.pop()!;
+    const snapshot = this.saved!.pop()!;
     this.accounts.clear();
     for (const [key, a] of snapshot.accounts) this.accounts.set(key, a);
     this.returnData = snapshot.returnData;
@@ -213,7 +214,7 @@ export class OutputContext implements StateStack {
    * child's (so refunds accrued before the call are dropped, as in the reference).
    */
   popMergeActiveState(): void {
-    const snapshot = this.saved.pop()!;
+    const snapshot = this.saved!.pop()!;
     this.returnData = [...snapshot.returnData, ...this.returnData];
     this.logs = [...snapshot.logs, ...this.logs];
     this.resultBytes += snapshot.resultBytes;
@@ -221,7 +222,7 @@ export class OutputContext implements StateStack {
 
   /** PopDiscard: the saved state is dropped, what the call did stays (a successful same-context call). */
   popDiscard(): void {
-    this.saved.pop();
+    this.saved!.pop();
   }
 
   /** CensorVMOutput: a destination-context call starts with no return data, logs, refund or status, but the same accounts. */

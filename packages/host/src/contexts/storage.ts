@@ -32,22 +32,23 @@ export class StorageContext implements StateStack {
   /** Whose storage reads and writes go to. */
   address: Uint8Array = EMPTY;
   readOnly = false;
-  private readonly saved: StorageState[] = [];
+  /** Made on the first push (most frames never nest). */
+  private saved: StorageState[] | undefined = undefined;
 
   constructor(
     private readonly hook: BlockchainHook,
-    private readonly output: () => OutputContext,
+    private readonly output: OutputContext,
     private readonly schedule: GasSchedule,
     private readonly protectedPrefix: Uint8Array,
   ) {}
 
   /** A nested call switches the address (destination context) or the read-only mode; its end puts them back. */
   pushState(): void {
-    this.saved.push({ address: this.address, readOnly: this.readOnly });
+    (this.saved ??= []).push({ address: this.address, readOnly: this.readOnly });
   }
 
   popSetActiveState(): void {
-    const state = this.saved.pop()!;
+    const state = this.saved!.pop()!;
     this.address = state.address;
     this.readOnly = state.readOnly;
   }
@@ -58,11 +59,11 @@ export class StorageContext implements StateStack {
   }
 
   popDiscard(): void {
-    this.saved.pop();
+    this.saved!.pop();
   }
 
   get(key: Uint8Array): Uint8Array {
-    const account = this.output().account(this.address);
+    const account = this.output.account(this.address);
     return this.cachedEntry(account.storage, byteKey(key), key)?.data ?? EMPTY;
   }
 
@@ -80,7 +81,7 @@ export class StorageContext implements StateStack {
   set(key: Uint8Array, value: Uint8Array, charges: StorageCharges): StorageStatus {
     if (startsWith(key, this.protectedPrefix)) halt('reservedKey');
     if (this.readOnly) return StorageStatus.Unchanged;
-    const { storage } = this.output().account(this.address);
+    const { storage } = this.output.account(this.address);
     const id = byteKey(key);
     let entry = this.cachedEntry(storage, id, key);
     if (!entry) {

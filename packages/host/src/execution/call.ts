@@ -10,7 +10,7 @@ import { CALLBACK_FUNCTION } from './asyncBookkeeping';
 import { handleAsyncCallBreakpoint, sendCallbackToCurrentCaller } from './asyncCalls';
 import { Breakpoint, BreakpointSignal } from './breakpoints';
 import { halt } from './contractErrors';
-import type { ExecutionContext } from './executionContext';
+import { NO_BYTES, type ExecutionContext } from './executionContext';
 import { topFrame } from './frame';
 import type { Host } from './host';
 import { AsyncStepLock } from './metering';
@@ -19,7 +19,6 @@ import { callbackFunctionFor, processAsyncInfo, processCallbackStack } from './p
 
 export const INIT_FUNCTIONS: readonly string[] = ['init', 'solidity.ctor'];
 const MAIN_FUNCTION = 'main';
-const EMPTY = new Uint8Array(0);
 
 /** RunSmartContractCall for anything but an upgrade. */
 export function runCall(
@@ -28,7 +27,7 @@ export function runCall(
   output: OutputContext,
   blockchain: BlockchainContext,
 ): VMOutput {
-  const recipient = input.RecipientAddr ?? EMPTY;
+  const recipient = input.RecipientAddr ?? NO_BYTES;
   output.account(recipient).balanceDelta += input.CallValue ?? 0n;
   const code = blockchain.getCode(recipient);
   const { schedule } = host.config;
@@ -77,7 +76,7 @@ export function executeChild(
   }
   parent.useGas(input.GasProvided);
   if (INIT_FUNCTIONS.includes(input.Function)) halt('initCalledInRun');
-  const code = parent.blockchain.getCode(input.RecipientAddr ?? EMPTY);
+  const code = parent.blockchain.getCode(input.RecipientAddr ?? NO_BYTES);
   const { schedule } = host.config;
   const gas = host.asyncLock.deductForExecution(schedule, input.GasProvided, code, input.CallType);
   const lock = AsyncStepLock.lockOf(schedule, input.CallType);

@@ -8,13 +8,11 @@ import type { BlockchainContext } from '../contexts/blockchain';
 import type { OutputContext } from '../contexts/output';
 import { callExport, INIT_FUNCTIONS } from './call';
 import { halt } from './contractErrors';
-import type { ExecutionContext } from './executionContext';
+import { NO_BYTES, type ExecutionContext } from './executionContext';
 import { topFrame } from './frame';
 import type { Host } from './host';
 import { compileCost, deductInitialGas } from './metering';
 import { isValidExportName } from './reservedNames';
-
-const EMPTY = new Uint8Array(0);
 
 /** RunSmartContractCreate: the address from the hook, then performCodeDeploy. */
 export function runDeploy(
@@ -23,8 +21,8 @@ export function runDeploy(
   output: OutputContext,
   blockchain: BlockchainContext,
 ): VMOutput {
-  const address = blockchain.newAddress(input.CallerAddr ?? EMPTY);
-  const code = input.ContractCode ?? EMPTY;
+  const address = blockchain.newAddress(input.CallerAddr ?? NO_BYTES);
+  const code = input.ContractCode ?? NO_BYTES;
   return performCodeDeploy(host, { input, address, code, metadata: input.ContractCodeMetadata, output, blockchain });
 }
 
@@ -39,8 +37,8 @@ export function runUpgrade(
   if (args.length < 2) halt('upgradeInvalidArguments');
   return performCodeDeploy(host, {
     input,
-    address: input.RecipientAddr ?? EMPTY,
-    code: args[0] ?? EMPTY,
+    address: input.RecipientAddr ?? NO_BYTES,
+    code: args[0] ?? NO_BYTES,
     metadata: args[1],
     args: args.slice(2),
     fn: input.Function,

@@ -8,12 +8,10 @@ import { BigIntContext } from '../contexts/bigInts';
 import type { ChildResult } from './asyncCalls';
 import { executeChild } from './call';
 import { ContractError, outcomeError } from './contractErrors';
-import { ExecutionContext } from './executionContext';
+import { NO_BYTES, ExecutionContext } from './executionContext';
 import { callState } from './frame';
 import type { Host } from './host';
 import { errorMessage } from './outcome';
-
-const EMPTY = new Uint8Array(0);
 
 /** The contract API's executeOnDestContext: a failed callee fails the call (the caller sees 1). */
 export function executeOnDestContext(host: Host, parent: ExecutionContext, input: ContractCallInput): void {
@@ -28,8 +26,8 @@ export function runOnDestContext(host: Host, parent: ExecutionContext, input: Co
   output.censor();
   storage.pushState();
   try {
-    const recipient = input.RecipientAddr ?? EMPTY;
-    parent.blockchain.transfer(recipient, input.CallerAddr ?? EMPTY, 0n, input.CallValue ?? 0n, null);
+    const recipient = input.RecipientAddr ?? NO_BYTES;
+    parent.blockchain.transfer(recipient, input.CallerAddr ?? NO_BYTES, 0n, input.CallValue ?? 0n, null);
     storage.address = recipient;
     const child = new ExecutionContext({
       call: callState(input, input.Function),

@@ -16,7 +16,8 @@ import type { ContractError } from './contractErrors';
 import type { ContractInstance } from './instance';
 import { Metering } from './metering';
 
-const EMPTY = new Uint8Array(0);
+/** Empty bytes (a missing address, argument or hash), shared. */
+export const NO_BYTES = new Uint8Array(0);
 
 /** The parts of the transaction input the contract API reads. */
 export interface CallState {
@@ -88,7 +89,7 @@ export class ExecutionContext {
   readonly async = new AsyncBookkeeping();
   instance!: ContractInstance;
   /** The running contract's code. */
-  code: Uint8Array = EMPTY;
+  code: Uint8Array = NO_BYTES;
 
   constructor(options: FrameOptions) {
     this.call = options.call;

@@ -4,11 +4,9 @@ import { BigIntContext } from '../contexts/bigInts';
 import type { BlockchainContext } from '../contexts/blockchain';
 import type { OutputContext } from '../contexts/output';
 import { StorageContext } from '../contexts/storage';
-import { ExecutionContext, type CallState } from './executionContext';
+import { NO_BYTES, ExecutionContext, type CallState } from './executionContext';
 import type { Host } from './host';
 import { presentArguments } from './outcome';
-
-const EMPTY = new Uint8Array(0);
 
 export interface TopFrameOptions {
   readonly input: VMInput;
@@ -25,7 +23,7 @@ export interface TopFrameOptions {
 export function topFrame(host: Host, options: TopFrameOptions): ExecutionContext {
   const { config } = host;
   const { output } = options;
-  const storage = new StorageContext(config.hook, () => output, config.schedule, config.protectedPrefix);
+  const storage = new StorageContext(config.hook, output, config.schedule, config.protectedPrefix);
   storage.address = options.address;
   return new ExecutionContext({
     call: callState(options.input, options.fn, options.args),
@@ -45,12 +43,12 @@ export function callState(
   args: readonly (Uint8Array | null)[] | null = input.Arguments,
 ): CallState {
   return {
-    caller: input.CallerAddr ?? EMPTY,
+    caller: input.CallerAddr ?? NO_BYTES,
     arguments: presentArguments(args),
     callValue: input.CallValue ?? 0n,
     function: fn,
     gasPrice: input.GasPrice,
-    originalTxHash: input.OriginalTxHash ?? EMPTY,
-    currentTxHash: input.CurrentTxHash ?? EMPTY,
+    originalTxHash: input.OriginalTxHash ?? NO_BYTES,
+    currentTxHash: input.CurrentTxHash ?? NO_BYTES,
   };
 }

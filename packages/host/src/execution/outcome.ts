@@ -10,10 +10,8 @@ import { OutputContext, outputSize } from '../contexts/output';
 import { INJECTED_BREAKPOINT } from '../wasm/instrument';
 import { Breakpoint, BreakpointSignal } from './breakpoints';
 import { ContractError, contractError, outcomeError } from './contractErrors';
-import type { ExecutionContext } from './executionContext';
+import { NO_BYTES, type ExecutionContext } from './executionContext';
 import type { Host } from './host';
-
-const EMPTY = new Uint8Array(0);
 
 /** An empty VMOutput with a code and a message: a transaction refused before the VM ran (e.g. unpaid gas). */
 export function refusalOutput(returnCode: ReturnCode, message: string, gasRemaining = 0n): VMOutput {
@@ -76,7 +74,7 @@ export function runToOutcome<I extends VMInput>(host: Host, input: I, flow: Flow
 export function presentArguments(args: readonly (Uint8Array | null)[] | null | undefined): Uint8Array[] {
   if (!args) return [];
   const present = new Array<Uint8Array>(args.length);
-  for (let i = 0; i < args.length; i++) present[i] = args[i] ?? EMPTY;
+  for (let i = 0; i < args.length; i++) present[i] = args[i] ?? NO_BYTES;
   return present;
 }
 

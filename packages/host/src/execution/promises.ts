@@ -17,10 +17,9 @@ import { fromUnsignedBytes } from '../eei/bytes';
 import { hasCode, parseCallData, runCallback, sendAsyncCallToDestination, type AsyncHost } from './asyncCalls';
 import { CALLBACK_FUNCTION, PromiseStatus, type AsyncGeneratedCall } from './asyncBookkeeping';
 import { halt, outcomeError } from './contractErrors';
-import type { ExecutionContext } from './executionContext';
+import { NO_BYTES, type ExecutionContext } from './executionContext';
 
 export const ASYNC_CALLS_KEY_SUFFIX = 'asyncCalls';
-const EMPTY = new Uint8Array(0);
 const UINT64_MAX = (1n << 64n) - 1n;
 
 /** processAsyncInfo: returns true when calls remain pending (sent to other shards). */
@@ -128,7 +127,7 @@ function loadAsyncContextInfo(ctx: ExecutionContext): AsyncContextInfo | undefin
 }
 
 const targets = (call: AsyncGeneratedCallRecord, address: Uint8Array) =>
-  Buffer.compare(call.Destination ?? EMPTY, address) === 0;
+  Buffer.compare(call.Destination ?? NO_BYTES, address) === 0;
 
 /** For a top-level callback: the success callback of the promise that targeted the caller, if one is stored. */
 export function callbackFunctionFor(ctx: ExecutionContext, fallback: string): string {
@@ -155,7 +154,7 @@ export function processCallbackStack(host: AsyncHost, ctx: ExecutionContext): vo
   answered.pop();
   if (calls.some((list) => list.some((call) => call.Status === PromiseStatus.Pending))) return;
   ctx.storage.set(asyncCallsKey(ctx), new Uint8Array(0), ctx.metering);
-  const callerAddr = info.CallerAddr ?? EMPTY;
+  const callerAddr = info.CallerAddr ?? NO_BYTES;
   if (hasCode(ctx, callerAddr)) {
     const result = host.runOnDestContext(ctx, {
       CallerAddr: ctx.scAddress,

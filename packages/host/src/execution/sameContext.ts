@@ -5,11 +5,9 @@
 import type { ContractCallInput } from '@vm/protocol';
 import { executeChild } from './call';
 import { ContractError } from './contractErrors';
-import { ExecutionContext } from './executionContext';
+import { NO_BYTES, ExecutionContext } from './executionContext';
 import { callState } from './frame';
 import type { Host } from './host';
-
-const EMPTY = new Uint8Array(0);
 
 export function executeOnSameContext(
   host: Host,
@@ -22,8 +20,8 @@ export function executeOnSameContext(
   bigInts.pushState();
   storage.pushState();
   try {
-    const recipient = input.RecipientAddr ?? EMPTY;
-    parent.blockchain.transfer(recipient, input.CallerAddr ?? EMPTY, 0n, input.CallValue ?? 0n, null);
+    const recipient = input.RecipientAddr ?? NO_BYTES;
+    parent.blockchain.transfer(recipient, input.CallerAddr ?? NO_BYTES, 0n, input.CallValue ?? 0n, null);
     storage.readOnly = readOnly;
     const child = new ExecutionContext({
       call: callState(input, input.Function),

@@ -6,6 +6,16 @@ import type { BlockchainHook } from '@vm/protocol';
 import { halt } from '../execution/contractErrors';
 import type { OutputContext } from './output';
 
+/** A value moving between accounts; gas and data go with it to another shard (an output transfer). */
+export interface Transfer {
+  readonly destination: Uint8Array;
+  readonly sender: Uint8Array;
+  readonly value: bigint;
+  /** Default 0. */
+  readonly gasLimit?: bigint;
+  readonly data?: Uint8Array | null;
+}
+
 export class BlockchainContext {
   constructor(
     readonly hook: BlockchainHook,
@@ -57,13 +67,7 @@ export class BlockchainContext {
   }
 
   /** `Transfer`: moves value between output accounts (§3.5). */
-  transfer(
-    destination: Uint8Array,
-    sender: Uint8Array,
-    gasLimit: bigint,
-    value: bigint,
-    data: Uint8Array | null,
-  ): void {
+  transfer({ destination, sender, value, gasLimit = 0n, data = null }: Transfer): void {
     if (value < 0n) halt('negativeValue');
     if (this.getBalance(sender) < value) halt('insufficientFunds');
     const output = this.output;

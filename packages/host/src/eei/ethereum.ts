@@ -4,8 +4,9 @@
  * is read big-endian, `finish` clears earlier return data, `selfDestruct` does nothing.
  */
 import { keccak256 } from './keccak';
-import { CallType, type ContractCallInput } from '@vm/protocol';
+import type { ContractCallInput } from '@vm/protocol';
 import { fromUnsignedBytes, magnitudeBytes, padLeft } from './bytes';
+import { nestedCallInput, type NestedCall } from './nested';
 import { row, zeroOrOne, type EeiRow, type TypedImpl } from './table';
 import type { GasKeyOf } from '../gas/gasSchedule';
 import type { ExecutionContext } from '../execution/executionContext';
@@ -47,28 +48,12 @@ function slice(data: Uint8Array, offset: number, length: number): Uint8Array {
   return data.subarray(offset, offset + length);
 }
 
+/** A nested call of the contract's `main` with the data as its one argument. */
 function mainCall(
   ctx: ExecutionContext,
-  caller: Uint8Array,
-  recipient: Uint8Array,
-  value: bigint,
-  data: Uint8Array,
-  gas: bigint,
+  call: Omit<NestedCall, 'fn' | 'args'> & { data: Uint8Array },
 ): ContractCallInput {
-  const left = ctx.gasLeft;
-  const requested = BigInt.asUintN(64, gas);
-  return {
-    CallerAddr: caller,
-    Arguments: [data],
-    CallValue: value,
-    CallType: CallType.DirectCall,
-    GasPrice: ctx.call.gasPrice,
-    GasProvided: requested < left ? requested : left,
-    OriginalTxHash: ctx.call.originalTxHash,
-    CurrentTxHash: ctx.call.currentTxHash,
-    RecipientAddr: recipient,
-    Function: 'main',
-  };
+  return nestedCallInput(ctx, { ...call, fn: 'main', args: [call.data] });
 }
 
 /** Predefined contracts at 0x…01 .. 0x…09 (20-byte addresses), for callStatic. */
@@ -126,8 +111,11 @@ export const ETHEREUM_EEI: readonly EeiRow[] = [
         const value = littleEndian(ctx.load(valuePtr, 32));
         const data = ctx.load(dataPtr, length);
         ctx.useGas(ctx.perByte('DataCopyPerByte', length));
-        ctx.blockchain.transfer(destination, ctx.scAddress, 0n, value, null);
-        ctx.nested.executeOnDestContext(ctx, mainCall(ctx, ctx.scAddress, destination, value, data, gas));
+        ctx.blockchain.transfer({ destination, sender: ctx.scAddress, value });
+        ctx.nested.executeOnDestContext(
+          ctx,
+          mainCall(ctx, { caller: ctx.scAddress, recipient: destination, value, data, gas }),
+        );
       }),
   ),
   eth(
@@ -141,10 +129,16 @@ export const ETHEREUM_EEI: readonly EeiRow[] = [
         const valueBytes = ctx.load(valuePtr, 32);
         const data = ctx.load(dataPtr, length);
         ctx.useGas(ctx.perByte('DataCopyPerByte', length));
-        ctx.blockchain.transfer(destination, ctx.scAddress, 0n, littleEndian(valueBytes), null);
+        ctx.blockchain.transfer({ destination, sender: ctx.scAddress, value: littleEndian(valueBytes) });
         ctx.nested.executeOnSameContext(
           ctx,
-          mainCall(ctx, ctx.scAddress, destination, fromUnsignedBytes(valueBytes), data, gas),
+          mainCall(ctx, {
+            caller: ctx.scAddress,
+            recipient: destination,
+            value: fromUnsignedBytes(valueBytes),
+            data,
+            gas,
+          }),
           ctx.readOnly,
         );
       }),
@@ -159,10 +153,10 @@ export const ETHEREUM_EEI: readonly EeiRow[] = [
         const destination = ctx.loadAddress(addrPtr);
         const data = ctx.load(dataPtr, length);
         ctx.useGas(ctx.perByte('DataCopyPerByte', length));
-        ctx.blockchain.transfer(destination, ctx.scAddress, 0n, ctx.call.callValue, null);
+        ctx.blockchain.transfer({ destination, sender: ctx.scAddress, value: ctx.call.callValue });
         ctx.nested.executeOnSameContext(
           ctx,
-          mainCall(ctx, ctx.call.caller, destination, ctx.call.callValue, data, gas),
+          mainCall(ctx, { caller: ctx.call.caller, recipient: destination, value: ctx.call.callValue, data, gas }),
           ctx.readOnly,
         );
       }),
@@ -185,7 +179,11 @@ export const ETHEREUM_EEI: readonly EeiRow[] = [
         ctx.output.returnData = [Uint8Array.from(result)];
         return;
       }
-      ctx.nested.executeOnSameContext(ctx, mainCall(ctx, ctx.scAddress, padLeft(address20, 32), 0n, data, gas), true);
+      ctx.nested.executeOnSameContext(
+        ctx,
+        mainCall(ctx, { caller: ctx.scAddress, recipient: padLeft(address20, 32), value: 0n, data, gas }),
+        true,
+      );
     }),
   ),
   eth('callDataCopy', 'iii', '', 'CallDataCopy', (ctx, ptr: number, offset: number, length: number) => {

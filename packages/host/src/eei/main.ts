@@ -99,7 +99,7 @@ export const MAIN_EEI: readonly EeiRow[] = [
       const data = ctx.load(dataPtr, length);
       ctx.useGas(ctx.perByte('PersistPerByte', length));
       try {
-        ctx.blockchain.transfer(destination, ctx.scAddress, 0n, value, data);
+        ctx.blockchain.transfer({ destination, sender: ctx.scAddress, value, data });
         return 0;
       } catch (error) {
         if (error instanceof ContractError) return 1;

@@ -27,27 +27,31 @@ function loadArguments(ctx: ExecutionContext, nArgs: number, argLensPtr: number,
 const totalLength = (args: Uint8Array[]) => args.reduce((sum, a) => sum + a.length, 0);
 const utf8 = (bytes: Uint8Array) => Buffer.from(bytes).toString('utf8');
 
-function childInput(
-  ctx: ExecutionContext,
-  caller: Uint8Array,
-  recipient: Uint8Array,
-  value: bigint,
-  fn: string,
-  args: Uint8Array[],
-  gas: bigint,
-): ContractCallInput {
+/** A nested call the contract asks for (its gas capped at what is left). */
+export interface NestedCall {
+  readonly caller: Uint8Array;
+  readonly recipient: Uint8Array;
+  readonly value: bigint;
+  readonly fn: string;
+  readonly args: Uint8Array[];
+  /** As the contract passed it (an i64, read as unsigned). */
+  readonly gas: bigint;
+}
+
+export function nestedCallInput(ctx: ExecutionContext, call: NestedCall): ContractCallInput {
   const left = ctx.gasLeft;
+  const requested = BigInt.asUintN(64, call.gas);
   return {
-    CallerAddr: caller,
-    Arguments: args,
-    CallValue: value,
+    CallerAddr: call.caller,
+    Arguments: call.args,
+    CallValue: call.value,
     CallType: CallType.DirectCall,
     GasPrice: ctx.call.gasPrice,
-    GasProvided: BigInt.asUintN(64, gas) < left ? BigInt.asUintN(64, gas) : left,
+    GasProvided: requested < left ? requested : left,
     OriginalTxHash: ctx.call.originalTxHash,
     CurrentTxHash: ctx.call.currentTxHash,
-    RecipientAddr: recipient,
-    Function: fn,
+    RecipientAddr: call.recipient,
+    Function: call.fn,
   };
 }
 
@@ -70,7 +74,7 @@ function executeWithValue(kind: 'dest' | 'same') {
       const fn = utf8(ctx.load(fnPtr, fnLen));
       const args = loadArguments(ctx, nArgs, argLensPtr, dataPtr);
       ctx.useGas(ctx.perByte('DataCopyPerByte', totalLength(args)));
-      const input = childInput(ctx, ctx.scAddress, recipient, value, fn, args, gas);
+      const input = nestedCallInput(ctx, { caller: ctx.scAddress, recipient, value, fn, args, gas });
       if (kind === 'dest') ctx.nested.executeOnDestContext(ctx, input);
       else ctx.nested.executeOnSameContext(ctx, input, false);
     });
@@ -93,8 +97,15 @@ function delegate(readOnly: boolean) {
     const args = loadArguments(ctx, nArgs, argLensPtr, dataPtr);
     ctx.useGas(ctx.perByte('DataCopyPerByte', totalLength(args)));
     return zeroOrOne(() => {
-      ctx.blockchain.transfer(recipient, ctx.scAddress, 0n, ctx.call.callValue, null);
-      const input = childInput(ctx, ctx.call.caller, recipient, ctx.call.callValue, fn, args, gas);
+      ctx.blockchain.transfer({ destination: recipient, sender: ctx.scAddress, value: ctx.call.callValue });
+      const input = nestedCallInput(ctx, {
+        caller: ctx.call.caller,
+        recipient,
+        value: ctx.call.callValue,
+        fn,
+        args,
+        gas,
+      });
       ctx.nested.executeOnSameContext(ctx, input, readOnly || ctx.readOnly);
     });
   };

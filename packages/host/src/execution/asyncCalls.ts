@@ -28,7 +28,12 @@ export interface AsyncHost {
 }
 
 /** `func@hex@hex...` (vm-common's call-data parser). */
-export function parseCallData(data: Uint8Array): { fn: string; args: Uint8Array[] } {
+export interface CallData {
+  readonly fn: string;
+  readonly args: Uint8Array[];
+}
+
+export function parseCallData(data: Uint8Array): CallData {
   const text = Buffer.from(data).toString('latin1');
   const tokens = text.split('@');
   if (text.length === 0 || tokens.some((t, i) => i > 0 && (t.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(t))))
@@ -40,10 +45,10 @@ export function parseCallData(data: Uint8Array): { fn: string; args: Uint8Array[
 export function handleAsyncCallBreakpoint(host: AsyncHost, ctx: ExecutionContext): void {
   const call = ctx.async.pendingCall!;
   ctx.async.pendingCall = undefined;
-  const { fn, args } = parseCallData(call.data);
-  const local = hasCode(ctx, call.destination) || host.isBuiltinFunction(fn); // every account of this world is in this shard
-  if (local) return syncAsyncCall(host, ctx, call, fn, args);
-  sendAsyncCallToDestination(ctx, call.destination, call.value, call.data, call.gasLimit);
+  const parsed = parseCallData(call.data);
+  const local = hasCode(ctx, call.destination) || host.isBuiltinFunction(parsed.fn); // every account of this world is in this shard
+  if (local) return syncAsyncCall(host, ctx, call, parsed);
+  sendAsyncCallToDestination(ctx, call);
 }
 
 /** Whether the address has code in this world (so a call to it runs here, synchronously). */
@@ -57,13 +62,7 @@ export function hasCode(ctx: ExecutionContext, address: Uint8Array): boolean {
   }
 }
 
-function syncAsyncCall(
-  host: AsyncHost,
-  ctx: ExecutionContext,
-  call: PendingAsyncCall,
-  fn: string,
-  args: Uint8Array[],
-): void {
+function syncAsyncCall(host: AsyncHost, ctx: ExecutionContext, call: PendingAsyncCall, { fn, args }: CallData): void {
   const api = host.schedule.costs.Kalyan3104APICost;
   if (call.gasLimit <= api.AsyncCallStep) halt('notEnoughGas');
   const destination = host.runOnDestContext(ctx, {
@@ -78,16 +77,23 @@ function syncAsyncCall(
     RecipientAddr: call.destination,
     Function: fn,
   });
-  runCallback(host, ctx, call.destination, destination, CALLBACK_FUNCTION);
+  runCallback(host, ctx, { destination: call.destination, result: destination, callback: CALLBACK_FUNCTION });
 }
 
 /** The callback after a synchronous async call: its arguments are the status, then the data or the message. */
+/** Which callback runs, after which call. */
+export interface Callback {
+  /** The called destination (the callback's caller). */
+  readonly destination: Uint8Array;
+  readonly result: ChildResult;
+  /** The callback function's name. */
+  readonly callback: string;
+}
+
 export function runCallback(
   host: AsyncHost,
   ctx: ExecutionContext,
-  destination: Uint8Array,
-  result: ChildResult,
-  callbackName: string,
+  { destination, result, callback: callbackName }: Callback,
 ): void {
   const api = host.schedule.costs.Kalyan3104APICost;
   const args = [
@@ -120,14 +126,15 @@ export function runCallback(
 }
 
 /** A cross-shard call: an output transfer carrying the call data and the gas; no gas is consumed for it here. */
-export function sendAsyncCallToDestination(
-  ctx: ExecutionContext,
-  destination: Uint8Array,
-  value: bigint,
-  data: Uint8Array,
-  gasLimit: bigint,
-): void {
-  ctx.blockchain.transfer(destination, ctx.scAddress, gasLimit, value, data);
+export function sendAsyncCallToDestination(ctx: ExecutionContext, call: PendingAsyncCall): void {
+  const { destination } = call;
+  ctx.blockchain.transfer({
+    destination,
+    sender: ctx.scAddress,
+    value: call.value,
+    gasLimit: call.gasLimit,
+    data: call.data,
+  });
   ctx.output.account(destination).callType = CallType.AsynchronousCall;
 }
 
@@ -140,12 +147,12 @@ export function sendCallbackToCurrentCaller(ctx: ExecutionContext): void {
   const data = [returnCodeString(ctx.output.returnCode), ...ctx.output.returnData]
     .map((part, i) => `@${i === 0 ? Buffer.from(part as string).toString('hex') : hex(part as Uint8Array)}`)
     .join('');
-  ctx.blockchain.transfer(
-    ctx.call.caller,
-    ctx.scAddress,
-    ctx.gasLeft,
-    ctx.call.callValue,
-    new Uint8Array(Buffer.from(data)),
-  );
+  ctx.blockchain.transfer({
+    destination: ctx.call.caller,
+    sender: ctx.scAddress,
+    value: ctx.call.callValue,
+    gasLimit: ctx.gasLeft,
+    data: new Uint8Array(Buffer.from(data)),
+  });
   ctx.output.account(ctx.call.caller).callType = CallType.AsynchronousCallBack;
 }

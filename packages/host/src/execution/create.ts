@@ -19,7 +19,7 @@ export function createNewContract(host: Host, parent: ExecutionContext, options:
   if (parent.readOnly) halt('readOnly');
   const creator = parent.scAddress;
   const address = parent.blockchain.newAddress(creator);
-  parent.blockchain.transfer(address, creator, 0n, value, null);
+  parent.blockchain.transfer({ destination: address, sender: creator, value });
   parent.blockchain.increaseNonce(creator);
   const childGas = deductInitialGas(gas, compileCost(host.config.schedule, code));
   const call: CallState = { ...parent.call, caller: creator, arguments: options.args, callValue: value, function: '' };

@@ -27,7 +27,11 @@ export function runOnDestContext(host: Host, parent: ExecutionContext, input: Co
   storage.pushState();
   try {
     const recipient = input.RecipientAddr ?? NO_BYTES;
-    parent.blockchain.transfer(recipient, input.CallerAddr ?? NO_BYTES, 0n, input.CallValue ?? 0n, null);
+    parent.blockchain.transfer({
+      destination: recipient,
+      sender: input.CallerAddr ?? NO_BYTES,
+      value: input.CallValue ?? 0n,
+    });
     storage.address = recipient;
     const child = new ExecutionContext({
       call: callState(input, input.Function),

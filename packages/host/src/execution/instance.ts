@@ -21,20 +21,32 @@ const PAGE = 65536;
 /** Longest read a host function makes from memory; the reference zero-pads reads past the end, without a bound. */
 export const MAX_MEMORY_READ = 64 * 1024 * 1024;
 
+export interface InstanceOptions {
+  readonly contract: CompiledContract;
+  readonly instance: WebAssembly.Instance;
+  /** GasProvided after the initial deductions. */
+  readonly gasLimit: bigint;
+  /** The call-depth budget left to this instance (shared with its callers). */
+  readonly depthLimit: number;
+  /** The memory handed to the instance (the contract's only memory, imported). */
+  readonly memory: WebAssembly.Memory | undefined;
+}
+
 export class ContractInstance {
   private readonly memory: WebAssembly.Memory | undefined;
   private readonly globals: Record<keyof typeof INJECTED, WebAssembly.Global>;
   private readonly useGasExport: (points: number) => void;
 
-  constructor(
-    readonly contract: CompiledContract,
-    readonly instance: WebAssembly.Instance,
-    /** The gas limit baked into this instance (GasProvided after the initial deductions). */
-    readonly gasLimit: bigint,
-    depthLimit: number,
-    /** The memory handed to the instance (the contract's only memory, imported). */
-    memory: WebAssembly.Memory | undefined,
-  ) {
+  readonly contract: CompiledContract;
+  readonly instance: WebAssembly.Instance;
+  /** The gas limit baked into this instance (GasProvided after the initial deductions). */
+  readonly gasLimit: bigint;
+
+  constructor(options: InstanceOptions) {
+    const { contract, instance, gasLimit, depthLimit, memory } = options;
+    this.contract = contract;
+    this.instance = instance;
+    this.gasLimit = gasLimit;
     const exports = instance.exports as Record<string, WebAssembly.ExportValue>;
     this.memory = memory;
     const global = (name: string) => exports[name] as WebAssembly.Global;

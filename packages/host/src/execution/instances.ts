@@ -65,7 +65,10 @@ export class Instances {
         throw error;
       }
     }
-    ctx.attach(new ContractInstance(compiled.contract, instance, gasLimit, depthLimit, linearMemory), code);
+    ctx.attach(
+      new ContractInstance({ contract: compiled.contract, instance, gasLimit, depthLimit, memory: linearMemory }),
+      code,
+    );
     this.frames.push(ctx);
   }
 

@@ -37,7 +37,12 @@ export function processAsyncInfo(host: AsyncHost, ctx: ExecutionContext): boolea
   // sending it on as well would run it a second time (ours; the reference sends every pending call).
   for (const call of pending)
     if (!hasCode(ctx, call.destination))
-      sendAsyncCallToDestination(ctx, call.destination, fromUnsignedBytes(call.valueBytes), call.data, call.gasLimit);
+      sendAsyncCallToDestination(ctx, {
+        destination: call.destination,
+        value: fromUnsignedBytes(call.valueBytes),
+        data: call.data,
+        gasLimit: call.gasLimit,
+      });
   return true;
 }
 
@@ -79,13 +84,11 @@ function processAsyncCall(host: AsyncHost, ctx: ExecutionContext, call: AsyncGen
   });
   if (result.pendingAsync) return;
   call.status = result.returnCode === ReturnCode.Ok ? PromiseStatus.Resolved : PromiseStatus.Rejected;
-  runCallback(
-    host,
-    ctx,
-    call.destination,
+  runCallback(host, ctx, {
+    destination: call.destination,
     result,
-    result.returnCode === ReturnCode.Ok ? call.successCallback : call.errorCallback,
-  );
+    callback: result.returnCode === ReturnCode.Ok ? call.successCallback : call.errorCallback,
+  });
 }
 
 /** Our strings hold a name's bytes one per character; the record's strings are their UTF-8 reading (Go's). */
@@ -171,7 +174,13 @@ export function processCallbackStack(host: AsyncHost, ctx: ExecutionContext): vo
     if (result.returnCode !== ReturnCode.Ok) throw outcomeError(result.returnCode, result.returnMessage);
   } else {
     const data = `@${Buffer.from('ok').toString('hex')}`;
-    ctx.blockchain.transfer(callerAddr, ctx.scAddress, ctx.gasLeft, 0n, new Uint8Array(Buffer.from(data)));
+    ctx.blockchain.transfer({
+      destination: callerAddr,
+      sender: ctx.scAddress,
+      value: 0n,
+      gasLimit: ctx.gasLeft,
+      data: new Uint8Array(Buffer.from(data)),
+    });
     ctx.output.account(callerAddr).callType = CallType.AsynchronousCallBack;
   }
 }

@@ -21,7 +21,11 @@ export function executeOnSameContext(
   storage.pushState();
   try {
     const recipient = input.RecipientAddr ?? NO_BYTES;
-    parent.blockchain.transfer(recipient, input.CallerAddr ?? NO_BYTES, 0n, input.CallValue ?? 0n, null);
+    parent.blockchain.transfer({
+      destination: recipient,
+      sender: input.CallerAddr ?? NO_BYTES,
+      value: input.CallValue ?? 0n,
+    });
     storage.readOnly = readOnly;
     const child = new ExecutionContext({
       call: callState(input, input.Function),

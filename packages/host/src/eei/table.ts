@@ -1,7 +1,8 @@
 /**
  * The contract API as declarative tables: one row per host function with its wasm signature, the gas key charged
- * on entry, and its implementation. One builder turns the rows into the import object and checks every contract
- * import against its row (V8 accepts any signature for a JS function; the reference does not).
+ * on entry, and its implementation, whose parameter and result types are checked against the signature at compile
+ * time (`row<P, R>`). One builder turns the rows into the import object and checks every contract import against
+ * its row (V8 accepts any signature for a JS function; the reference does not).
  */
 import { gasCost, type GasKey, type GasSchedule } from '../gas/gasSchedule';
 import type { ExecutionContext } from '../execution/executionContext';

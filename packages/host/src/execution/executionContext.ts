@@ -127,7 +127,7 @@ export class ExecutionContext {
   }
 
   freeGas(amount: bigint): void {
-    this.output.gasRefund += amount;
+    this.metering.freeGas(amount);
   }
 
   get gasLeft(): bigint {

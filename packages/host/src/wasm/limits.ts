@@ -18,6 +18,9 @@ export const WASM_LIMITS = Object.freeze({
   brTableTargets: 100_000,
 });
 
+/** Bytes in a WebAssembly memory page. */
+export const PAGE = 65536;
+
 /** 64 KiB pages. The reference allows 65536 (4 GiB); we cap memory deterministically (a documented deviation). */
 export const MAX_MEMORY_PAGES = 1024;
 

@@ -6,7 +6,7 @@
  * which has to walk them anyway. Type checking is left to V8, which is stricter than needed once features are cut.
  */
 import { BinaryReader, invalid } from './binary';
-import { WASM_LIMITS, MAX_MEMORY_PAGES } from './limits';
+import { WASM_LIMITS, MAX_MEMORY_PAGES, SPEC_MAX_MEMORY_PAGES } from './limits';
 import { OP, SINGLE_BYTE_OPCODES } from './opcodes';
 
 export const enum SectionId {
@@ -228,7 +228,8 @@ function parseSection(id: number, reader: BinaryReader, layout: MutableLayout): 
         const memory = limits(reader, 'memory');
         if (memory.min > MAX_MEMORY_PAGES)
           invalid(`initial memory of ${memory.min} pages exceeds the cap of ${MAX_MEMORY_PAGES}`);
-        if (memory.max !== undefined && memory.max > 65536) invalid('memory maximum above 65536 pages');
+        if (memory.max !== undefined && memory.max > SPEC_MAX_MEMORY_PAGES)
+          invalid(`memory maximum above ${SPEC_MAX_MEMORY_PAGES} pages`);
         layout.memory = memory;
       }
       return;

@@ -218,11 +218,8 @@ export class BinaryWriter {
     return this.size;
   }
 
-  /** The bytes written: a view of the writer's buffer (no copy), which the writer no longer touches. */
+  /** The bytes written, in an ArrayBuffer of their own (consumers may read `.buffer` whole). */
   toBytes(): Uint8Array {
-    const bytes = this.buffer.subarray(0, this.size);
-    this.buffer = new Uint8Array(0);
-    this.size = 0;
-    return bytes;
+    return this.buffer.slice(0, this.size);
   }
 }

@@ -344,7 +344,12 @@ function instrumentBody(
       const immediate = immediates[op];
       if (immediate <= ImmediateCode.Float) rejectOpcode(op);
       pending += costs[op];
-      if (immediate !== ImmediateCode.None) skipImmediate(r, immediate);
+      // The common immediates inline: one-byte indices (local.get 0, call 12, ...) and memory arguments.
+      if (immediate === ImmediateCode.None) {
+        // nothing to skip
+      } else if (immediate === ImmediateCode.U32 && bytes[r.pos] < 0x80) r.pos++;
+      else if (immediate === ImmediateCode.MemArg && bytes[r.pos] < 0x80 && bytes[r.pos + 1] < 0x80) r.pos += 2;
+      else skipImmediate(r, immediate);
       meter = meters[op];
     }
     if (meter === MeterCode.Accumulate) continue;

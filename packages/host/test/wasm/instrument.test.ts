@@ -8,7 +8,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { wasmToWat, wat } from '@vm/testkit';
-import { INJECTED, INJECTED_BREAKPOINT, MEMORY_IMPORT, OPCODE_COST_KEYS, instrumentModule } from '@vm/host';
+import {
+  INJECTED,
+  INJECTED_BREAKPOINT,
+  InvalidModule,
+  MEMORY_IMPORT,
+  OPCODE_COST_KEYS,
+  instrumentModule,
+} from '@vm/host';
 
 const GOLDEN = path.join(__dirname, 'golden');
 const IN = path.join(GOLDEN, 'in');
@@ -85,5 +92,44 @@ describe('what the golden files show', () => {
   it('exports the injected globals under their reserved names', () => {
     const text = expected('empty.wat');
     for (const exported of Object.values(INJECTED)) expect(text).toContain(`"\\00${exported.slice(1)}"`);
+  });
+});
+
+describe('instrumentModule rejects bodies it cannot walk exactly (before V8 sees them)', () => {
+  const section = (id: number, content: number[]) => [id, content.length, ...content];
+  /** A module of one `() -> ()` function whose body (locals and instructions) is `body`, as raw bytes. */
+  const withBody = (body: number[]) =>
+    Uint8Array.from([
+      ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+      ...section(1, [1, 0x60, 0, 0]),
+      ...section(3, [1, 0]),
+      ...section(10, [1, body.length, ...body]),
+    ]);
+  const overlong = [0x80, 0x80, 0x80, 0x80, 0x80, 0x00];
+
+  it('accepts the smallest body (the helper is right)', () => {
+    const { bytes } = instrumentModule(withBody([0, 0x01, 0x0b]), UNIT_COSTS);
+    expect(() => new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>)).not.toThrow();
+  });
+
+  it.each([
+    ['a body without its end', [0, 0x01], /without an end/],
+    ['code after the end', [0, 0x0b, 0x01], /after the end/],
+    ['an immediate past the end', [0, 0x41], /unexpected end/],
+    ['an index LEB128 longer than 5 bytes', [0, 0x20, ...overlong, 0x1a, 0x0b], /too long/],
+    ['an i32 constant longer than 5 bytes', [0, 0x41, ...overlong, 0x1a, 0x0b], /too long/],
+    ['a type-index block type (multi-value)', [0, 0x02, 0x00, 0x0b, 0x0b], /multi-value/],
+    ['a v128 block type', [0, 0x02, 0x7b, 0x0b, 0x0b], /SIMD/],
+    ['bulk memory behind 0xfc', [0, 0xfc, 0x0b, 0x00, 0x0b], /bulk memory/],
+    ['call_indirect on table 1', [0, 0x41, 0x00, 0x11, 0x00, 0x01, 0x0b], /table other than 0/],
+    ['memory.size of memory 1', [0, 0x3f, 0x01, 0x1a, 0x0b], /multi-memory/],
+    ['a float constant', [0, 0x43, 0, 0, 0, 0, 0x1a, 0x0b], /float instruction F32Const/],
+    ['a float operator', [0, 0x92, 0x0b], /float instruction F32Add/],
+    ['exception handling', [0, 0x06, 0x40, 0x0b, 0x0b], /exception handling/],
+    ['an unknown opcode', [0, 0xff, 0x0b], /unknown opcode 0xff/],
+    ['a v128 local', [1, 1, 0x7b, 0x0b], /local of unsupported type 0x7b/],
+  ])('%s', (_name, body, message) => {
+    expect(() => instrumentModule(withBody(body), UNIT_COSTS)).toThrow(InvalidModule);
+    expect(() => instrumentModule(withBody(body), UNIT_COSTS)).toThrow(message);
   });
 });

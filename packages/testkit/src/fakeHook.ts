@@ -1,6 +1,7 @@
 import type { Account, BlockchainHook, BytesMapEntry, ContractCallInput, VMOutput } from '@vm/protocol';
 
-const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+/** Hex of the bytes in place (`Buffer.from(b)` would copy them first). */
+const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
 
 export interface FakeAccount {
   nonce?: bigint;

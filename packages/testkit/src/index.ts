@@ -1,7 +1,7 @@
 export { fieldArb, shapeArb, messageArb, bytesArb, canonicalMessage, WIRE_KINDS } from './arbitraries';
 export { memoryPipes } from './memoryPipes';
 export { rawFrame, chunked } from './frames';
-export { wat } from './wat';
+export { wat, wasmToWat } from './wat';
 export { EMITTER_WAT, EMITTER_MEMORY_BYTES } from './emitter';
 export {
   CONFORMANCE_DIR,

@@ -18,6 +18,7 @@ import {
 } from '@vm/protocol';
 import { halt } from '../execution/contractErrors';
 import type { StateStack } from './stateStack';
+import { latin1 } from '../eei/bytes';
 
 /** What each item (a return value, a topic, a storage entry...) counts against the bound besides its bytes. */
 const ITEM_BYTES = 32;
@@ -86,8 +87,7 @@ export interface AccountState {
  * The map key of a byte string (accounts, storage keys): one latin1 character per byte, so equal bytes give equal
  * keys and the key never needs decoding; cheaper than a hex string (half the length, no nibble formatting).
  */
-export const byteKey = (bytes: Uint8Array): string =>
-  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+export const byteKey: (bytes: Uint8Array) => string = latin1;
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;

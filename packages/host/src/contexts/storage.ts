@@ -28,6 +28,12 @@ interface StorageState {
   readonly readOnly: boolean;
 }
 
+/**
+ * Keys and values given to `get` and `set` are owned by the context from then on: every caller passes a fresh
+ * array (a copy out of contract memory, a new encoding), so a plain Uint8Array is kept as it is, not copied again
+ * (a Buffer is, into a plain array of its own). Values read from the hook are copied (the hook may keep and change
+ * its own arrays); an empty one is shared.
+ */
 export class StorageContext implements StateStack {
   /** Whose storage reads and writes go to. */
   address: Uint8Array = EMPTY;
@@ -73,7 +79,7 @@ export class StorageContext implements StateStack {
     if (cached) return cached;
     const value = this.hook.getStorageData(this.address, key);
     if (value == null) return undefined;
-    const entry = { key: copy(key), data: copy(value) };
+    const entry = { key: own(key), data: value.length === 0 ? EMPTY : copy(value) };
     storage.set(id, entry);
     return entry;
   }
@@ -85,14 +91,14 @@ export class StorageContext implements StateStack {
     const id = byteKey(key);
     let entry = this.cachedEntry(storage, id, key);
     if (!entry) {
-      entry = { key: copy(key), data: EMPTY };
+      entry = { key: own(key), data: EMPTY };
       storage.set(id, entry);
     }
     const old = entry.data;
     const base = this.schedule.costs.BaseOperationCost;
     const length = BigInt(value.length);
     const oldLength = BigInt(old.length);
-    entry.data = copy(value);
+    entry.data = own(value);
     if (Buffer.compare(old, value) === 0) {
       charges.useGas(base.DataCopyPerByte * length);
       return StorageStatus.Unchanged;
@@ -116,6 +122,8 @@ export class StorageContext implements StateStack {
 
 /** A plain Uint8Array copy (of a Buffer too), without Uint8Array.from's iteration. */
 const copy = (bytes: Uint8Array): Uint8Array => new Uint8Array(bytes);
+/** A fresh plain Uint8Array as it is; anything else (a Buffer, maybe a view of a shared pool) copied. */
+const own = (bytes: Uint8Array): Uint8Array => (bytes.constructor === Uint8Array ? bytes : copy(bytes));
 
 function startsWith(key: Uint8Array, prefix: Uint8Array): boolean {
   if (prefix.length === 0 || key.length < prefix.length) return false;

@@ -4,6 +4,7 @@
  */
 import { INJECTED, USE_GAS_EXPORT } from '../wasm/instrument';
 import { EXPORT_KIND, type FuncType, type ModuleLayout } from '../wasm/moduleLayout';
+import { PAGE } from '../wasm/limits';
 import { halt } from './contractErrors';
 
 export interface CompiledContract {
@@ -17,7 +18,6 @@ export interface CompiledContract {
   readonly functions: ReadonlyMap<string, FuncType>;
 }
 
-const PAGE = 65536;
 /** Longest read a host function makes from memory; the reference zero-pads reads past the end, without a bound. */
 export const MAX_MEMORY_READ = 64 * 1024 * 1024;
 

@@ -5,6 +5,7 @@
  * in the MVP. The reference creates a fresh instance per call; the contract cannot tell the difference.
  */
 import { RESET_EXPORT } from '../wasm/instrument';
+import { PAGE } from '../wasm/limits';
 import type { CompiledContract } from './instance';
 
 interface Pooled {
@@ -12,7 +13,6 @@ interface Pooled {
   readonly memory: WebAssembly.Memory;
 }
 
-const PAGE = 65536;
 const KEEP_PER_CONTRACT = 8;
 
 export class InstancePool {

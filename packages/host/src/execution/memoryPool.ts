@@ -3,7 +3,8 @@
  * costs more than the whole rest of a call; a memory that was not grown is zeroed and handed out again, so every
  * instance still starts from exactly the memory a fresh one would have.
  */
-const PAGE = 65536;
+import { PAGE } from '../wasm/limits';
+
 const KEEP_PER_SHAPE = 16;
 
 export class MemoryPool {

@@ -13,10 +13,12 @@
 import { Breakpoint } from '../execution/breakpoints';
 import { BinaryReader, BinaryWriter, invalid } from './binary';
 import { MAX_MEMORY_PAGES, WASM_LIMITS } from './limits';
-import { EXPORT_KIND, SectionId, VALTYPE, parseModuleLayout, type ModuleLayout } from './moduleLayout';
+import { EXPORT_KIND, SectionId, TYPE_BYTE, VALTYPE, parseModuleLayout, type ModuleLayout } from './moduleLayout';
 import {
-  CHECK_OPCODES,
-  FLUSH_OPCODES,
+  ImmediateCode,
+  MeterCode,
+  OP,
+  OPCODE_COLUMNS,
   PREFIX_FC,
   SINGLE_BYTE_OPCODES,
   TRUNC_SAT_COUNT,
@@ -58,16 +60,28 @@ export interface InstrumentedModule {
   readonly memory: { readonly initial: number; readonly maximum: number } | undefined;
 }
 
-/** Parses, validates and instruments. Throws InvalidModule for anything the reference would reject. */
+const INJECTED_NAMES: ReadonlySet<string> = new Set(Object.values(INJECTED));
+const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
+
+/**
+ * Parses, validates and instruments. Throws InvalidModule for anything the reference would reject.
+ *
+ * One pass: the layout parser reads every section but skips function bodies by their size; the bodies are then
+ * read once, instruction by instruction, with no allocation per instruction; runs of unchanged instructions and
+ * every unchanged section are copied as slices of the input. The instruction walk checks in JS only what V8 does
+ * not (the opcode set of the reference: no floats, SIMD, bulk memory, ...) and what it needs to stay on
+ * instruction boundaries (LEB128 lengths, block types, immediates' zero bytes); types, indices and the rest are
+ * left to V8's validation of the rewritten module, which is exact for MVP.
+ */
 export function instrumentModule(code: Uint8Array, opcodeCosts: readonly number[]): InstrumentedModule {
   const layout = parseModuleLayout(code);
   for (const e of layout.exports)
-    if ((Object.values(INJECTED) as string[]).includes(e.name))
-      invalid(`export name ${JSON.stringify(e.name)} is reserved`);
+    if (INJECTED_NAMES.has(e.name)) invalid(`export name ${JSON.stringify(e.name)} is reserved`);
+  // A plain Uint8Array view: a Buffer's subarray costs a FastBuffer construction.
+  const bytes = new Uint8Array(code.buffer, code.byteOffset, code.byteLength);
   const g = layout.globalCount;
   const globals = { gasUsed: g, gasLimit: g + 1, breakpoint: g + 2, depth: g + 3, depthLimit: g + 4 };
 
-  const out = new BinaryWriter().bytes(code.subarray(0, 8));
   const memory = layout.memory && {
     initial: layout.memory.min,
     maximum: Math.min(layout.memory.max ?? MAX_MEMORY_PAGES, MAX_MEMORY_PAGES),
@@ -77,148 +91,115 @@ export function instrumentModule(code: Uint8Array, opcodeCosts: readonly number[
   const useGasFunction = resetFunction + 1;
 
   /** What each section gets appended (entries, count); a section that does not exist is created with them. */
-  const appends = new Map<number, { entries: BinaryWriter; count: number; existing: number }>([
+  const appends = new Map<number, { entries: Uint8Array; count: number }>([
     [
       SectionId.Type,
       {
-        entries: new BinaryWriter().u8(0x60).u8(0).u8(0).u8(0x60).u8(1).u8(VALTYPE.i32).u8(0),
+        entries: Uint8Array.of(TYPE_BYTE.func, 0, 0, TYPE_BYTE.func, 1, VALTYPE.i32, 0),
         count: 2,
-        existing: layout.types.length,
       },
     ],
     [
       SectionId.Function,
       {
-        entries: new BinaryWriter().u32(resetType).u32(resetType + 1),
+        entries: new BinaryWriter()
+          .u32(resetType)
+          .u32(resetType + 1)
+          .toBytes(),
         count: 2,
-        existing: layout.functionTypes.length,
       },
     ],
-    [SectionId.Global, { entries: injectedGlobals(), count: 5, existing: layout.globalCount }],
-    [
-      SectionId.Export,
-      {
-        entries: injectedExports(globals, resetFunction, useGasFunction),
-        count: 7,
-        existing: layout.exports.length,
-      },
-    ],
-    [
-      SectionId.Code,
-      {
-        entries: new BinaryWriter().sized(resetBody(layout, globals)).sized(useGasBody(globals)),
-        count: 2,
-        existing: layout.bodies.length,
-      },
-    ],
+    [SectionId.Global, { entries: injectedGlobals(), count: 5 }],
+    [SectionId.Export, { entries: injectedExports(globals, resetFunction, useGasFunction), count: 7 }],
   ]);
-  if (memory)
-    appends.set(SectionId.Import, { entries: memoryImport(memory), count: 1, existing: layout.imports.length });
-  const written = new Set<number>();
-  const emitSection = (id: number, content: Uint8Array) => out.u8(id).sized(content);
-  const emitMissingBefore = (id: number) => {
-    for (const [appendId, append] of [...appends].sort(([a], [b]) => a - b)) {
-      if (appendId < id && !written.has(appendId)) {
-        emitSection(appendId, appendToVector(0, undefined, append.entries, append.count));
-        written.add(appendId);
+  if (memory) appends.set(SectionId.Import, { entries: memoryImport(memory), count: 1 });
+  const existing = new Map(
+    layout.sections.filter((s) => s.id !== SectionId.Custom && s.id !== SectionId.Memory).map((s) => [s.id, s]),
+  );
+  const ids = [...new Set([...existing.keys(), ...appends.keys(), SectionId.Code])].sort((a, b) => a - b);
+
+  // The rewritten module is about 1.3x the original: one buffer, rarely grown.
+  const out = new BinaryWriter(Math.ceil(code.length * 1.5) + 1024).copy(bytes, 0, 8);
+  for (const id of ids) {
+    const section = existing.get(id);
+    out.u8(id);
+    const mark = out.startSized();
+    if (id === SectionId.Code) instrumentCode(out, layout, bytes, opcodeCosts, globals);
+    else {
+      // Custom sections (names and other metadata) do not run and are dropped; the memory is now imported.
+      const append = appends.get(id);
+      if (!append) out.copy(bytes, section!.start, section!.end);
+      else {
+        const r = new BinaryReader(bytes, section?.start ?? 0, section?.end ?? 0);
+        const count = section ? r.u32() : 0;
+        out.u32(count + append.count);
+        if (section) out.copy(bytes, r.pos, section.end);
+        out.bytes(append.entries);
       }
     }
-  };
-
-  for (const section of layout.sections) {
-    if (section.id === SectionId.Custom) continue; // names and other metadata do not run
-    emitMissingBefore(section.id);
-    let content = code.subarray(section.start, section.end);
-    if (section.id === SectionId.Memory) continue; // now imported
-    if (section.id === SectionId.Code) content = instrumentCode(layout, opcodeCosts, globals);
-    const append = appends.get(section.id);
-    if (append) {
-      content = appendToVector(append.existing, content, append.entries, append.count);
-      written.add(section.id);
-    }
-    emitSection(section.id, content);
+    out.endSized(mark);
   }
-  emitMissingBefore(Infinity);
   return { bytes: out.toBytes(), layout, memory };
 }
 
-function memoryImport(memory: { initial: number; maximum: number }): BinaryWriter {
-  const name = (text: string) => new Uint8Array(Buffer.from(text, 'utf8'));
+function memoryImport(memory: { initial: number; maximum: number }): Uint8Array {
   return new BinaryWriter()
-    .sized(name(MEMORY_IMPORT.module))
-    .sized(name(MEMORY_IMPORT.name))
-    .u8(0x02)
+    .sized(utf8(MEMORY_IMPORT.module))
+    .sized(utf8(MEMORY_IMPORT.name))
+    .u8(EXPORT_KIND.memory)
     .u8(1)
     .u32(memory.initial)
-    .u32(memory.maximum);
+    .u32(memory.maximum)
+    .toBytes();
 }
 
-/** Section content (without the leading count) of an existing section, followed by the appended entries. */
-function appendToVector(
-  existingCount: number,
-  existing: Uint8Array | undefined,
-  added: BinaryWriter,
-  addedCount: number,
-): Uint8Array {
-  const w = new BinaryWriter().u32(existingCount + addedCount);
-  if (existing) {
-    const r = new BinaryReader(existing);
-    r.u32();
-    w.bytes(existing.subarray(r.pos));
-  }
-  return w.bytes(added.toBytes()).toBytes();
-}
-
-function injectedGlobals(): BinaryWriter {
+function injectedGlobals(): Uint8Array {
   const w = new BinaryWriter();
   const global = (type: number) =>
     w
       .u8(type)
       .u8(1)
-      .u8(type === VALTYPE.i64 ? 0x42 : 0x41)
+      .u8(type === VALTYPE.i64 ? OP.I64Const : OP.I32Const)
       .u8(0)
-      .u8(0x0b);
+      .u8(OP.End);
   [VALTYPE.i64, VALTYPE.i64, VALTYPE.i32, VALTYPE.i32, VALTYPE.i32].forEach(global);
-  return w;
+  return w.toBytes();
 }
 
 function injectedExports(
   globals: Record<keyof typeof INJECTED, number>,
   resetFunction: number,
   useGasFunction: number,
-): BinaryWriter {
+): Uint8Array {
   const w = new BinaryWriter();
-  const name = (text: string) => new Uint8Array(Buffer.from(text, 'utf8'));
   for (const key of Object.keys(INJECTED) as (keyof typeof INJECTED)[])
-    w.sized(name(INJECTED[key])).u8(EXPORT_KIND.global).u32(globals[key]);
-  w.sized(name(RESET_EXPORT)).u8(EXPORT_KIND.func).u32(resetFunction);
-  return w.sized(name(USE_GAS_EXPORT)).u8(EXPORT_KIND.func).u32(useGasFunction);
+    w.sized(utf8(INJECTED[key])).u8(EXPORT_KIND.global).u32(globals[key]);
+  w.sized(utf8(RESET_EXPORT)).u8(EXPORT_KIND.func).u32(resetFunction);
+  return w.sized(utf8(USE_GAS_EXPORT)).u8(EXPORT_KIND.func).u32(useGasFunction).toBytes();
 }
 
 /** gasUsed += u64(param 0), wrapping as the i64 global always does. */
-function useGasBody(g: InjectedGlobals): Uint8Array {
-  return new BinaryWriter()
-    .u32(0)
-    .u8(OP.globalGet)
+function useGasBody(w: BinaryWriter, g: InjectedGlobals): void {
+  w.u32(0)
+    .u8(OP.GlobalGet)
     .u32(g.gasUsed)
-    .u8(OP.localGet)
+    .u8(OP.LocalGet)
     .u8(0)
-    .u8(OP.i64ExtendI32U)
-    .u8(OP.i64Add)
-    .u8(OP.globalSet)
+    .u8(OP.I64ExtendI32U)
+    .u8(OP.I64Add)
+    .u8(OP.GlobalSet)
     .u32(g.gasUsed)
-    .u8(OP.end)
-    .toBytes();
+    .u8(OP.End);
 }
 
 /** Every mutable global back to its init expression (copied as written); ours back to 0. */
-function resetBody(layout: ModuleLayout, g: InjectedGlobals): Uint8Array {
-  const w = new BinaryWriter().u32(0);
+function resetBody(w: BinaryWriter, layout: ModuleLayout, bytes: Uint8Array, g: InjectedGlobals): void {
+  w.u32(0);
   for (const global of layout.mutableGlobals)
-    w.bytes(layout.bytes.subarray(global.init.start, global.init.end)).u8(OP.globalSet).u32(global.index);
-  w.u8(OP.i64Const).u8(0).u8(OP.globalSet).u32(g.gasUsed);
-  for (const index of [g.breakpoint, g.depth]) w.u8(OP.i32Const).u8(0).u8(OP.globalSet).u32(index);
-  return w.u8(OP.end).toBytes();
+    w.copy(bytes, global.init.start, global.init.end).u8(OP.GlobalSet).u32(global.index);
+  w.u8(OP.I64Const).u8(0).u8(OP.GlobalSet).u32(g.gasUsed);
+  for (const index of [g.breakpoint, g.depth]) w.u8(OP.I32Const).u8(0).u8(OP.GlobalSet).u32(index);
+  w.u8(OP.End);
 }
 
 interface InjectedGlobals {
@@ -229,51 +210,110 @@ interface InjectedGlobals {
   depthLimit: number;
 }
 
-function instrumentCode(layout: ModuleLayout, opcodeCosts: readonly number[], globals: InjectedGlobals): Uint8Array {
-  const w = new BinaryWriter().u32(layout.bodies.length);
-  layout.bodies.forEach((body, i) => {
-    const type = layout.types[layout.functionTypes[i]];
-    w.sized(instrumentBody(layout.bytes, body, type.params.length, type.results[0], opcodeCosts, globals));
-  });
-  return w.toBytes();
+/** The injected instruction sequences that do not depend on the function: encoded once per module. */
+interface Snippets {
+  /** `global.get gasUsed; i64.const` — the flush, before its constant. */
+  readonly flushHead: Uint8Array;
+  /** `i64.add; global.set gasUsed` — the flush, after its constant. */
+  readonly flushTail: Uint8Array;
+  /** `if (gasUsed >= gasLimit) { breakpoint = outOfGas; unreachable }`. */
+  readonly gasCheck: Uint8Array;
+  /** `global.get depth; i32.const` — the prologue, before the frame weight. */
+  readonly depthHead: Uint8Array;
+  /** `i32.add; global.set depth; if (depth > depthLimit) { breakpoint = callDepth; unreachable }; block`. */
+  readonly depthCheck: Uint8Array;
+  /** `i32.sub; global.set depth; end` — the epilogue, after the frame weight. */
+  readonly depthTail: Uint8Array;
 }
 
-const OP = {
-  unreachable: 0x00,
-  block: 0x02,
-  loop: 0x03,
-  if: 0x04,
-  end: 0x0b,
-  br: 0x0c,
-  return: 0x0f,
-  localGet: 0x20,
-  globalGet: 0x23,
-  globalSet: 0x24,
-  i32Const: 0x41,
-  i64Const: 0x42,
-  i32Add: 0x6a,
-  i32Sub: 0x6b,
-  i32GtU: 0x4b,
-  i64GeU: 0x5a,
-  i64Add: 0x7c,
-  i64ExtendI32U: 0xad,
-} as const;
-const EMPTY_BLOCK = 0x40;
+function snippets(g: InjectedGlobals): Snippets {
+  const trap = (w: BinaryWriter, breakpoint: number) =>
+    w
+      .u8(OP.If)
+      .u8(TYPE_BYTE.emptyBlock)
+      .u8(OP.I32Const)
+      .s32(breakpoint)
+      .u8(OP.GlobalSet)
+      .u32(g.breakpoint)
+      .u8(OP.Unreachable)
+      .u8(OP.End);
+  const w = () => new BinaryWriter(32);
+  return {
+    flushHead: w().u8(OP.GlobalGet).u32(g.gasUsed).u8(OP.I64Const).toBytes(),
+    flushTail: w().u8(OP.I64Add).u8(OP.GlobalSet).u32(g.gasUsed).toBytes(),
+    gasCheck: trap(
+      w().u8(OP.GlobalGet).u32(g.gasUsed).u8(OP.GlobalGet).u32(g.gasLimit).u8(OP.I64GeU),
+      INJECTED_BREAKPOINT.outOfGas,
+    ).toBytes(),
+    depthHead: w().u8(OP.GlobalGet).u32(g.depth).u8(OP.I32Const).toBytes(),
+    depthCheck: trap(
+      w()
+        .u8(OP.I32Add)
+        .u8(OP.GlobalSet)
+        .u32(g.depth)
+        .u8(OP.GlobalGet)
+        .u32(g.depth)
+        .u8(OP.GlobalGet)
+        .u32(g.depthLimit)
+        .u8(OP.I32GtU),
+      INJECTED_BREAKPOINT.callDepth,
+    ).toBytes(),
+    depthTail: w().u8(OP.I32Sub).u8(OP.GlobalSet).u32(g.depth).u8(OP.End).toBytes(),
+  };
+}
+
+function instrumentCode(
+  w: BinaryWriter,
+  layout: ModuleLayout,
+  bytes: Uint8Array,
+  opcodeCosts: readonly number[],
+  globals: InjectedGlobals,
+): void {
+  const costs = costsByOpcode(opcodeCosts);
+  const s = snippets(globals);
+  w.u32(layout.bodies.length + 2);
+  const r = new BinaryReader(bytes);
+  for (let i = 0; i < layout.bodies.length; i++) {
+    const body = layout.bodies[i];
+    const type = layout.types[layout.functionTypes[i]];
+    const mark = w.startSized();
+    instrumentBody(w, r, body.start, body.end, type.params.length, type.results[0], costs, s);
+    w.endSized(mark);
+  }
+  let mark = w.startSized();
+  resetBody(w, layout, bytes, globals);
+  w.endSized(mark);
+  mark = w.startSized();
+  useGasBody(w, globals);
+  w.endSized(mark);
+}
+
+/** The schedule's cost of each single-byte opcode (index 0..255) and of each 0xFC sub-opcode (256..). */
+function costsByOpcode(opcodeCosts: readonly number[]): Float64Array {
+  const costs = new Float64Array(256 + TRUNC_SAT_COUNT);
+  for (let op = 0; op < 256; op++) {
+    const index = OPCODE_COLUMNS.costIndex[op];
+    if (index >= 0) costs[op] = opcodeCosts[index];
+  }
+  for (let sub = 0; sub < TRUNC_SAT_COUNT; sub++) costs[256 + sub] = opcodeCosts[TRUNC_SAT_OPCODES[sub].costIndex];
+  return costs;
+}
 
 function instrumentBody(
-  bytes: Uint8Array,
-  range: { start: number; end: number },
+  w: BinaryWriter,
+  r: BinaryReader,
+  start: number,
+  end: number,
   paramCount: number,
   result: number | undefined,
-  opcodeCosts: readonly number[],
-  g: InjectedGlobals,
-): Uint8Array {
-  const r = new BinaryReader(bytes, range.start, range.end);
-  const w = new BinaryWriter();
+  costs: Float64Array,
+  s: Snippets,
+): void {
+  const bytes = r.bytes;
+  r.pos = start;
 
   // Locals: copied as they are.
   let locals = 0;
-  const localsStart = r.pos;
   for (let n = r.u32(); n > 0; n--) {
     locals += r.u32();
     if (locals > WASM_LIMITS.localsPerFunction)
@@ -282,130 +322,112 @@ function instrumentBody(
     if (type !== VALTYPE.i32 && type !== VALTYPE.i64 && type !== VALTYPE.f32 && type !== VALTYPE.f64)
       invalid(`local of unsupported type 0x${type.toString(16)}`);
   }
-  w.bytes(bytes.subarray(localsStart, r.pos));
+  w.copy(bytes, start, r.pos);
 
   // Prologue: add the frame weight to the depth counter, trap past the limit, open the wrapper block.
-  const weight = 1 + Math.ceil((paramCount + locals + (range.end - range.start) / 16) / 8);
-  w.u8(OP.globalGet).u32(g.depth).u8(OP.i32Const).s32(weight).u8(OP.i32Add).u8(OP.globalSet).u32(g.depth);
-  w.u8(OP.globalGet).u32(g.depth).u8(OP.globalGet).u32(g.depthLimit).u8(OP.i32GtU);
-  trapWithBreakpoint(w, g, INJECTED_BREAKPOINT.callDepth);
-  w.u8(OP.block).u8(result ?? EMPTY_BLOCK);
+  const weight = 1 + Math.ceil((paramCount + locals + (end - start) / 16) / 8);
+  w.bytes(s.depthHead).s32(weight).bytes(s.depthCheck);
+  w.u8(OP.Block).u8(result ?? TYPE_BYTE.emptyBlock);
 
+  const { immediate: immediates, meter: meters } = OPCODE_COLUMNS;
   let nesting = 0; // labels opened inside the wrapper block
   let pending = 0; // cost accumulated since the last flush
-  for (;;) {
-    const start = r.pos;
-    const op = r.u8();
-    let costIndex: number;
+  let run = r.pos; // start of the instructions read but not yet copied
+  while (r.pos < end) {
+    const at = r.pos;
+    const op = bytes[r.pos++];
+    let meter: number = MeterCode.Accumulate;
     if (op === PREFIX_FC) {
       const sub = r.u32();
       if (sub >= TRUNC_SAT_COUNT) invalid(`0xfc ${sub}: bulk memory and table instructions are not supported`);
-      costIndex = TRUNC_SAT_OPCODES[sub].costIndex;
+      pending += costs[256 + sub];
     } else {
-      const info = SINGLE_BYTE_OPCODES[op];
-      if (!info)
-        invalid(
-          UNSUPPORTED_OPCODE_FEATURES[op]
-            ? `${UNSUPPORTED_OPCODE_FEATURES[op]} is not supported`
-            : `unknown opcode 0x${op.toString(16)}`,
-        );
-      if (info.float) invalid(`float instruction ${info.name} is not allowed`);
-      costIndex = info.costIndex;
-      skipImmediate(r, info.immediate);
+      const immediate = immediates[op];
+      if (immediate <= ImmediateCode.Float) rejectOpcode(op);
+      pending += costs[op];
+      // The common immediates inline: one-byte indices (local.get 0, call 12, ...) and memory arguments.
+      if (immediate === ImmediateCode.None) {
+        // nothing to skip
+      } else if (immediate === ImmediateCode.U32 && bytes[r.pos] < 0x80) r.pos++;
+      else if (immediate === ImmediateCode.MemArg && bytes[r.pos] < 0x80 && bytes[r.pos + 1] < 0x80) r.pos += 2;
+      else skipImmediate(r, immediate);
+      meter = meters[op];
     }
+    if (meter === MeterCode.Accumulate) continue;
 
-    pending += opcodeCosts[costIndex];
-    if (FLUSH_OPCODES.has(op)) {
-      if (pending > 0)
-        w.u8(OP.globalGet)
-          .u32(g.gasUsed)
-          .u8(OP.i64Const)
-          .s64(BigInt(pending))
-          .u8(OP.i64Add)
-          .u8(OP.globalSet)
-          .u32(g.gasUsed);
-      pending = 0;
-    }
-    if (CHECK_OPCODES.has(op)) {
-      w.u8(OP.globalGet).u32(g.gasUsed).u8(OP.globalGet).u32(g.gasLimit).u8(OP.i64GeU);
-      trapWithBreakpoint(w, g, INJECTED_BREAKPOINT.outOfGas);
-    }
-
-    if (op === OP.end && nesting === 0) {
-      // The function's own end: close the wrapper, run the epilogue, end the function.
-      if (r.pos !== range.end) invalid('code after the end of a function body');
-      w.u8(OP.end);
-      w.u8(OP.globalGet).u32(g.depth).u8(OP.i32Const).s32(weight).u8(OP.i32Sub).u8(OP.globalSet).u32(g.depth);
-      w.u8(OP.end);
-      return w.toBytes();
-    }
-    if (op === OP.return) {
-      w.u8(OP.br).u32(nesting); // leave through the wrapper block, so the epilogue runs
-      continue;
-    }
-    if (op === OP.block || op === OP.loop || op === OP.if) nesting++;
-    else if (op === OP.end) nesting--;
-    w.bytes(bytes.subarray(start, r.pos));
-    if (r.atEnd) invalid('function body without an end');
+    // A flush point: what was read so far goes out unchanged, then the injected code, then this instruction.
+    w.copy(bytes, run, at);
+    run = at;
+    if (pending > 0) w.bytes(s.flushHead).s64(pending).bytes(s.flushTail);
+    pending = 0;
+    if (meter === MeterCode.Check) w.bytes(s.gasCheck);
+    if (op === OP.End) {
+      if (nesting === 0) {
+        // The function's own end: close the wrapper, run the epilogue, end the function.
+        if (r.pos !== end) invalid('code after the end of a function body');
+        w.u8(OP.End).bytes(s.depthHead).s32(weight).bytes(s.depthTail);
+        return;
+      }
+      nesting--;
+    } else if (op === OP.Return) {
+      w.u8(OP.Br).u32(nesting); // leave through the wrapper block, so the epilogue runs
+      run = r.pos;
+    } else if (op === OP.Block || op === OP.Loop || op === OP.If) nesting++;
   }
+  invalid(r.pos > end ? `unexpected end at byte ${end}` : 'function body without an end');
 }
 
-function trapWithBreakpoint(w: BinaryWriter, g: InjectedGlobals, breakpoint: number): void {
-  w.u8(OP.if)
-    .u8(EMPTY_BLOCK)
-    .u8(OP.i32Const)
-    .s32(breakpoint)
-    .u8(OP.globalSet)
-    .u32(g.breakpoint)
-    .u8(OP.unreachable)
-    .u8(OP.end);
+function rejectOpcode(op: number): never {
+  const info = SINGLE_BYTE_OPCODES[op];
+  if (info?.float) invalid(`float instruction ${info.name} is not allowed`);
+  return invalid(
+    UNSUPPORTED_OPCODE_FEATURES[op]
+      ? `${UNSUPPORTED_OPCODE_FEATURES[op]} is not supported`
+      : `unknown opcode 0x${op.toString(16)}`,
+  );
 }
 
-function skipImmediate(r: BinaryReader, immediate: string): void {
+function skipImmediate(r: BinaryReader, immediate: number): void {
   switch (immediate) {
-    case 'none':
-      return;
-    case 'blockType': {
+    case ImmediateCode.BlockType: {
       const type = r.u8();
       if (
-        type === EMPTY_BLOCK ||
+        type === TYPE_BYTE.emptyBlock ||
         type === VALTYPE.i32 ||
         type === VALTYPE.i64 ||
         type === VALTYPE.f32 ||
         type === VALTYPE.f64
       )
         return;
-      return invalid(type === 0x7b ? 'SIMD (v128) is not supported' : 'multi-value block types are not supported');
+      return invalid(
+        type === TYPE_BYTE.v128 ? 'SIMD (v128) is not supported' : 'multi-value block types are not supported',
+      );
     }
-    case 'label':
-    case 'func':
-    case 'index':
+    case ImmediateCode.U32:
       r.u32();
       return;
-    case 'labelTable': {
+    case ImmediateCode.LabelTable: {
       const n = r.u32();
       if (n > WASM_LIMITS.brTableTargets) invalid('br_table too large');
       for (let i = 0; i <= n; i++) r.u32();
       return;
     }
-    case 'callIndirect':
+    case ImmediateCode.CallIndirect:
       r.u32();
       if (r.u8() !== 0) invalid('call_indirect on a table other than 0 (reference types) is not supported');
       return;
-    case 'memArg':
+    case ImmediateCode.MemArg:
       r.u32();
       r.u32();
       return;
-    case 'zeroByte':
+    case ImmediateCode.ZeroByte:
       if (r.u8() !== 0) invalid('memory index other than 0 (multi-memory) is not supported');
       return;
-    case 'i32':
+    case ImmediateCode.I32:
       r.skipSigned(32);
       return;
-    case 'i64':
+    case ImmediateCode.I64:
       r.skipSigned(64);
       return;
-    default:
-      invalid(`unexpected immediate ${immediate}`);
   }
 }

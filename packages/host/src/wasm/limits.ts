@@ -18,7 +18,13 @@ export const WASM_LIMITS = Object.freeze({
   brTableTargets: 100_000,
 });
 
-/** 64 KiB pages. The reference allows 65536 (4 GiB); we cap memory deterministically (a documented deviation). */
+/** Bytes in a WebAssembly memory page. */
+export const PAGE = 65536;
+
+/** The most pages a 32-bit memory can declare (4 GiB). */
+export const SPEC_MAX_MEMORY_PAGES = 65536;
+
+/** 64 KiB pages. The reference allows SPEC_MAX_MEMORY_PAGES; we cap memory deterministically (a documented deviation). */
 export const MAX_MEMORY_PAGES = 1024;
 
 /**

@@ -6,8 +6,8 @@
  * which has to walk them anyway. Type checking is left to V8, which is stricter than needed once features are cut.
  */
 import { BinaryReader, invalid } from './binary';
-import { WASM_LIMITS, MAX_MEMORY_PAGES } from './limits';
-import { SINGLE_BYTE_OPCODES } from './opcodes';
+import { WASM_LIMITS, MAX_MEMORY_PAGES, SPEC_MAX_MEMORY_PAGES } from './limits';
+import { OP, SINGLE_BYTE_OPCODES } from './opcodes';
 
 export const enum SectionId {
   Custom = 0,
@@ -25,6 +25,10 @@ export const enum SectionId {
 }
 
 export const VALTYPE = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c } as const;
+/** Type bytes of later proposals, named for the messages that reject them. */
+export const TYPE_BYTE = { func: 0x60, funcref: 0x70, externref: 0x6f, v128: 0x7b, emptyBlock: 0x40 } as const;
+/** The data count section of bulk memory: the first section id after Data. */
+const DATA_COUNT_SECTION = 12;
 const MVP_VALTYPES = new Set<number>(Object.values(VALTYPE));
 
 export interface FuncType {
@@ -102,7 +106,9 @@ export function parseModuleLayout(bytes: Uint8Array): ModuleLayout {
     if (end > bytes.length) invalid(`section ${id} runs past the end of the module`);
     if (id !== SectionId.Custom) {
       if (id > SectionId.Data)
-        invalid(id === 12 ? 'bulk memory (data count section) is not supported' : `unknown section ${id}`);
+        invalid(
+          id === DATA_COUNT_SECTION ? 'bulk memory (data count section) is not supported' : `unknown section ${id}`,
+        );
       if (id <= lastId) invalid(`section ${id} out of order or repeated`);
       lastId = id;
     }
@@ -138,9 +144,9 @@ function valType(reader: BinaryReader): number {
   const type = reader.u8();
   if (!MVP_VALTYPES.has(type))
     invalid(
-      type === 0x7b
+      type === TYPE_BYTE.v128
         ? 'SIMD (v128) is not supported'
-        : type === 0x70 || type === 0x6f
+        : type === TYPE_BYTE.funcref || type === TYPE_BYTE.externref
           ? 'reference types are not supported'
           : `unknown value type 0x${type.toString(16)}`,
     );
@@ -160,12 +166,12 @@ function limits(reader: BinaryReader, what: string): { min: number; max: number 
 /** A constant expression of MVP: one i32/i64.const or global.get, then end. Float constants are rejected. */
 function constExpr(reader: BinaryReader): void {
   const op = reader.u8();
-  if (op === 0x41) reader.skipSigned(32);
-  else if (op === 0x42) reader.skipSigned(64);
-  else if (op === 0x23) reader.u32();
-  else if (op === 0x43 || op === 0x44) invalid('float constants are not allowed');
+  if (op === OP.I32Const) reader.skipSigned(32);
+  else if (op === OP.I64Const) reader.skipSigned(64);
+  else if (op === OP.GlobalGet) reader.u32();
+  else if (op === OP.F32Const || op === OP.F64Const) invalid('float constants are not allowed');
   else invalid(`constant expression opcode 0x${op.toString(16)} is not supported`);
-  if (reader.u8() !== 0x0b) invalid('constant expression must be a single instruction');
+  if (reader.u8() !== OP.End) invalid('constant expression must be a single instruction');
 }
 
 function parseSection(id: number, reader: BinaryReader, layout: MutableLayout): void {
@@ -175,7 +181,7 @@ function parseSection(id: number, reader: BinaryReader, layout: MutableLayout): 
       return;
     case SectionId.Type:
       for (let i = count(reader, WASM_LIMITS.types, 'types'); i > 0; i--) {
-        if (reader.u8() !== 0x60) invalid('type is not a function type');
+        if (reader.u8() !== TYPE_BYTE.func) invalid('type is not a function type');
         const params = Array.from({ length: count(reader, WASM_LIMITS.paramsOrResults, 'params') }, () =>
           valType(reader),
         );
@@ -191,7 +197,8 @@ function parseSection(id: number, reader: BinaryReader, layout: MutableLayout): 
         const module = reader.name(WASM_LIMITS.nameBytes);
         const name = reader.name(WASM_LIMITS.nameBytes);
         const kind = reader.u8();
-        if (kind !== 0) invalid(`import ${module}.${name} is not a function: only function imports are allowed`);
+        if (kind !== EXPORT_KIND.func)
+          invalid(`import ${module}.${name} is not a function: only function imports are allowed`);
         const typeIndex = reader.u32();
         if (typeIndex >= layout.types.length) invalid(`import ${module}.${name} has an unknown type`);
         layout.imports.push({ module, name, typeIndex });
@@ -208,7 +215,7 @@ function parseSection(id: number, reader: BinaryReader, layout: MutableLayout): 
       const n = reader.u32();
       if (n > 1) invalid('more than one table (reference types) is not supported');
       if (n === 1) {
-        if (reader.u8() !== 0x70) invalid('table element type must be funcref');
+        if (reader.u8() !== TYPE_BYTE.funcref) invalid('table element type must be funcref');
         const { min, max } = limits(reader, 'table');
         if (min > WASM_LIMITS.tableEntries || (max ?? 0) > WASM_LIMITS.tableEntries) invalid('table too large');
       }
@@ -221,7 +228,8 @@ function parseSection(id: number, reader: BinaryReader, layout: MutableLayout): 
         const memory = limits(reader, 'memory');
         if (memory.min > MAX_MEMORY_PAGES)
           invalid(`initial memory of ${memory.min} pages exceeds the cap of ${MAX_MEMORY_PAGES}`);
-        if (memory.max !== undefined && memory.max > 65536) invalid('memory maximum above 65536 pages');
+        if (memory.max !== undefined && memory.max > SPEC_MAX_MEMORY_PAGES)
+          invalid(`memory maximum above ${SPEC_MAX_MEMORY_PAGES} pages`);
         layout.memory = memory;
       }
       return;
@@ -271,7 +279,7 @@ function parseSection(id: number, reader: BinaryReader, layout: MutableLayout): 
         const exprStart = reader.pos;
         constExpr(reader);
         const offset =
-          reader.bytes[exprStart] === 0x41
+          reader.bytes[exprStart] === OP.I32Const
             ? new BinaryReader(reader.bytes, exprStart + 1, reader.pos).s32()
             : undefined;
         const bytes = reader.bytesOf(reader.u32());

@@ -20,32 +20,44 @@ export type Immediate =
   | 'f32'
   | 'f64';
 
+/**
+ * How metering treats an opcode (the reference's wasmer middleware): `flush` adds the cost accumulated since the
+ * last flush to the gas counter before the opcode (block boundaries, branches, calls, return, unreachable);
+ * `check` flushes and then traps when the gas used reaches the limit (branches and calls).
+ */
+export type MeterClass = 'accumulate' | 'flush' | 'check';
+
 export interface OpcodeInfo {
   readonly name: OpcodeCostKey;
+  readonly byte: number;
   /** Index into the dense opcode-cost table. */
   readonly costIndex: number;
   readonly immediate: Immediate;
+  readonly meter: MeterClass;
   /** Produces or consumes an arbitrary float value: rejected. */
   readonly float: boolean;
 }
 
-const FLOAT = true;
+const FLOAT = 'float';
+const FLUSH = 'flush';
+const CHECK = 'check';
+type Column = typeof FLOAT | typeof FLUSH | typeof CHECK;
 
-/** [opcode byte, cost key, immediate, float?] for the single-byte opcodes of MVP and sign extension. */
-const SINGLE_BYTE: [number, OpcodeCostKey, Immediate, boolean?][] = [
-  [0x00, 'Unreachable', 'none'],
+/** [opcode byte, cost key, immediate, metering class or float] for the single-byte opcodes of MVP and sign extension. */
+const SINGLE_BYTE: [number, OpcodeCostKey, Immediate, Column?][] = [
+  [0x00, 'Unreachable', 'none', FLUSH],
   [0x01, 'Nop', 'none'],
-  [0x02, 'Block', 'blockType'],
-  [0x03, 'Loop', 'blockType'],
-  [0x04, 'If', 'blockType'],
-  [0x05, 'Else', 'none'],
-  [0x0b, 'End', 'none'],
-  [0x0c, 'Br', 'label'],
-  [0x0d, 'BrIf', 'label'],
-  [0x0e, 'BrTable', 'labelTable'],
-  [0x0f, 'Return', 'none'],
-  [0x10, 'Call', 'func'],
-  [0x11, 'CallIndirect', 'callIndirect'],
+  [0x02, 'Block', 'blockType', FLUSH],
+  [0x03, 'Loop', 'blockType', FLUSH],
+  [0x04, 'If', 'blockType', FLUSH],
+  [0x05, 'Else', 'none', FLUSH],
+  [0x0b, 'End', 'none', FLUSH],
+  [0x0c, 'Br', 'label', CHECK],
+  [0x0d, 'BrIf', 'label', CHECK],
+  [0x0e, 'BrTable', 'labelTable', CHECK],
+  [0x0f, 'Return', 'none', FLUSH],
+  [0x10, 'Call', 'func', CHECK],
+  [0x11, 'CallIndirect', 'callIndirect', CHECK],
   [0x1a, 'Drop', 'none'],
   [0x1b, 'Select', 'none'],
   [0x20, 'LocalGet', 'index'],
@@ -97,31 +109,39 @@ export const PREFIX_FC = 0xfc;
 const TRUNC_SAT_COST_BASE = OPCODE_COST_KEYS.indexOf('I32TruncSatF32S');
 export const TRUNC_SAT_COUNT = 8;
 
-function info(name: OpcodeCostKey, immediate: Immediate, float = false): OpcodeInfo {
+function info(byte: number, name: OpcodeCostKey, immediate: Immediate, column?: Column): OpcodeInfo {
   const costIndex = OPCODE_COST_KEYS.indexOf(name);
   if (costIndex < 0) throw new Error(`no cost key ${name}`);
-  return Object.freeze({ name, costIndex, immediate, float });
+  const meter = column === FLUSH || column === CHECK ? column : 'accumulate';
+  return Object.freeze({ name, byte, costIndex, immediate, meter, float: column === FLOAT });
 }
 
 /** Dense table by opcode byte; undefined = not an allowed single-byte opcode. */
 export const SINGLE_BYTE_OPCODES: readonly (OpcodeInfo | undefined)[] = (() => {
   const table: (OpcodeInfo | undefined)[] = new Array(256).fill(undefined);
-  for (const [byte, name, immediate, float] of SINGLE_BYTE) table[byte] = info(name, immediate, float);
+  for (const [byte, name, immediate, column] of SINGLE_BYTE) table[byte] = info(byte, name, immediate, column);
   for (let op = NUMERIC_FIRST; op <= NUMERIC_LAST; op++)
-    table[op] = info(OPCODE_COST_KEYS[NUMERIC_COST_BASE + op - NUMERIC_FIRST], 'none', isFloatNumeric(op));
+    table[op] = info(
+      op,
+      OPCODE_COST_KEYS[NUMERIC_COST_BASE + op - NUMERIC_FIRST],
+      'none',
+      isFloatNumeric(op) ? FLOAT : undefined,
+    );
   return Object.freeze(table);
 })();
 
+/** The 0xFC sub-opcodes allowed (saturating truncations), by sub-opcode; `byte` is the sub-opcode. */
 export const TRUNC_SAT_OPCODES: readonly OpcodeInfo[] = Object.freeze(
-  Array.from({ length: TRUNC_SAT_COUNT }, (_, i) => info(OPCODE_COST_KEYS[TRUNC_SAT_COST_BASE + i], 'none')),
+  Array.from({ length: TRUNC_SAT_COUNT }, (_, i) => info(i, OPCODE_COST_KEYS[TRUNC_SAT_COST_BASE + i], 'none')),
 );
 
-/** Opcodes before which metering flushes its running cost into the gas counter. */
-export const FLUSH_OPCODES: ReadonlySet<number> = new Set([
-  0x02, 0x03, 0x04, 0x05, 0x0b, 0x00, 0x0c, 0x0d, 0x0e, 0x10, 0x11, 0x0f,
-]);
-/** Opcodes before which metering also checks the gas limit. */
-export const CHECK_OPCODES: ReadonlySet<number> = new Set([0x0c, 0x0d, 0x0e, 0x10, 0x11]);
+/**
+ * Opcode byte by cost-key name, derived from the table, so the rewriter and the layout parser name what they emit
+ * and read. Only names of allowed single-byte rows are present (TypedSelect, the 0xFC rows, ... are not).
+ */
+export const OP = Object.freeze(
+  Object.fromEntries(SINGLE_BYTE_OPCODES.flatMap((row) => (row ? [[row.name, row.byte]] : []))),
+) as Readonly<Record<OpcodeCostKey, number>>;
 
 /** Names of features the reference rejects, by the opcode byte that introduces them (for clear messages). */
 export const UNSUPPORTED_OPCODE_FEATURES: Readonly<Record<number, string>> = Object.freeze({
@@ -142,3 +162,55 @@ export const UNSUPPORTED_OPCODE_FEATURES: Readonly<Record<number, string>> = Obj
   0xfd: 'SIMD',
   0xfe: 'threads',
 });
+
+/** Dense columns of the table, by opcode byte, for the rewriter's loop (one typed-array read per instruction). */
+export const enum ImmediateCode {
+  Invalid = 0,
+  Float,
+  None,
+  BlockType,
+  U32,
+  LabelTable,
+  CallIndirect,
+  MemArg,
+  ZeroByte,
+  I32,
+  I64,
+}
+export const enum MeterCode {
+  Accumulate = 0,
+  Flush,
+  Check,
+}
+const IMMEDIATE_CODES: Readonly<Record<Immediate, ImmediateCode>> = {
+  none: ImmediateCode.None,
+  blockType: ImmediateCode.BlockType,
+  label: ImmediateCode.U32,
+  func: ImmediateCode.U32,
+  index: ImmediateCode.U32,
+  labelTable: ImmediateCode.LabelTable,
+  callIndirect: ImmediateCode.CallIndirect,
+  memArg: ImmediateCode.MemArg,
+  zeroByte: ImmediateCode.ZeroByte,
+  i32: ImmediateCode.I32,
+  i64: ImmediateCode.I64,
+  f32: ImmediateCode.Float,
+  f64: ImmediateCode.Float,
+};
+const METER_CODES: Readonly<Record<MeterClass, MeterCode>> = {
+  accumulate: MeterCode.Accumulate,
+  flush: MeterCode.Flush,
+  check: MeterCode.Check,
+};
+export const OPCODE_COLUMNS = (() => {
+  const immediate = new Uint8Array(256);
+  const meter = new Uint8Array(256);
+  const costIndex = new Int16Array(256).fill(-1);
+  for (const row of SINGLE_BYTE_OPCODES) {
+    if (!row) continue;
+    immediate[row.byte] = row.float ? ImmediateCode.Float : IMMEDIATE_CODES[row.immediate];
+    meter[row.byte] = METER_CODES[row.meter];
+    costIndex[row.byte] = row.costIndex;
+  }
+  return Object.freeze({ immediate, meter, costIndex });
+})();

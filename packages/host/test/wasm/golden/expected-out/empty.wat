@@ -1,0 +1,30 @@
+;; instrumentModule(in/empty.wat) with every opcode costing 1, printed by wasm2wat.
+;; Regenerate deliberately: UPDATE_GOLDEN=1 npx jest packages/host/test/wasm/instrument.test.ts
+(module
+  (type (;0;) (func))
+  (type (;1;) (func (param i32)))
+  (func (;0;) (type 0)
+    i64.const 0
+    global.set 0
+    i32.const 0
+    global.set 2
+    i32.const 0
+    global.set 3)
+  (func (;1;) (type 1) (param i32)
+    global.get 0
+    local.get 0
+    i64.extend_i32_u
+    i64.add
+    global.set 0)
+  (global (;0;) (mut i64) (i64.const 0))
+  (global (;1;) (mut i64) (i64.const 0))
+  (global (;2;) (mut i32) (i32.const 0))
+  (global (;3;) (mut i32) (i32.const 0))
+  (global (;4;) (mut i32) (i32.const 0))
+  (export "\00vm.gasUsed" (global 0))
+  (export "\00vm.gasLimit" (global 1))
+  (export "\00vm.breakpoint" (global 2))
+  (export "\00vm.depth" (global 3))
+  (export "\00vm.depthLimit" (global 4))
+  (export "\00vm.reset" (func 0))
+  (export "\00vm.useGas" (func 1)))

@@ -63,7 +63,7 @@ export async function startDebugServer(options: DebugServerOptions = {}): Promis
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await closed;
-      await facade.idle();
+      await facade.close();
     },
   };
 }
@@ -90,6 +90,7 @@ const WORLD_ROUTES: readonly { method: string; pattern: RegExp; body?: true; run
     pattern: /^\/worlds\/([^/]+)\/accounts\/([^/]+)\/code$/,
     run: (f, [id, address], db) => f.getCode(id, address, db),
   },
+  { method: 'GET', pattern: /^\/worlds\/([^/]+)\/scenario$/, run: (f, [id], db) => f.scenario(id, db) },
   { method: 'GET', pattern: /^\/worlds\/([^/]+)\/transactions$/, run: (f, [id], db) => f.getTransactions(id, db) },
   {
     method: 'GET',

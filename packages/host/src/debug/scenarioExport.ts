@@ -32,19 +32,19 @@ const big = (n: unknown): BigValue => ({ value: BigInt(typeof n === 'string' || 
 
 interface RecordInput {
   CallerAddr: string;
-  Arguments: string[];
+  Arguments: string[] | null;
   CallValue: string;
   GasProvided: string;
   GasPrice: string;
 }
 
 interface RecordOutput {
-  ReturnData: string[];
+  ReturnData: string[] | null;
   ReturnCode: number;
   ReturnMessage: string;
   GasRemaining: string;
   GasRefund: string;
-  Logs: { Address: string; Identifier: string; Topics: string[]; Data: string }[];
+  Logs: { Address: string; Identifier: string; Topics: string[] | null; Data: string }[] | null;
 }
 
 /** The scenario's text, and a note for every transaction it leaves out (and why). */
@@ -56,9 +56,13 @@ export function exportScenario(
   const steps: Step[] = [];
   const mocks: NewAddressMock[] = [];
   const feePayers = new Set<string>();
+  let seeded = world.randomSeed.length > 0;
   for (const record of records) {
-    if (record.Before !== undefined) steps.push(setState(parseWorld(JSON.stringify(record.Before), world.id)));
-    else if (steps.length === 0) throw new RequestError(`transaction ${record.ID} has no recorded state before it`);
+    if (record.Before !== undefined) {
+      const before = parseWorld(JSON.stringify(record.Before), world.id);
+      seeded ||= before.randomSeed.length > 0;
+      steps.push(setState(before));
+    } else if (steps.length === 0) throw new RequestError(`transaction ${record.ID} has no recorded state before it`);
     const input = record.Input as RecordInput;
     const output = record.Output as RecordOutput | null;
     if (!output || record.Replayable === false) {
@@ -90,6 +94,7 @@ export function exportScenario(
       'no closing checkState: the world changed after its last transaction (an account created, the block set, ' +
         'or a transaction a scenario runner cannot replay)',
     );
+  if (seeded) notes.push('the block random seed is not part of the scenario format: the replay runs without it');
   const scenario: Scenario = { name: world.id, comment: `vm-debug world ${world.id}`, steps };
   return { Scenario: writeScenario(scenario, { notes }), Notes: notes };
 }
@@ -100,7 +105,7 @@ function txStep(
   input: RecordInput,
   output: RecordOutput,
 ): TxStep {
-  const args = input.Arguments.map(bytes);
+  const args = (input.Arguments ?? []).map(bytes);
   const common = {
     from: bytes(input.CallerAddr),
     value: big(input.CallValue),
@@ -116,10 +121,10 @@ function txStep(
           function: kind === 'upgrade' ? 'upgradeContract' : String(record.Function),
           arguments: kind === 'upgrade' ? [bytes(record.CodeHex), bytes(record.CodeMetadataHex), ...args] : args,
         };
-  const logs: LogEntry[] = output.Logs.map((l) => ({
+  const logs: LogEntry[] = (output.Logs ?? []).map((l) => ({
     address: bytes(l.Address),
     identifier: bytes(l.Identifier),
-    topics: l.Topics.map(bytes),
+    topics: (l.Topics ?? []).map(bytes),
     data: bytes(l.Data),
   }));
   return {
@@ -127,7 +132,7 @@ function txStep(
     txId: String(record.ID),
     tx,
     expect: {
-      out: output.ReturnData.map(bytes),
+      out: (output.ReturnData ?? []).map(bytes),
       status: big(output.ReturnCode),
       message: output.ReturnMessage,
       logs,

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { Command } from 'commander';
 import { DebugFacade, type Operation } from './facade';
-import { writeFileAtomic } from './atomicFile';
+import { writeFileAtomic } from '../atomicFile';
 import { goJson } from './goJson';
 import { startDebugServer } from './server';
 

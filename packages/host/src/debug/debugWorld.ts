@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import type { VMOutput } from '@vm/protocol';
 import { MemoryWorld, type BlockInfo } from '../scenario/memoryWorld';
-import { writeFileAtomic } from './atomicFile';
+import { writeFileAtomic } from '../atomicFile';
 import { goJson } from './goJson';
 
 /** A world file that cannot be read as a world: reported, never overwritten. */

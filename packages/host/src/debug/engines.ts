@@ -36,7 +36,11 @@ interface DriverModule {
 export class WorldEngines {
   private readonly engines = new Map<string, Engine>();
 
-  constructor(private readonly processes: boolean) {}
+  /** `reuse: false` builds a new VM for every request, as the reference does (kept to measure the difference). */
+  constructor(
+    private readonly processes: boolean,
+    private readonly reuse = true,
+  ) {}
 
   /** Runs `work` on the world's VM with `world` as its blockchain; a VM failure (a throw) is returned as `error`. */
   async run(
@@ -44,7 +48,7 @@ export class WorldEngines {
     world: DebugWorld,
     work: (vm: VMExecutionHandler) => VMOutput | Promise<VMOutput>,
   ): Promise<{ output: VMOutput | null; error: Error | null }> {
-    const engine = this.engine(key);
+    const engine = this.reuse ? (this.engines.get(key) ?? this.create(key)) : this.build();
     engine.world = world;
     try {
       return { output: await work(engine.vm), error: null };
@@ -52,6 +56,7 @@ export class WorldEngines {
       return { output: null, error: error as Error };
     } finally {
       engine.world = IDLE;
+      if (!this.reuse) await engine.vm.close?.();
     }
   }
 
@@ -62,21 +67,22 @@ export class WorldEngines {
     await Promise.all(engines.map((e) => e.vm.close?.()));
   }
 
-  private engine(key: string): Engine {
-    let engine = this.engines.get(key);
-    if (!engine) {
-      const slot: { world: DebugWorld } = { world: IDLE };
-      const options = {
-        blockchainHook: forwardingHook(() => slot.world),
-        gasSchedule: referenceTestGasSchedule(),
-        blockGasLimit: BLOCK_GAS_LIMIT,
-        vmType: VM_TYPE,
-      };
-      const vm: Handler = this.processes ? new (loadDriver().VMDriver)(options) : new VMHost(options);
-      engine = Object.assign(slot, { vm });
-      this.engines.set(key, engine);
-    }
+  private create(key: string): Engine {
+    const engine = this.build();
+    this.engines.set(key, engine);
     return engine;
+  }
+
+  private build(): Engine {
+    const slot: { world: DebugWorld } = { world: IDLE };
+    const options = {
+      blockchainHook: forwardingHook(() => slot.world),
+      gasSchedule: referenceTestGasSchedule(),
+      blockGasLimit: BLOCK_GAS_LIMIT,
+      vmType: VM_TYPE,
+    };
+    const vm: Handler = this.processes ? new (loadDriver().VMDriver)(options) : new VMHost(options);
+    return Object.assign(slot, { vm });
   }
 }
 

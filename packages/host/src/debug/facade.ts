@@ -7,7 +7,7 @@ import { access, readdir, readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { CallType, ReturnCode, returnCodeString, type VMInput, type VMOutput } from '@vm/protocol';
 import { contractProblem } from '../scenario/describeTx';
-import { writeFileAtomic } from './atomicFile';
+import { writeFileAtomic } from '../atomicFile';
 import { type DebugWorld, loadWorld, saveWorld, type AccountJson, type TransactionRecord } from './debugWorld';
 import { WorldEngines } from './engines';
 import { exportScenario } from './scenarioExport';
@@ -50,6 +50,8 @@ export interface FacadeOptions {
   base?: string;
   /** Execute through @vm/driver's VMDriver (an `arwen` child per world, as a node does) instead of in process. */
   processes?: boolean;
+  /** Keep one VM per world across requests (default true); false: a new VM per request, as the reference does. */
+  reuseVm?: boolean;
 }
 
 /** The `data` of a contract request (the reference's ContractResponseBase, with the error's text kept). */
@@ -83,7 +85,7 @@ export class DebugFacade {
   constructor(options: FacadeOptions = {}) {
     this.base = path.resolve(options.base ?? options.root ?? process.cwd());
     this.root = path.resolve(options.root ?? this.base);
-    this.engines = new WorldEngines(options.processes ?? false);
+    this.engines = new WorldEngines(options.processes ?? false, options.reuseVm ?? true);
   }
 
   /** Waits for the requests in flight, then stops the VMs (the `arwen` children with `processes`). */

@@ -10,6 +10,7 @@ import { contractProblem } from '../scenario/describeTx';
 import { writeFileAtomic } from '../atomicFile';
 import { type DebugWorld, loadWorld, saveWorld, type AccountJson, type TransactionRecord } from './debugWorld';
 import { WorldEngines } from './engines';
+import { withWorldLock } from './worldLock';
 import { exportScenario } from './scenarioExport';
 import { goJson } from './goJson';
 import { inspectCode, type CodeInspection } from './inspect';
@@ -449,10 +450,14 @@ export class DebugFacade {
     return { code, metadata };
   }
 
-  /** Runs `work` after every earlier request on the same world file. */
+  /**
+   * Runs `work` after every earlier request of this process on the same world file, holding the world's lock file
+   * (other processes on the same database: worldLock.ts).
+   */
   private locked<T>(key: string, work: () => Promise<T>): Promise<T> {
     const previous = this.queues.get(key) ?? Promise.resolve();
-    const run = previous.then(work, work);
+    const held = () => withWorldLock(key.replace(/\.json$/, '.lock'), work);
+    const run = previous.then(held, held);
     const tail = run.catch(() => undefined);
     this.queues.set(key, tail);
     void tail.then(() => {

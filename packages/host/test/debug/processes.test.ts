@@ -4,6 +4,9 @@ import { startDebugServer, type DebugServer } from '@vm/host';
 import { wat } from '@vm/testkit';
 import { ALICE, contractAddress, contractFolder, returnedNumber } from './helpers';
 
+// Child processes on a loaded machine: generous deadlines, no timing assertions.
+jest.setTimeout(180_000);
+
 const BIN = path.join(__dirname, '..', '..', 'bin', 'vm-debug.js');
 
 let dir: string;

@@ -5,6 +5,9 @@ import { startDebugServer, type DebugServer } from '@vm/host';
 import { wat } from '@vm/testkit';
 import { ALICE, BOB, contractFolder, returnedNumber } from './helpers';
 
+// Child processes on a loaded machine: generous deadlines, no timing assertions.
+jest.setTimeout(180_000);
+
 // The built executables, as users run them.
 const DEBUG_BIN = path.join(__dirname, '..', '..', 'bin', 'vm-debug.js');
 const SCENARIO_BIN = path.join(__dirname, '..', '..', 'bin', 'vm-scenario.js');

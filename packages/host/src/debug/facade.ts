@@ -13,7 +13,7 @@ import { WorldEngines } from './engines';
 import { withWorldLock } from './worldLock';
 import { exportScenario } from './scenarioExport';
 import { goJson } from './goJson';
-import { inspectCode, type CodeInspection } from './inspect';
+import { codeText, inspectCode, type CodeInspection } from './inspect';
 import { appendTransaction, deleteTransactions, readTransactions } from './transactionLog';
 import {
   RequestError,
@@ -307,7 +307,7 @@ export class DebugFacade {
     const account = world.account(decodeAddress(addressHex, 'account'));
     if (!account) throw new RequestError(`no account ${addressHex} in world ${id}`);
     if (account.code.length === 0) throw new RequestError(`account ${addressHex} has no code`);
-    return inspectCode(account.code);
+    return { ...inspectCode(account.code), ...(await codeText(account.code)) };
   }
 
   /**

@@ -23,7 +23,6 @@ import type {
 import { ANY } from '../scenario/model';
 import { writeScenario } from '../scenario/write';
 import { type DebugWorld, parseWorld, type TransactionRecord } from './debugWorld';
-import { RequestError } from './requests';
 
 const bytes = (hex: unknown): Bytes => ({
   value: Uint8Array.from(Buffer.from(typeof hex === 'string' ? hex : '', 'hex')),
@@ -57,12 +56,18 @@ export function exportScenario(
   const mocks: NewAddressMock[] = [];
   const feePayers = new Set<string>();
   let seeded = world.randomSeed.length > 0;
-  for (const record of records) {
+  const kept = replayable(records);
+  if (kept.length < records.length)
+    notes.push(
+      `transactions ${records[0].ID} to ${records[records.length - kept.length - 1].ID} left out: ` +
+        'logged without what a replay needs (by an earlier vm-debug)',
+    );
+  for (const record of kept) {
     if (record.Before !== undefined) {
       const before = parseWorld(JSON.stringify(record.Before), world.id);
       seeded ||= before.randomSeed.length > 0;
       steps.push(setState(before));
-    } else if (steps.length === 0) throw new RequestError(`transaction ${record.ID} has no recorded state before it`);
+    }
     const input = record.Input as RecordInput;
     const output = record.Output as RecordOutput | null;
     if (!output || record.Replayable === false) {
@@ -71,8 +76,6 @@ export function exportScenario(
       continue;
     }
     const kind = record.Kind as 'deploy' | 'upgrade' | 'run';
-    if (kind !== 'run' && typeof record.CodeHex !== 'string')
-      throw new RequestError(`transaction ${record.ID} (${kind}) was recorded without its code: it cannot be exported`);
     if (kind === 'deploy' && record.ContractAddressHex)
       mocks.push({
         creatorAddress: bytes(input.CallerAddr),
@@ -88,7 +91,7 @@ export function exportScenario(
   if (first === undefined)
     steps.push(setState(world)); // no transactions: the world as it is
   else steps[0] = { ...(first as SetStateStep), newAddresses: mocks };
-  if (records.length === 0 || world.atLastTransaction) steps.push(checkState(world, feePayers));
+  if (kept.length === 0 || world.atLastTransaction) steps.push(checkState(world, feePayers));
   else
     notes.push(
       'no closing checkState: the world changed after its last transaction (an account created, the block set, ' +
@@ -97,6 +100,19 @@ export function exportScenario(
   if (seeded) notes.push('the block random seed is not part of the scenario format: the replay runs without it');
   const scenario: Scenario = { name: world.id, comment: `vm-debug world ${world.id}`, steps };
   return { Scenario: writeScenario(scenario, { notes }), Notes: notes };
+}
+
+/**
+ * The records a replay can start from: after the last one logged without what a replay needs (an earlier vm-debug
+ * did not log the code and the caller's nonce), from the first one that carries the state before it.
+ */
+function replayable(records: readonly TransactionRecord[]): readonly TransactionRecord[] {
+  let start = 0;
+  records.forEach((record, i) => {
+    if (typeof record.CallerNonce !== 'string') start = i + 1;
+  });
+  while (start < records.length && records[start].Before === undefined) start++;
+  return records.slice(start);
 }
 
 function txStep(

@@ -184,6 +184,46 @@ describe('[@vm/host] vm-debug: a world exported as a scenario', () => {
     expect(changed.Notes[0]).toMatch(/^no closing checkState: the world changed after its last transaction/);
   });
 
+  it('a log written before records carried what a replay needs: those transactions are left out, with a note', async () => {
+    const World = 'older';
+    await data('POST', '/account', { World, AddressHex: ALICE, Balance: '100', Nonce: 0 });
+    const { ContractAddressHex } = await data('POST', '/deploy', {
+      World,
+      ImpersonatedHex: ALICE,
+      CodeHex: hex(counter),
+      GasLimit: 100000,
+    });
+    const increment = () =>
+      data('POST', '/run', {
+        World,
+        ImpersonatedHex: ALICE,
+        ContractAddressHex,
+        Function: 'increment',
+        GasLimit: 100000,
+      });
+    await increment();
+    // What an earlier vm-debug wrote: records without the caller's nonce, code and state, a world file without the flag.
+    const worldFile = path.join(dir, 'db', 'worlds', `${World}.json`);
+    const logFile = path.join(dir, 'db', 'worlds', `${World}.transactions.jsonl`);
+    const old = readFileSync(logFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => {
+        const { CallerNonce: _n, CodeHex: _c, CodeMetadataHex: _m, Before: _b, ...rest } = JSON.parse(line);
+        return JSON.stringify(rest);
+      });
+    writeFileSync(logFile, `${old.join('\n')}\n`);
+    writeFileSync(worldFile, readFileSync(worldFile, 'utf8').replace(/,\n\t"AtLastTransaction": true/, ''));
+    await increment();
+    const exported = await data('GET', `/worlds/${World}/scenario`);
+    expect(exported.Notes).toEqual([
+      'transactions 1 to 2 left out: logged without what a replay needs (by an earlier vm-debug)',
+    ]);
+    expect(txSteps(exported.Scenario).map((s) => [s.txId, s.expect.out])).toEqual([['3', ['0x02']]]);
+    writeFileSync(path.join(dir, 'older.scen.json'), exported.Scenario);
+    expect(replay('older.scen.json').code).toBe(0);
+  });
+
   it('a world without transactions is its state; an unknown world is a 404', async () => {
     await data('POST', '/account', { World: 'quiet', AddressHex: ALICE, Balance: '5', Nonce: 2 });
     const exported = await data('GET', '/worlds/quiet/scenario');

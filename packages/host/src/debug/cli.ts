@@ -184,6 +184,8 @@ async function exportWorld(flags: { world: string; database: string; output?: st
   } catch (error) {
     io.err(`vm-debug: ${(error as Error).message}`);
     return 1;
+  } finally {
+    await facade.close();
   }
 }
 

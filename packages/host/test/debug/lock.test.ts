@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -84,6 +84,18 @@ describe('[@vm/host] vm-debug: one writer per world across processes (a lock fil
     const done = exitOf(child);
     child.kill('SIGTERM');
     expect((await done).code).toBe(0);
+  });
+
+  it('an empty lock file left long ago (its owner died before writing it) is broken', async () => {
+    const World = 'empty-lock';
+    await counterWorld(World);
+    const lockFile = path.join(dir, 'db', 'worlds', `${World}.lock`);
+    writeFileSync(lockFile, '');
+    const longAgo = new Date(Date.now() - 60_000);
+    utimesSync(lockFile, longAgo, longAgo);
+    expect((await runCli(dir, ...incrementArgs(World))).code).toBe(0);
+    expect(counterIn(World).counter).toBe(1);
+    expect(existsSync(lockFile)).toBe(false);
   });
 
   it("waits while a live process holds the lock, goes on once it is gone; a dead owner's lock is broken", async () => {

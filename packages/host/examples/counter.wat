@@ -1,4 +1,4 @@
-;; A counter: init stores 1 under "counter"; increment adds 1 and returns the new value.
+;; A counter: init stores 1 under "counter"; increment adds 1 and returns the new value; get returns it.
 ;; counter.wasm is this file compiled (a test checks they agree).
 (module
   (import "env" "int64storageLoad" (func $load (param i32 i32) (result i64)))
@@ -10,4 +10,5 @@
   (func (export "increment") (local $n i64)
     (local.set $n (i64.add (call $load (i32.const 0) (i32.const 7)) (i64.const 1)))
     (drop (call $store (i32.const 0) (i32.const 7) (local.get $n)))
-    (call $finish (local.get $n))))
+    (call $finish (local.get $n)))
+  (func (export "get") (call $finish (call $load (i32.const 0) (i32.const 7)))))

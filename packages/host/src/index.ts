@@ -94,5 +94,8 @@ export {
   RequestError,
   MAX_BODY_BYTES,
   DEFAULT_QUERY_GAS_LIMIT,
+  WorldLockedError,
+  exportScenario as exportDebugScenario,
 } from './debug';
+export { writeFileAtomic, writeFileAtomicSync } from './atomicFile';
 export type { FacadeOptions, ContractResponse, DebugServer, DebugServerOptions, AccountJson } from './debug';

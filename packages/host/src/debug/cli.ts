@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { Command } from 'commander';
 import { DebugFacade, type Operation } from './facade';
+import { writeFileAtomic } from '../atomicFile';
 import { goJson } from './goJson';
 import { startDebugServer } from './server';
 
@@ -36,6 +37,7 @@ interface Flags {
   balance?: string;
   nonce?: number;
   replace?: boolean;
+  processes?: boolean;
 }
 
 const u64 = (text: string): number => {
@@ -96,7 +98,8 @@ export async function runDebugCli(argv: string[], io: DebugCliIo = STD_IO): Prom
       .description(spec.about)
       .option('--world <name>', 'world name: <database>/worlds/<name>.json', 'default')
       .option('--database <dir>', 'database folder', './db')
-      .option('--outcome <name>', 'also store the outcome as <database>/out/<name>.json');
+      .option('--outcome <name>', 'also store the outcome as <database>/out/<name>.json')
+      .option('--processes', 'execute through the VMDriver (an arwen child process, as a node does)');
     if (spec.flags.includes('tx')) {
       command.requiredOption('--impersonated <hex>', 'the caller address');
       command.option('--arguments <hex>', 'an argument (repeatable)', (v: string, all: string[]) => [...all, v], []);
@@ -124,13 +127,23 @@ export async function runDebugCli(argv: string[], io: DebugCliIo = STD_IO): Prom
     });
   }
   program
+    .command('export-scenario')
+    .description('write a world as a scenario: its starting state, its transactions with their results, its state')
+    .option('--world <name>', 'world name: <database>/worlds/<name>.json', 'default')
+    .option('--database <dir>', 'database folder', './db')
+    .option('--output <file>', 'write the scenario there (default: stdout)')
+    .action((flags: { world: string; database: string; output?: string }) => {
+      result = exportWorld(flags, io);
+    });
+  program
     .command('server')
     .description('serve the worlds over HTTP (POST /account /deploy /upgrade /run /query)')
     .option('--address <host:port>', 'listen address (the reference form, e.g. :9091)')
     .option('--host <host>', 'listen host (127.0.0.1: this machine only)', '127.0.0.1')
     .option('--port <n>', 'listen port (0: any free port)', u64, 9091)
     .option('--root <dir>', 'DatabasePath and CodePath must stay inside it (default: the working directory)')
-    .action((flags: { address?: string; host: string; port: number; root?: string }) => {
+    .option('--processes', 'execute through the VMDriver (an arwen child process per world, as a node does)')
+    .action((flags: ServeFlags) => {
       result = serve(flags, io);
     });
   try {
@@ -144,20 +157,47 @@ export async function runDebugCli(argv: string[], io: DebugCliIo = STD_IO): Prom
 
 async function operate(operation: Operation, flags: Flags, io: DebugCliIo): Promise<number> {
   // Local use: any path the user names (relative to the working directory).
-  const facade = new DebugFacade({ root: path.parse(process.cwd()).root, base: process.cwd() });
+  const facade = localFacade(flags.processes);
   try {
     io.out(goJson(await facade.execute(operation, requestOf(flags)), '\t'));
     return 0;
   } catch (error) {
     io.err(`vm-debug: ${(error as Error).message}`);
     return 1;
+  } finally {
+    await facade.close();
   }
 }
 
-async function serve(
-  flags: { address?: string; host: string; port: number; root?: string },
-  io: DebugCliIo,
-): Promise<number> {
+/** Local use: any path the user names (relative to the working directory). */
+const localFacade = (processes?: boolean) =>
+  new DebugFacade({ root: path.parse(process.cwd()).root, base: process.cwd(), processes });
+
+async function exportWorld(flags: { world: string; database: string; output?: string }, io: DebugCliIo) {
+  const facade = localFacade();
+  try {
+    const { Scenario, Notes } = await facade.scenario(flags.world, flags.database);
+    for (const note of Notes) io.err(`vm-debug: ${note}`);
+    if (flags.output) await writeFileAtomic(path.resolve(flags.output), Scenario);
+    else io.out(Scenario.trimEnd());
+    return 0;
+  } catch (error) {
+    io.err(`vm-debug: ${(error as Error).message}`);
+    return 1;
+  } finally {
+    await facade.close();
+  }
+}
+
+interface ServeFlags {
+  address?: string;
+  host: string;
+  port: number;
+  root?: string;
+  processes?: boolean;
+}
+
+async function serve(flags: ServeFlags, io: DebugCliIo): Promise<number> {
   let { host, port } = flags;
   if (flags.address) {
     const match = /^(.*):(\d+)$/.exec(flags.address);
@@ -165,7 +205,7 @@ async function serve(
     host = match[1] || host;
     port = Number(match[2]);
   }
-  const server = await startDebugServer({ host, port, root: flags.root, log: io.err });
+  const server = await startDebugServer({ host, port, root: flags.root, processes: flags.processes, log: io.err });
   io.out(`vm-debug listening on ${server.url}`);
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {

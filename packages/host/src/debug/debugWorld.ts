@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import type { VMOutput } from '@vm/protocol';
 import { MemoryWorld, type BlockInfo } from '../scenario/memoryWorld';
-import { writeFileAtomic } from './atomicFile';
+import { writeFileAtomic } from '../atomicFile';
 import { goJson } from './goJson';
 
 /** A world file that cannot be read as a world: reported, never overwritten. */
@@ -42,8 +42,15 @@ export type TransactionRecord = Record<string, unknown> & { ID: number };
 
 export class DebugWorld extends MemoryWorld {
   readonly extras = new Map<string, AccountExtra>();
-  /** How many deploys, upgrades and runs were executed (their records: the world's transaction log, log.ts). */
+  /** How many deploys, upgrades and runs were executed (their records: the world's transaction log). */
   transactionCount = 0;
+  /**
+   * Whether the world is exactly what its last transaction record left (no account created, block set or world
+   * loaded since): the next record then needs no copy of the state before it (see scenarioExport.ts).
+   */
+  atLastTransaction = false;
+  /** The current block's random seed (`POST /worlds/:id/block` `RandomSeed`), empty when never set. */
+  randomSeed: Uint8Array = EMPTY;
 
   constructor(readonly id: string) {
     super();
@@ -67,6 +74,7 @@ export class DebugWorld extends MemoryWorld {
 
   override isSmartContract = (address?: Uint8Array): boolean =>
     (address ? (this.account(address)?.code.length ?? 0) : 0) > 0;
+  override currentRandomSeed = (): Uint8Array | null => (this.randomSeed.length > 0 ? this.randomSeed : null);
   override getShardOfAddress = (address?: Uint8Array): number =>
     (address && this.extras.get(hex(address))?.shardId) ?? 0;
 
@@ -97,13 +105,22 @@ export class DebugWorld extends MemoryWorld {
     };
   }
 
-  /** The world file's content: the reference's layout, accounts sorted by address, plus `Block` and `TransactionCount` when any. */
+  /**
+   * The world file's content: the reference's layout, accounts sorted by address, plus `Block`,
+   * `TransactionCount` and `AtLastTransaction` when any.
+   */
   toFileObject(): Record<string, unknown> {
     const keys = [...this.accounts.keys()].sort();
     const accounts = Object.fromEntries(keys.map((k) => [k, this.accountJson(Buffer.from(k, 'hex'))]));
-    const block = this.currentBlock && blockJson(this.currentBlock);
+    const block = this.currentBlock || this.randomSeed.length > 0 ? blockJson(this) : undefined;
     const count = this.transactionCount > 0 ? this.transactionCount : undefined;
-    return { ID: this.id, Accounts: accounts, Block: block ?? undefined, TransactionCount: count };
+    return {
+      ID: this.id,
+      Accounts: accounts,
+      Block: block,
+      TransactionCount: count,
+      AtLastTransaction: this.atLastTransaction || undefined,
+    };
   }
 
   /** The world file's text (tab-indented, as the reference writes it). */
@@ -112,7 +129,11 @@ export class DebugWorld extends MemoryWorld {
   }
 }
 
-const blockJson = (b: BlockInfo) => ({ Nonce: b.nonce, Round: b.round, Timestamp: b.timestamp, Epoch: b.epoch });
+function blockJson(world: DebugWorld) {
+  const b: BlockInfo = world.currentBlock ?? { nonce: 0n, round: 0n, timestamp: 0n, epoch: 0 };
+  const seed = world.randomSeed.length > 0 ? hex(world.randomSeed) : undefined;
+  return { Nonce: b.nonce, Round: b.round, Timestamp: b.timestamp, Epoch: b.epoch, RandomSeedHex: seed };
+}
 
 /** Reads a world file; a missing file is an empty world (as in the reference), anything unreadable a WorldFileError. */
 export async function loadWorld(file: string, id: string): Promise<DebugWorld> {
@@ -138,7 +159,8 @@ export function saveWorld(file: string, world: DebugWorld): Promise<void> {
 // Go writes Balance (a *big.Int) and Nonce as bare numbers, beyond what a JS number holds exactly: quote them first.
 const BIG_NUMBER_FIELDS = /("(?:Balance|Nonce|Round|Timestamp)"\s*:\s*)(-?\d+)/g;
 
-function parseWorld(text: string, id: string): DebugWorld {
+/** A world from its file's text (or a transaction record's `Before`); throws on anything that is not a world. */
+export function parseWorld(text: string, id: string): DebugWorld {
   const root = JSON.parse(text.replace(BIG_NUMBER_FIELDS, '$1"$2"')) as unknown;
   if (!isObject(root)) throw new Error('not a JSON object');
   const world = new DebugWorld(id);
@@ -174,7 +196,9 @@ function parseWorld(text: string, id: string): DebugWorld {
       timestamp: bigField(b.Timestamp, 'Block Timestamp'),
       epoch: Number(bigField(b.Epoch, 'Block Epoch')),
     };
+    world.randomSeed = hexField(b.RandomSeedHex, 'Block RandomSeedHex');
   }
+  world.atLastTransaction = root.AtLastTransaction === true;
   if (root.TransactionCount !== undefined)
     world.transactionCount = Number(bigField(root.TransactionCount, 'TransactionCount'));
   return world;

@@ -14,12 +14,14 @@ import {
   type VMOutput,
 } from '@vm/protocol';
 import { refusalOutput } from '../execution/outcome';
-import { referenceTestGasSchedule } from '../scenario/runScenario';
-import { VMHost } from '../vmHost';
-import { writeFileAtomic } from './atomicFile';
+import { contractProblem } from '../scenario/describeTx';
+import { writeFileAtomic } from '../atomicFile';
 import { type DebugWorld, loadWorld, saveWorld, type AccountJson, type TransactionRecord } from './debugWorld';
+import { WorldEngines } from './engines';
+import { withWorldLock } from './worldLock';
+import { exportScenario } from './scenarioExport';
 import { goJson } from './goJson';
-import { inspectCode, type CodeInspection } from './inspect';
+import { codeText, inspectCode, type CodeInspection } from './inspect';
 import { appendTransaction, deleteTransactions, readTransactions } from './transactionLog';
 import {
   RequestError,
@@ -33,9 +35,6 @@ import {
   type RequestType,
 } from './requests';
 
-/** The reference's host parameters (arwendebug/world.go). */
-const VM_TYPE = Uint8Array.of(5, 0);
-const BLOCK_GAS_LIMIT = 10_000_000n;
 /** The reference's DefaultGasPrice, passed to the VM when a request names none (and then no fee is charged). */
 export const DEFAULT_GAS_PRICE = 200_000_000_000n;
 /** A query's gas limit when it names none (the reference requires one its CLI cannot give). */
@@ -58,6 +57,10 @@ export interface FacadeOptions {
   root?: string;
   /** Relative DatabasePath and CodePath resolve against it. Default: the working directory. */
   base?: string;
+  /** Execute through @vm/driver's VMDriver (an `arwen` child per world, as a node does) instead of in process. */
+  processes?: boolean;
+  /** Keep one VM per world across requests (default true); false: a new VM per request, as the reference does. */
+  reuseVm?: boolean;
 }
 
 /** The `data` of a contract request (the reference's ContractResponseBase, with the error's text kept). */
@@ -71,6 +74,8 @@ export interface ContractResponse {
   ContractAddressHex?: string;
   /** The entry of this request in the world's transaction log. */
   TransactionID?: number;
+  /** Why the code was refused, when the VM answered ContractInvalid (its ReturnMessage stays the reference's). */
+  InvalidReason?: string;
 }
 
 interface Target {
@@ -83,10 +88,19 @@ export class DebugFacade {
   readonly root: string;
   readonly base: string;
   private readonly queues = new Map<string, Promise<unknown>>();
+  /** One VM per world file, kept across requests (its compiled modules with it). */
+  private readonly engines: WorldEngines;
 
   constructor(options: FacadeOptions = {}) {
     this.base = path.resolve(options.base ?? options.root ?? process.cwd());
     this.root = path.resolve(options.root ?? this.base);
+    this.engines = new WorldEngines(options.processes ?? false, options.reuseVm ?? true);
+  }
+
+  /** Waits for the requests in flight, then stops the VMs (the `arwen` children with `processes`). */
+  async close(): Promise<void> {
+    await this.idle();
+    await this.engines.close();
   }
 
   /** Runs an operation on a raw request body (bound as the reference binds JSON). */
@@ -123,6 +137,7 @@ export class DebugFacade {
       const account = world.accountOrNew(address);
       account.balance = balance;
       account.nonce = r.Nonce ?? 0n;
+      world.atLastTransaction = false;
       await saveWorld(target.worldFile, world);
       const data = { Account: world.accountJson(address)! };
       await this.storeOutcome(target, data);
@@ -147,6 +162,7 @@ export class DebugFacade {
     const code = codeSpec && { code: await resolveCode(codeSpec), metadata: codeSpec.metadata };
     return this.locked(target.worldFile, async () => {
       const world = await loadWorld(target.worldFile, target.worldId);
+      const replayableBefore = world.atLastTransaction;
       const input: VMInput = {
         CallerAddr: caller,
         Arguments: args,
@@ -167,9 +183,12 @@ export class DebugFacade {
         );
         return this.finish(target, response(input, output));
       }
+      // The state this transaction started from, when the log's earlier records do not give it (scenarioExport.ts).
+      const before = replayableBefore ? undefined : plain(world.toFileObject());
+      const recipientHasCode = contract ? (world.account(contract)?.code.length ?? 0) > 0 : true;
       const nonce = sender.nonce;
       sender.nonce += 1n;
-      const { output, error } = runVm(world, (vm) => {
+      const { output, error } = await this.engines.run(target.worldFile, world, (vm) => {
         if (kind === 'deploy')
           return vm.runSmartContractCreate({
             ...input,
@@ -193,6 +212,10 @@ export class DebugFacade {
         }
       }
       const data = response(input, output, error);
+      if (output?.ReturnCode === ReturnCode.ContractInvalid) {
+        const refused = code ? code.code : contract && world.account(contract)?.code;
+        data.InvalidReason = refused && contractProblem(refused);
+      }
       if (kind === 'deploy') {
         const created = output?.ReturnCode === ReturnCode.Ok ? world.newAddress(caller, nonce) : null;
         data.ContractAddress = created;
@@ -204,14 +227,23 @@ export class DebugFacade {
         Kind: kind,
         Function: kind === 'run' ? r.Function : kind === 'upgrade' ? 'upgradeContract' : 'init',
         ContractAddressHex: contract ? hexOf(contract) : data.ContractAddressHex,
+        CallerNonce: String(nonce),
+        FeePrice: String(feePrice),
+        Replayable: output !== null && recipientHasCode,
+        CodeHex: code && hexOf(code.code),
+        CodeMetadataHex: code && hexOf(code.metadata),
         Block: world.currentBlock && plain(world.currentBlock),
         GasUsed: output ? String(gasLimit - output.GasRemaining) : null,
         ReturnCodeString: data.ReturnCodeString ?? null,
+        InvalidReason: data.InvalidReason,
         Error: data.Error,
         Input: plain(input),
         Output: output && plain(goOutput(output)),
+        Before: before,
       });
       world.transactionCount = data.TransactionID;
+      // A scenario runner can replay this transaction only if the VM answered and the recipient had code.
+      world.atLastTransaction = output !== null && recipientHasCode;
       await saveWorld(target.worldFile, world);
       return this.finish(target, data);
     });
@@ -237,7 +269,7 @@ export class DebugFacade {
     };
     return this.locked(target.worldFile, async () => {
       const world = await loadWorld(target.worldFile, target.worldId);
-      const { output, error } = runVm(world, (vm) =>
+      const { output, error } = await this.engines.run(target.worldFile, world, (vm) =>
         vm.runSmartContractCall({ ...input, RecipientAddr: contract, Function: r.Function! }),
       );
       return this.finish(target, response(input, output, error));
@@ -281,13 +313,25 @@ export class DebugFacade {
     return { Account: account, StorageDecoded: decoded };
   }
 
-  /** The account's code: imports (contract API or not), exports, size. */
+  /** The account's code: imports (contract API or not), exports, size, and its text form. */
   async getCode(id: string, addressHex: string, database?: string): Promise<CodeInspection> {
     const world = await this.existingWorld(id, database);
     const account = world.account(decodeAddress(addressHex, 'account'));
     if (!account) throw new RequestError(`no account ${addressHex} in world ${id}`);
     if (account.code.length === 0) throw new RequestError(`account ${addressHex} has no code`);
-    return inspectCode(account.code);
+    return { ...inspectCode(account.code), ...(await codeText(account.code)) };
+  }
+
+  /**
+   * The world as a scenario: the state it started from, its transactions with their results as `expect`, and the
+   * state they led to as a final checkState (scenarioExport.ts).
+   */
+  async scenario(id: string, database?: string): Promise<{ Scenario: string; Notes: string[] }> {
+    const file = this.worldFile(id, database);
+    return this.locked(file, async () => {
+      const world = await this.existingWorld(id, database);
+      return exportScenario(world, await readTransactions(file, world.transactionCount));
+    });
   }
 
   async getTransactions(id: string, database?: string): Promise<{ Transactions: TransactionRecord[] }> {
@@ -303,11 +347,17 @@ export class DebugFacade {
   }
 
   /**
-   * Sets the current block (`Nonce`, `Round`, `Timestamp`, `Epoch`; keys case-insensitive) and/or advances it
-   * (`Advance: {Nonce: 10, Timestamp: 60}`); the block the next transactions run in.
+   * Sets the current block (`Nonce`, `Round`, `Timestamp`, `Epoch`, `RandomSeedHex`; keys case-insensitive) and/or
+   * advances it (`Advance: {Nonce: 10, Timestamp: 60}`); the block the next transactions run in.
    */
   setBlock(id: string, body: unknown, database?: string): Promise<{ Block: unknown }> {
     const set = blockFields(body, 'block');
+    const seedText = isRecord(body)
+      ? Object.entries(body).find(([k]) => k.toLowerCase() === 'randomseedhex')?.[1]
+      : undefined;
+    if (seedText !== undefined && typeof seedText !== 'string')
+      throw new RequestError(`invalid block random seed: expected hex text, got ${JSON.stringify(seedText)}`);
+    const seed = seedText === undefined ? undefined : decodeHex(seedText, 'invalid block random seed: expected hex');
     const advanceBody = isRecord(body)
       ? Object.entries(body).find(([k]) => k.toLowerCase() === 'advance')?.[1]
       : undefined;
@@ -324,6 +374,8 @@ export class DebugFacade {
       };
       if (next.epoch >= 2 ** 32) throw new RequestError('invalid block epoch: at most 4294967295');
       world.currentBlock = next;
+      if (seed) world.randomSeed = seed;
+      world.atLastTransaction = false;
       await saveWorld(file, world);
       return { Block: world.toFileObject().Block };
     });
@@ -410,10 +462,14 @@ export class DebugFacade {
     return { code, metadata };
   }
 
-  /** Runs `work` after every earlier request on the same world file. */
+  /**
+   * Runs `work` after every earlier request of this process on the same world file, holding the world's lock file
+   * (other processes on the same database: worldLock.ts).
+   */
   private locked<T>(key: string, work: () => Promise<T>): Promise<T> {
     const previous = this.queues.get(key) ?? Promise.resolve();
-    const run = previous.then(work, work);
+    const held = () => withWorldLock(key.replace(/\.json$/, '.lock'), work);
+    const run = previous.then(held, held);
     const tail = run.catch(() => undefined);
     this.queues.set(key, tail);
     void tail.then(() => {
@@ -466,20 +522,6 @@ function blockFields(body: unknown, where: string): Partial<Record<(typeof BLOCK
     out[name] = BigInt(value);
   }
   return out;
-}
-
-function runVm(world: DebugWorld, run: (vm: VMHost) => VMOutput): { output: VMOutput | null; error: Error | null } {
-  const vm = new VMHost({
-    blockchainHook: world,
-    gasSchedule: referenceTestGasSchedule(),
-    blockGasLimit: BLOCK_GAS_LIMIT,
-    vmType: VM_TYPE,
-  });
-  try {
-    return { output: run(vm), error: null };
-  } catch (error) {
-    return { output: null, error: error as Error };
-  }
 }
 
 function response(input: VMInput, output: VMOutput | null, error: Error | null = null): ContractResponse {

@@ -6,3 +6,5 @@ export { DebugWorld, loadWorld, saveWorld, WorldFileError } from './debugWorld';
 export type { AccountJson } from './debugWorld';
 export { RequestError } from './requests';
 export { runDebugCli } from './cli';
+export { WorldLockedError, LOCK_WAIT_MS } from './worldLock';
+export { exportScenario } from './scenarioExport';

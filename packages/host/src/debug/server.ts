@@ -9,6 +9,7 @@ import { WorldFileError } from './debugWorld';
 import { DebugFacade, type FacadeOptions, type Operation } from './facade';
 import { goJson } from './goJson';
 import { RequestError } from './requests';
+import { WorldLockedError } from './worldLock';
 
 /** Request bodies above this are refused (413). */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -63,7 +64,7 @@ export async function startDebugServer(options: DebugServerOptions = {}): Promis
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await closed;
-      await facade.idle();
+      await facade.close();
     },
   };
 }
@@ -90,6 +91,7 @@ const WORLD_ROUTES: readonly { method: string; pattern: RegExp; body?: true; run
     pattern: /^\/worlds\/([^/]+)\/accounts\/([^/]+)\/code$/,
     run: (f, [id, address], db) => f.getCode(id, address, db),
   },
+  { method: 'GET', pattern: /^\/worlds\/([^/]+)\/scenario$/, run: (f, [id], db) => f.scenario(id, db) },
   { method: 'GET', pattern: /^\/worlds\/([^/]+)\/transactions$/, run: (f, [id], db) => f.getTransactions(id, db) },
   {
     method: 'GET',
@@ -122,6 +124,8 @@ async function handle(facade: DebugFacade, request: IncomingMessage, response: S
   try {
     return send(response, 200, envelope(await facade.execute(route.operation, body)));
   } catch (error) {
+    if (error instanceof WorldLockedError)
+      return send(response, 409, envelope(null, error, `${route.handler}.${route.call}`));
     if (!(error instanceof RequestError) && !(error instanceof WorldFileError)) throw error;
     const scope = error instanceof RequestError && error.binding ? bindScope : `${route.handler}.${route.call}`;
     return send(response, 400, envelope(null, error, scope));
@@ -155,6 +159,7 @@ async function handleWorldRoute(
   } catch (error) {
     const known = error instanceof RequestError || error instanceof WorldFileError || error instanceof SyntaxError;
     if (error instanceof BodyTooLarge) return send(response, 413, envelope(null, error, scope));
+    if (error instanceof WorldLockedError) return send(response, 409, envelope(null, error, scope));
     if (!known) throw error;
     const status = /^no (world|account|transaction|snapshot) /.test((error as Error).message) ? 404 : 400;
     return send(response, status, envelope(null, error as Error, scope));

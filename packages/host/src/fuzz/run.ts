@@ -2,8 +2,9 @@
  * One fuzzing run: the set-up and events drawn from one seed, the replay written (atomically) whatever the
  * outcome, and on failure the events shrunk and the shrunk replay written next to it.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomicSync } from '../atomicFile';
 import { writeScenario } from '../scenario/write';
 import {
   drawEvent,
@@ -56,9 +57,7 @@ export interface FuzzRunReport {
 
 /** Writes a file atomically: a temporary file in the same directory, then a rename. */
 export function writeAtomic(file: string, text: string): void {
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, text);
-  renameSync(temporary, file);
+  writeFileAtomicSync(file, text);
 }
 
 export const replayFileName = (fuzzer: string, seed: bigint) => `${fuzzer}-seed${seed}.scen.json`;

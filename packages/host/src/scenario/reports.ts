@@ -1,7 +1,8 @@
 /** The reports `vm-scenario` writes: JSON (--json), JUnit XML (--junit) and the gas tables (--gas-report). */
-import { accessSync, constants, existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { returnCodeString } from '@vm/protocol';
+import { writeFileAtomicSync } from '../atomicFile';
 import { gasByFunction, type GasRecord } from './gasMeter';
 import type { ScenarioResult } from './runScenario';
 
@@ -111,14 +112,7 @@ export function reportPathProblem(file: string): string | undefined {
   return undefined;
 }
 
-/** Writes a report without a moment where it is half written: a temporary file beside it, then a rename. */
+/** Writes a report without a moment where it is half written (temp file, fsync, rename: atomicFile.ts). */
 export function writeReport(file: string, text: string): void {
-  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  try {
-    writeFileSync(temporary, text);
-    renameSync(temporary, file);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw error;
-  }
+  writeFileAtomicSync(file, text);
 }

@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -53,3 +54,40 @@ export function returnedNumber(item: string): number {
   const bytes = Buffer.from(item, 'base64');
   return bytes.length === 0 ? 0 : Number(BigInt(`0x${bytes.toString('hex')}`));
 }
+
+/** The built executable, as users run it. */
+export const DEBUG_BIN = path.join(__dirname, '..', '..', 'bin', 'vm-debug.js');
+
+/** Starts `vm-debug server --port 0 ...args` in `cwd`; resolves with the URL it prints. */
+export function startServerProcess(
+  cwd: string,
+  ...args: string[]
+): Promise<{ child: ChildProcessWithoutNullStreams; url: string }> {
+  const child = spawn(process.execPath, [DEBUG_BIN, 'server', '--port', '0', ...args], { cwd });
+  let out = '';
+  let err = '';
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /vm-debug listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(out);
+      if (match) resolve({ child, url: match[1] });
+    });
+    child.once('exit', (code) => reject(new Error(`server exited ${code}: ${err}`)));
+  });
+}
+
+/** Runs the built `vm-debug` with `args` in `cwd` (asynchronously, so several run at once). */
+export function runCli(cwd: string, ...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  const child = spawn(process.execPath, [DEBUG_BIN, ...args], { cwd });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, out, err })));
+}
+
+export const exitOf = (child: ChildProcess) =>
+  new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );

@@ -80,7 +80,8 @@ describe('[@vm/host] vm-debug server: reading worlds', () => {
 
   it("inspects a contract's code: imports marked as contract API or not, exports, size", async () => {
     const contract = await counterWorld('code');
-    expect(await data('GET', `/worlds/code/accounts/${contract}/code`)).toEqual({
+    // The text form needs binaryen's ES module, which this test runner cannot import: inspect.test.ts has it.
+    expect(await data('GET', `/worlds/code/accounts/${contract}/code`)).toMatchObject({
       Size: code.length,
       Imports: [
         { Module: 'env', Name: 'int64storageLoad', ContractApi: true },

@@ -10,7 +10,10 @@ export {
   isContractResponse,
   isStopRequest,
   responseKindOf,
+  isVmRequest,
+  endsDialogue,
 } from './messageKinds';
+export { Capability, ALL_CAPABILITIES, capabilitySet, capabilityNames, hasCapability, codeHash } from './capabilities';
 export { DEFAULT_MAX_FRAME_SIZE, MIN_FRAME_SIZE, DEFAULT_MAX_OUTPUT_BYTES, outputLimitForFrame } from './limits';
 export { PREAMBLE_SIZE, encodePreamble, decodePreamble } from './preamble';
 export { VMError, ErrorCode, defineErrors } from './errors';
@@ -31,6 +34,7 @@ export {
   AccountShape,
   VMHostParametersShape,
   ArwenArgumentsShape,
+  PrefetchShape,
 } from './wire/shapes';
 export { bytesToKey, keyToBytes, quoteByteKey } from './wire/byteKeys';
 export { parseJsonLossless, goQuote } from './wire/goJson';
@@ -64,6 +68,9 @@ export type {
   Account,
   VMHostParameters,
   ArwenArguments,
+  Prefetch,
+  PrefetchedAccount,
+  PrefetchedStorage,
 } from './wire/shapes';
 export type { HookCall } from './types/hookCalls';
 export type { GasScheduleInput, ValidatedGasScheduleLike } from './types/gasScheduleInput';

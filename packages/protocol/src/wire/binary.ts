@@ -169,6 +169,7 @@ function writeShape(shape: Shape, value: Record<string, unknown>): void {
 }
 
 function writeField(field: Field, value: unknown): void {
+  if (value === undefined && field.extension) value = field.t === 'u32' ? 0 : null; // left out: its zero
   switch (field.t) {
     case 'bytes':
       return writeBytes(value);
@@ -179,7 +180,7 @@ function writeField(field: Field, value: unknown): void {
     case 'u64':
       return writer.u64(integer(value, 0n, UINT64_MAX, 'uint64'));
     case 'u32':
-      return writer.u32(Number(integer(value ?? (field.extension ? 0 : value), 0n, 0xffffffffn, 'uint32')));
+      return writer.u32(Number(integer(value, 0n, 0xffffffffn, 'uint32')));
     case 'int':
       return writer.i64(integer(value, INT_MIN, INT_MAX, 'int'));
     case 'bool':

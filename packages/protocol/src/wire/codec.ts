@@ -19,6 +19,7 @@ export function decodeShape(shape: Shape, json: JsonObject): Record<string, unkn
 }
 
 function decodeField(field: Field, json: Json): unknown {
+  if (json === undefined && field.extension) return field.t === 'u32' ? 0 : null; // a reference peer's message
   switch (field.t) {
     case 'bytes':
       return decodeBytes(json);
@@ -29,7 +30,7 @@ function decodeField(field: Field, json: Json): unknown {
     case 'u64':
       return integerValue(json) as bigint;
     case 'u32':
-      return json === undefined && field.extension ? 0 : Number(integerValue(json));
+      return Number(integerValue(json));
     case 'int':
       return Number(integerValue(json));
     case 'bool':
@@ -88,7 +89,7 @@ export function encodeShape(shape: Shape, value: Record<string, unknown>, path: 
   let first = true;
   for (const name in shape) {
     // an extension at its zero value is left out, so a reference peer's message re-encodes byte-identically
-    if ('extension' in shape[name] && !value[name]) continue;
+    if (shape[name].extension && !value[name]) continue;
     out += `${first ? '' : ','}"${name}":${encodeField(shape[name], value[name], `${path}.${name}`)}`;
     first = false;
   }

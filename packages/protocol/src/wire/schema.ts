@@ -20,7 +20,7 @@ const nullable = (schema: JsonSchema): JsonSchema => ({ ...schema, nullable: tru
 export function shapeSchema(shape: Shape): JsonSchema {
   const properties: Record<string, JsonSchema> = {};
   for (const [name, field] of Object.entries(shape)) properties[name] = fieldSchema(field);
-  const required = Object.keys(shape).filter((name) => !('extension' in shape[name]));
+  const required = Object.keys(shape).filter((name) => !shape[name].extension);
   return { type: 'object', properties, required, additionalProperties: false };
 }
 

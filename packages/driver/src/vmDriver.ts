@@ -229,24 +229,30 @@ export class VMDriver implements VMExecutionHandler {
    * Runs every later request with `schedule`. A VM that agreed to GasScheduleChange applies it in place (its
    * compiled modules are dropped, their metering depends on it); rejects with GasScheduleRefused, keeping the old
    * schedule, when the VM finds it invalid. Otherwise the VM is stopped and the next request starts one with the
-   * new schedule. Queued like every request: the requests before it run with the old schedule, those after with
+   * new schedule (such a VM checks it only when it starts). Queued like every request: the requests before it run with the old schedule, those after with
    * the new one.
    */
   async gasScheduleChange(schedule: GasScheduleInput): Promise<void> {
     const map = gasScheduleMapOf(schedule);
     await this.serialized(async () => {
-      const child = this.child;
-      const inPlace =
-        child !== undefined &&
-        !child.exitReason &&
-        hasCapability((await this.agreement(child, this.maxLoopTimeMs)).capabilities, Capability.GasScheduleChange);
-      if (!inPlace) {
-        this.gasSchedule = map;
-        return this.stopChild();
+      if (hasCapability(this.offered, Capability.GasScheduleChange)) {
+        // a VM that may agree is asked (started if none runs: it checks the schedule, the next request needs it)
+        await this.restartIfNecessary();
+        if (
+          hasCapability(
+            (await this.agreement(this.child!, this.maxLoopTimeMs)).capabilities,
+            Capability.GasScheduleChange,
+          )
+        ) {
+          const change = createMessage(MessageKind.GasScheduleChangeRequest, { GasSchedule: map });
+          const response = await this.request(change);
+          if (response.ErrorMessage !== '') throw new VMError(DriverError.GasScheduleRefused, response.ErrorMessage);
+          this.gasSchedule = map;
+          return;
+        }
       }
-      const response = await this.request(createMessage(MessageKind.GasScheduleChangeRequest, { GasSchedule: map }));
-      if (response.ErrorMessage !== '') throw new VMError(DriverError.GasScheduleRefused, response.ErrorMessage);
       this.gasSchedule = map;
+      await this.stopChild();
     });
   }
 

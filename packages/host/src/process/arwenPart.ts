@@ -17,6 +17,7 @@ import {
   type VMOutput,
 } from '@vm/protocol';
 import { getLogger, type SyncMessenger } from '@vm/messenger';
+import { HostError } from '../errors';
 
 const log = getLogger('arwen/part');
 const durations = getLogger('arwen/duration');
@@ -96,7 +97,8 @@ function changeGasSchedule(
     log.info('gas schedule changed');
     return [changed, createMessage(MessageKind.GasScheduleChangeResponse, {})];
   } catch (error) {
-    if (error instanceof VMError && error.critical) throw error;
+    // a schedule the VM cannot run is refused (the VM goes on with the old one); anything else is not the schedule's
+    if (!VMError.is(error, HostError.InvalidGasSchedule)) throw error;
     log.error('gas schedule refused', { err: (error as Error).message });
     return [vm, createMessage(MessageKind.GasScheduleChangeResponse, {}, (error as Error).message)];
   }

@@ -16,11 +16,13 @@ import {
 import { MemoryWorld, VMHost } from '@vm/host';
 import { DriverError, VMDriver } from '@vm/driver';
 import { tmpdir } from 'node:os';
+import { wat } from '@vm/testkit';
 import { rejection, testGasScheduleMap } from './helpers';
 
 const ADDER_CODE = new Uint8Array(readFileSync(path.join(__dirname, '..', '..', 'host', 'examples', 'adder.wasm')));
 const ADDER = Buffer.alloc(32, 0xad);
-const OWNER = Buffer.alloc(32, 0x01);
+/** Sorts after the contract: the sender is not first in byte order. */
+const OWNER = Buffer.alloc(32, 0xfe);
 const FAKE = path.join(__dirname, 'fixtures', 'fakeArwen.js');
 /** The minimal big-endian bytes of a non-negative integer (none for 0). */
 const big = (n: bigint) => {
@@ -99,6 +101,27 @@ describe('[@vm/driver] negotiated extensions, each on and off, through a real ar
     },
     60_000,
   );
+
+  it('a VMOutput lists its output accounts in the same order in process and through the stack (by address)', async () => {
+    // the contract (0xad…) pays 0x01…: in order of appearance the contract comes first, by address the payee
+    const payer = await wat(`(module (import "env" "transferValue" (func $t (param i32 i32 i32 i32) (result i32)))
+      (memory (export "memory") 1) (data (i32.const 0) "${'\\01'.repeat(32)}") (data (i32.const 63) "\\01")
+      (func (export "pay") (drop (call $t (i32.const 0) (i32.const 32) (i32.const 64) (i32.const 0)))))`);
+    const payerWorld = () => {
+      const world = new MemoryWorld();
+      world.setAccount({ ...world.accountOrNew(ADDER), code: payer, owner: OWNER, balance: 100n });
+      return world;
+    };
+    const host = new VMHost({ blockchainHook: payerWorld(), gasSchedule: testGasScheduleMap() });
+    const driver = start(payerWorld());
+    const [local, remote] = [
+      await host.runSmartContractCall(call('pay')),
+      await driver.runSmartContractCall(call('pay')),
+    ];
+    const addresses = (o: typeof local) => (o.OutputAccounts ?? []).map((a) => Buffer.from(a.Address!).toString('hex'));
+    expect(addresses(local)).toEqual([Buffer.alloc(32, 1).toString('hex'), ADDER.toString('hex')]);
+    expect(remote).toEqual(local);
+  }, 60_000);
 
   it('round trips per call: 3 with the reference protocol (request, GetUserAccount with the code, a storage read), 1 with the extensions once warm', async () => {
     const perCall = async (capabilities?: Capability[]) => {

@@ -53,6 +53,7 @@ export async function awaitAcknowledgement(messenger: AsyncMessenger, offered: n
 }
 
 const hex = (bytes: Uint8Array | null) => Buffer.from(bytes ?? []).toString('hex');
+const storageKey = (read: PrefetchedStorage) => `${hex(read.Address)}:${hex(read.Index)}`;
 
 /** The most storage keys read ahead per request, and the most (contract, function) pairs remembered. */
 const MAX_KEYS = 16;
@@ -105,15 +106,21 @@ export class Prefetcher {
   }
 
   /**
-   * After a request: the keys it asked for are read ahead next time, with those read ahead before (kept in
-   * place; the newest MAX_KEYS in all).
+   * After a request: the keys it asked for are read ahead next time, with those read ahead before. When MAX_KEYS
+   * are known, a new key takes the place of the newest one: keys that keep being needed (a sender's balance) stay,
+   * one-off keys (a new receiver's) take turns in the last place.
    */
   learn(key: string, reads: PrefetchedStorage[]): void {
-    const known = this.learned.get(key) ?? [];
-    const merged = new Map<string, PrefetchedStorage>();
-    for (const read of [...known, ...reads]) merged.set(`${hex(read.Address)}:${hex(read.Index)}`, read);
+    const keys = [...(this.learned.get(key) ?? [])];
+    const named = new Set(keys.map(storageKey));
+    for (const read of reads) {
+      if (named.has(storageKey(read))) continue;
+      named.add(storageKey(read));
+      if (keys.length < MAX_KEYS) keys.push(read);
+      else keys[keys.length - 1] = read;
+    }
     this.learned.delete(key);
-    this.learned.set(key, [...merged.values()].slice(-MAX_KEYS));
+    this.learned.set(key, keys);
     if (this.learned.size > MAX_FUNCTIONS) this.learned.delete(this.learned.keys().next().value as string);
   }
 

@@ -20,8 +20,8 @@ export { VMError, ErrorCode, defineErrors } from './errors';
 export { encodeMessage, encodeFrame, decodeMessage, createMessage, describeMessage } from './message';
 export { MarshalizerKind, assertSupportedMarshalizer } from './marshalizer';
 export { JSON_CODEC, BINARY_CODEC, codecFor } from './codecs';
-export { BINARY_MAGIC } from './wire/binary';
-export { messageSchema, shapeSchema, BASE64_PATTERN } from './wire/schema';
+export { BINARY_MAGIC } from './wire/binary/layout';
+export { messageSchema, shapeSchema, BASE64_PATTERN } from './wire/json/schema';
 export { PAYLOAD_SHAPES, EnvelopeShape } from './wire/messageShapes';
 export {
   VMInputShape,
@@ -36,8 +36,8 @@ export {
   ArwenArgumentsShape,
   PrefetchShape,
 } from './wire/shapes';
-export { bytesToKey, keyToBytes, quoteByteKey } from './wire/byteKeys';
-export { parseJsonLossless, goQuote } from './wire/goJson';
+export { bytesToKey, keyToBytes, quoteByteKey } from './wire/json/byteKeys';
+export { parseJsonLossless, goQuote } from './wire/json/goJson';
 export { HOOK_CALLS, blockchainHookMethods } from './types/hookCalls';
 export { contractInputProblem, assertContractInput } from './types/inputChecks';
 export { gasScheduleMapOf } from './types/gasScheduleInput';
@@ -56,7 +56,7 @@ export type { Preamble } from './preamble';
 export type { KindFamily, KindDirection } from './messageKinds';
 export type { Bytes, BytesMapEntry, GasScheduleMap, Field, Shape, ShapeValue } from './wire/fields';
 export type { Message, MessageOf, WireKind } from './wire/messageShapes';
-export type { JsonSchema } from './wire/schema';
+export type { JsonSchema } from './wire/json/schema';
 export type {
   VMInput,
   ContractCreateInput,

@@ -4,9 +4,9 @@
  * because a lossless parse yields bigints that JSON Schema's `integer` cannot describe; byte arrays use `goBytes`
  * (padded standard base64, i.e. BASE64_PATTERN).
  */
-import type { Field, Shape } from './fields';
-import { isKnownKind, kindName } from '../messageKinds';
-import { messageShape, type WireKind } from './messageShapes';
+import type { Field, Shape } from '../fields';
+import { isKnownKind, kindName } from '../../messageKinds';
+import { messageShape, type WireKind } from '../messageShapes';
 
 export type JsonSchema = Record<string, unknown>;
 

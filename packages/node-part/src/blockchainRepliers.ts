@@ -86,10 +86,11 @@ async function replyWithCode(hook: AsyncBlockchainHook, request: Message): Promi
 /** The reply to a hook call the node could not answer (the hook threw, or its answer cannot be sent). */
 export function hookFailure(request: Message, reason: string, cause?: unknown): HookReply {
   if (request.Kind === MessageKind.BlockchainGetCodeRequest) {
-    log.error('blockchain hook failed: the request fails', { method: 'getCode', err: reason });
+    // the code is the account's: its failure is getUserAccount's, as when the code came with the account
+    log.error('blockchain hook failed: the request fails', { method: 'getUserAccount', err: reason });
     return {
       response: createMessage(MessageKind.BlockchainGetCodeResponse, { Code: null }, reason),
-      failure: new VMError(ErrorCode.HookFailed, `getCode: ${reason}`, { cause }),
+      failure: new VMError(ErrorCode.HookFailed, `getUserAccount: ${reason}`, { cause }),
     };
   }
   const call = HOOK_CALLS[request.Kind];

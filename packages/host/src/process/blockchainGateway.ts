@@ -47,10 +47,13 @@ export function createBlockchainGateway(
   const cache = new Map<string, unknown>();
   /** Storage values read ahead by the node: `address:index` -> data (served for the whole request). */
   const storage = new Map<string, Uint8Array | null>();
+  /** Accounts read ahead by the node, taken (code resolved) when the VM first asks, inside the execution. */
+  const accounts = new Map<string, { address: Uint8Array; account: Account | null }>();
   let roundTrips = 0;
   gateway.startRequest = () => {
     cache.clear();
     storage.clear();
+    accounts.clear();
   };
   Object.defineProperty(gateway, 'roundTrips', { get: () => roundTrips });
 
@@ -76,7 +79,7 @@ export function createBlockchainGateway(
         createMessage(MessageKind.BlockchainGetCodeRequest, { Address: address, CodeHash: hash }),
         MessageKind.BlockchainGetCodeResponse,
       ) as MessageOf<MessageKind.BlockchainGetCodeResponse>;
-      if (response.ErrorMessage !== '') throw answeredWithError('getCode', response.ErrorMessage);
+      if (response.ErrorMessage !== '') throw answeredWithError('getUserAccount', response.ErrorMessage);
       const bytes = response.Code ?? new Uint8Array(0);
       if (bytes.length !== account.CodeSize || !Buffer.from(codeHash(bytes)).equals(Buffer.from(hash)))
         throw new VMError(ErrorCode.BadHookResponseFromNode, `the code of ${hex(address)} does not match its hash`);
@@ -101,7 +104,9 @@ export function createBlockchainGateway(
   gateway.getUserAccount = (address: Uint8Array) => {
     const key = hex(address);
     if (cache.has(key)) return cache.get(key);
-    const account = withCode(address, askAccount(address));
+    const ahead = accounts.get(key);
+    // a code asked by hash can fail (HookFailed): resolved here, where the execution handles a hook's failure
+    const account = ahead ? withCode(ahead.address, ahead.account) : withCode(address, askAccount(address));
     cache.set(key, account);
     return account;
   };
@@ -112,7 +117,7 @@ export function createBlockchainGateway(
   };
   gateway.preload = (prefetch: Prefetch | null | undefined) => {
     for (const { Address, Account } of prefetch?.Accounts ?? [])
-      if (Address) cache.set(hex(Address), withCode(Address, Account));
+      if (Address) accounts.set(hex(Address), { address: Address, account: Account });
     for (const { Address, Index, Data } of prefetch?.Storage ?? [])
       if (Address && Index) storage.set(`${hex(Address)}:${hex(Index)}`, Data);
   };

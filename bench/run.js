@@ -8,6 +8,7 @@ const { codecBenchmarks } = require('./codec');
 const { ipcBenchmarks } = require('./ipc');
 const { hostBenchmarks } = require('./host');
 const { stackBenchmarks } = require('./stack');
+const { roundTripBenchmarks, roundTripRows } = require('./roundTrips');
 
 const us = (ns) => (ns / 1000).toFixed(2);
 
@@ -167,6 +168,9 @@ async function main() {
     p99: `${(stack.restart.p99 / 1e6).toFixed(1)} ms`,
     note: 'target <= 300 ms',
   });
+
+  results.roundTrips = await roundTripBenchmarks();
+  rows.push(...roundTripRows(results.roundTrips, us));
 
   console.table(rows);
   const out = path.join(__dirname, 'results', 'bench.json');

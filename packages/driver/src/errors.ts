@@ -7,4 +7,7 @@ export const DriverError = defineErrors({
   ArwenPanic: { message: 'arwen failed to run the request', critical: false },
   DriverClosed: { message: 'the driver is closed', critical: true },
   InvalidOptions: { message: 'invalid driver options', critical: false },
+  NoHandshake: { message: 'arwen did not acknowledge the offered capabilities', critical: true },
+  NotNegotiated: { message: 'the VM did not agree on this extension', critical: false },
+  GasScheduleRefused: { message: 'the VM refused the gas schedule', critical: false },
 });

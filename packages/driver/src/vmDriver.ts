@@ -7,7 +7,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import {
+  ALL_CAPABILITIES,
   assertContractInput,
+  Capability,
+  capabilitySet,
+  hasCapability,
   blockchainHookMethods,
   codecFor,
   createMessage,
@@ -27,6 +31,7 @@ import {
   type GasScheduleInput,
   type Message,
   type MessageCodec,
+  type GasScheduleMap,
   type MessageOf,
   type VMExecutionHandler,
   type VMOutput,
@@ -37,6 +42,7 @@ import { captureChildOutput, profileFrame } from './childLogs';
 import { DriverError } from './errors';
 import { arwenCommand, locateArwen } from './locateArwen';
 import { CrashLoopBreaker, type RestartPolicy } from './restartPolicy';
+import { awaitAcknowledgement, Prefetcher, type Acknowledgement } from './extensions';
 
 export interface VMDriverOptions {
   blockchainHook: AsyncBlockchainHook;
@@ -74,6 +80,11 @@ export interface VMDriverOptions {
    * request or hook answer over it is refused with MessageTooLarge before anything is written.
    */
   maxFrameSize?: number;
+  /**
+   * The extensions offered to the VM in Initialize (default: every Capability); each is used only if the VM
+   * accepts it. `[]` for a VM that speaks only the reference protocol (the reference's Initialize, byte for byte).
+   */
+  capabilities?: readonly Capability[];
 }
 
 /**
@@ -95,6 +106,8 @@ export interface DriverStats {
   readonly refusals: number;
   /** Requests failed by the node's own hook (HookFailed): the child kept running. */
   readonly hookFailures: number;
+  /** Round trips with the VM: one per request, plus one per request of the VM's (hook calls, codes by hash). */
+  readonly roundTrips: number;
 }
 
 /** Failures that end a request but leave the child and its pipes as they were. */
@@ -116,6 +129,8 @@ interface Child {
   readonly profile: Writable;
   readonly exited: Promise<void>;
   exitReason: VMError | undefined;
+  /** What the VM agreed to in the handshake (undefined when nothing was offered). */
+  readonly acknowledged: Promise<Acknowledgement | undefined>;
   /** Set when the driver itself stops or kills the child: such an exit is not a crash. */
   expectedExit: boolean;
 }
@@ -127,6 +142,7 @@ export class VMDriver implements VMExecutionHandler {
   private closedForGood = false;
   private requests = 0;
   private readonly counts: { -readonly [K in Exclude<keyof DriverStats, 'requests' | 'starts'>]: number } = {
+    roundTrips: 0,
     crashes: 0,
     timeouts: 0,
     protocolErrors: 0,
@@ -139,6 +155,10 @@ export class VMDriver implements VMExecutionHandler {
 
   private readonly codec: MessageCodec;
   private readonly maxFrameSize: number;
+  private readonly offered: number;
+  private readonly prefetcher: Prefetcher;
+  /** The schedule the next child starts with (gasScheduleChange replaces it). */
+  private gasSchedule: GasScheduleMap;
 
   constructor(private readonly options: VMDriverOptions) {
     for (const method of blockchainHookMethods())
@@ -150,6 +170,9 @@ export class VMDriver implements VMExecutionHandler {
     this.maxFrameSize = frame;
     this.breaker = new CrashLoopBreaker(options.restartPolicy);
     this.codec = codecFor(options.messagesMarshalizer ?? DEFAULT_MESSAGES_MARSHALIZER, 'messagesMarshalizer');
+    this.offered = options.capabilities ? capabilitySet(options.capabilities) : ALL_CAPABILITIES;
+    this.prefetcher = new Prefetcher(options.blockchainHook);
+    this.gasSchedule = gasScheduleMapOf(options.gasSchedule);
   }
 
   private get maxLoopTimeMs(): number {
@@ -180,6 +203,57 @@ export class VMDriver implements VMExecutionHandler {
   async runSmartContractCall(input: ContractCallInput): Promise<VMOutput> {
     assertContractInput(input, 'call');
     return this.contractRequest(createMessage(MessageKind.ContractCallRequest, { CallInput: input }));
+  }
+
+  /** The capabilities the running VM agreed to (starting one if none runs); 0 with a reference VM. */
+  async capabilities(): Promise<number> {
+    return this.serialized(async () => {
+      await this.restartIfNecessary();
+      return (await this.agreement(this.child!, this.maxLoopTimeMs)).capabilities;
+    });
+  }
+
+  /**
+   * The VM's version and build (capability Version). Rejects with NotNegotiated when the VM did not agree to it
+   * (a reference VM has no version request).
+   */
+  async version(): Promise<{ version: string; build: string }> {
+    const response = await this.serialized(() =>
+      this.request(createMessage(MessageKind.VersionRequest, {}), Capability.Version),
+    );
+    const { Version, Build } = response as MessageOf<MessageKind.VersionResponse>;
+    return { version: Version, build: Build };
+  }
+
+  /**
+   * Runs every later request with `schedule`. A VM that agreed to GasScheduleChange applies it in place (its
+   * compiled modules are dropped, their metering depends on it); rejects with GasScheduleRefused, keeping the old
+   * schedule, when the VM finds it invalid. Otherwise the VM is stopped and the next request starts one with the
+   * new schedule (such a VM checks it only when it starts). Queued like every request: the requests before it run with the old schedule, those after with
+   * the new one.
+   */
+  async gasScheduleChange(schedule: GasScheduleInput): Promise<void> {
+    const map = gasScheduleMapOf(schedule);
+    await this.serialized(async () => {
+      if (hasCapability(this.offered, Capability.GasScheduleChange)) {
+        // a VM that may agree is asked (started if none runs: it checks the schedule, the next request needs it)
+        await this.restartIfNecessary();
+        if (
+          hasCapability(
+            (await this.agreement(this.child!, this.maxLoopTimeMs)).capabilities,
+            Capability.GasScheduleChange,
+          )
+        ) {
+          const change = createMessage(MessageKind.GasScheduleChangeRequest, { GasSchedule: map });
+          const response = await this.request(change);
+          if (response.ErrorMessage !== '') throw new VMError(DriverError.GasScheduleRefused, response.ErrorMessage);
+          this.gasSchedule = map;
+          return;
+        }
+      }
+      this.gasSchedule = map;
+      await this.stopChild();
+    });
   }
 
   /** Makes the child sleep `milliseconds` before answering (to exercise timeouts). */
@@ -241,18 +315,48 @@ export class VMDriver implements VMExecutionHandler {
     return result;
   }
 
-  private async request(message: Message): Promise<Message> {
+  /**
+   * What the child agreed to, waited for within `budgetMs` (a fresh child's start counts against the request
+   * that started it, as before the handshake); a child that does not answer in time is killed.
+   */
+  private async agreement(child: Child, budgetMs: number): Promise<{ capabilities: number }> {
+    try {
+      return (await withinBudget(child.acknowledged, budgetMs, this.maxLoopTimeMs)) ?? { capabilities: 0 };
+    } catch (error) {
+      const exitedFirst = child.exitReason;
+      if (!exitedFirst) {
+        this.counts[VMError.is(error, ErrorCode.Timeout) ? 'timeouts' : 'protocolErrors']++;
+        await this.kill(child);
+      }
+      throw exitedFirst ?? asCritical(error);
+    }
+  }
+
+  /** One dialogue; `needs`: a capability the VM must have agreed to (NotNegotiated otherwise, nothing sent). */
+  private async request(message: Message, needs?: Capability): Promise<Message> {
     this.requests++;
+    // one budget for the whole request: a fresh child's start and handshake, the reads ahead, the dialogue
+    const started = performance.now();
+    const budget = () => Math.max(1, this.maxLoopTimeMs - (performance.now() - started));
     try {
       await this.restartIfNecessary();
     } catch (error) {
       throw asCritical(error);
     }
     const child = this.child!;
+    const agreed = (await this.agreement(child, budget())).capabilities;
+    if (needs !== undefined && !hasCapability(agreed, needs))
+      throw new VMError(DriverError.NotNegotiated, Capability[needs]);
+    const { session, finish } = this.prefetcher.session(message, agreed, () => this.counts.roundTrips++);
     try {
-      return await runNodePart(child.messenger, this.options.blockchainHook, message, {
-        maxLoopTimeMs: this.maxLoopTimeMs,
+      const prepared = await withinBudget(this.prefetcher.prepare(message, agreed), budget(), this.maxLoopTimeMs);
+      this.counts.roundTrips++;
+      const response = await runNodePart(child.messenger, this.options.blockchainHook, prepared, {
+        maxLoopTimeMs: budget(),
+        session,
       });
+      finish();
+      return response;
     } catch (error) {
       const refusal = REFUSALS.find((code) => VMError.is(error, code));
       if (refusal && !child.exitReason) {
@@ -263,7 +367,9 @@ export class VMDriver implements VMExecutionHandler {
       // The child closing its pipes is usually its exit, reported a moment later: wait for that reason.
       const closedByChild = CLOSED_BY_PEER.some((code) => VMError.is(error, code));
       if (closedByChild) await Promise.race([child.exited, delay(250)]);
-      const failure = child.exitReason ?? asCritical(error);
+      // the node part words a timeout with what was left of the budget: named here with the whole budget
+      const failure =
+        child.exitReason ?? (VMError.is(error, ErrorCode.Timeout) ? timeout(this.maxLoopTimeMs) : asCritical(error));
       if (!child.exitReason) {
         // An exit of the child's own was counted as a crash when it happened. Pipes it closed without exiting
         // (yet) are a crash too; a protocol violation or a timeout is a kill of ours, counted apart.
@@ -311,11 +417,16 @@ export class VMDriver implements VMExecutionHandler {
     const stderrTail: string[] = [];
     captureChildOutput(stdio[1], stdio[2], stdio[7], (line) => stderrTail.push(line) > 5 && stderrTail.shift());
     for (const stream of [stdio[3], stdio[4], stdio[6]]) stream.on('error', () => undefined);
+    // the VM's first message, when capabilities were offered; awaited by the first request (never left unhandled)
+    const acknowledged =
+      this.offered === 0 ? Promise.resolve(undefined) : awaitAcknowledgement(messenger, this.offered);
+    acknowledged.catch(() => undefined);
     const state: Child = {
       process: child,
       messenger,
       profile: stdio[6],
       exitReason: undefined,
+      acknowledged,
       expectedExit: false,
       exited: new Promise<void>((resolve) => {
         const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
@@ -350,12 +461,13 @@ export class VMDriver implements VMExecutionHandler {
     return {
       VMType: o.vmType ?? DEFAULT_VM_TYPE,
       BlockGasLimit: o.blockGasLimit ?? 10_000_000n,
-      GasSchedule: gasScheduleMapOf(o.gasSchedule),
+      GasSchedule: this.gasSchedule,
       ProtocolBuiltinFunctions: o.builtinFunctions ?? null,
       Kalyan3104ProtectedKeyPrefix: o.protectedKeyPrefix ?? Buffer.from(DEFAULT_PROTECTED_KEY_PREFIX),
       LogsMarshalizer: MarshalizerKind.JSON,
       MessagesMarshalizer: this.codec.marshalizer,
       MaxFrameSize: this.maxFrameSize,
+      Capabilities: this.offered,
     };
   }
 
@@ -380,6 +492,22 @@ export class VMDriver implements VMExecutionHandler {
     await child.exited;
   }
 }
+
+/** `work`, or a Timeout after `ms` (worded as the node part words it: the budget is the request's). */
+async function withinBudget<T>(work: Promise<T>, ms: number, budgetMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(timeout(budgetMs)), ms);
+  });
+  try {
+    return await Promise.race([work, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const timeout = (budgetMs: number) =>
+  new VMError(ErrorCode.Timeout, `the request did not finish within ${budgetMs} ms`);
 
 function asCritical(error: unknown): VMError {
   if (error instanceof VMError)

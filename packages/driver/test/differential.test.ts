@@ -1,5 +1,6 @@
 import path from 'node:path';
 import {
+  Capability,
   createMessage,
   encodeMessage,
   MarshalizerKind,
@@ -28,8 +29,19 @@ function recording(handler: VMExecutionHandler, log: string[]): VMExecutionHandl
   };
 }
 
+const CAPABILITIES = Object.values(Capability).filter((c): c is Capability => typeof c === 'number');
+/** Every negotiated extension on (the default), and none (the reference protocol): the whole suite. */
+const WHOLE_SUITE: { name: string; capabilities?: Capability[] }[] = [
+  { name: 'all extensions' },
+  { name: 'none', capabilities: [] },
+];
+/** Each extension alone: every SAMPLE-th file (a fixed sample, to keep CI fast). */
+const EACH_ALONE = CAPABILITIES.map((c) => ({ name: Capability[c], capabilities: [c] }));
+const SAMPLE = 6;
+
 // The whole public conformance suite through the process stack (driver -> arwen child -> gateway -> node-part ->
-// the in-memory world) must give byte-identical VMOutputs to the in-process run, with either marshalizer.
+// the in-memory world) must give byte-identical VMOutputs to the in-process run, with either marshalizer, with
+// every negotiated extension on, with none, and (on a sample) with each one alone.
 describeWithConformance('[@vm/driver] differential: process stack vs in process, whole conformance suite', () => {
   let world: MemoryWorld = new MemoryWorld();
   const forward = new Proxy({} as AsyncBlockchainHook, {
@@ -38,23 +50,29 @@ describeWithConformance('[@vm/driver] differential: process stack vs in process,
       return typeof value === 'function' ? value.bind(world) : value;
     },
   });
-  const drivers = [MarshalizerKind.Binary, MarshalizerKind.JSON].map(
-    (messagesMarshalizer) =>
-      new VMDriver({
-        blockchainHook: forward,
-        gasSchedule: testGasScheduleMap(),
-        maxLoopTimeMs: 30000,
-        messagesMarshalizer,
-      }),
-  );
-  afterAll(() => Promise.all(drivers.map((d) => d.close())));
+  const driversFor = (configs: typeof WHOLE_SUITE) =>
+    configs.flatMap(({ name, capabilities }) =>
+      [MarshalizerKind.Binary, MarshalizerKind.JSON].map((messagesMarshalizer) => ({
+        name: `${name}, ${MarshalizerKind[messagesMarshalizer]}`,
+        driver: new VMDriver({
+          blockchainHook: forward,
+          gasSchedule: testGasScheduleMap(),
+          maxLoopTimeMs: 30000,
+          messagesMarshalizer,
+          capabilities,
+        }),
+      })),
+    );
+  const always = driversFor(WHOLE_SUITE);
+  const sampled = driversFor(EACH_ALONE);
+  afterAll(() => Promise.all([...always, ...sampled].map(({ driver }) => driver.close())));
 
   const root = path.join(CONFORMANCE_DIR ?? '', 'test');
   const files = CONFORMANCE_DIR ? findScenarios(root) : [];
 
-  it.each(files.map((f) => [path.relative(root, f), f]))(
+  it.each(files.map((f, i) => [path.relative(root, f), f, i]))(
     '%s',
-    async (_name, file) => {
+    async (_name, file, index) => {
       const inProcess: string[] = [];
       const local = await runScenario(file, {
         createHandler: (w, o) =>
@@ -69,7 +87,7 @@ describeWithConformance('[@vm/driver] differential: process stack vs in process,
           ),
       });
       expect(local.passed).toBe(true);
-      for (const driver of drivers) {
+      for (const { name, driver } of index % SAMPLE === 0 ? [...always, ...sampled] : always) {
         const throughProcess: string[] = [];
         const remote = await runScenario(file, {
           createHandler: (w) => {
@@ -77,9 +95,9 @@ describeWithConformance('[@vm/driver] differential: process stack vs in process,
             return recording(driver, throughProcess);
           },
         });
-        expect(remote.message).toBeUndefined();
+        expect({ name, message: remote.message }).toEqual({ name, message: undefined });
         expect(remote.passed).toBe(true);
-        expect(throughProcess).toEqual(inProcess);
+        expect({ name, outputs: throughProcess }).toEqual({ name, outputs: inProcess });
       }
     },
     60000,

@@ -156,7 +156,7 @@ describe('[@vm/driver] misbehaving children', () => {
   ])(
     '%s from the child: a typed critical error',
     async (_name, mode, code) => {
-      const { driver: d } = driver({ arwenPath: FAKE, env: { FAKE_ARWEN: mode } });
+      const { driver: d } = driver({ arwenPath: FAKE, capabilities: [], env: { FAKE_ARWEN: mode } });
       const error = await rejection(d.diagnoseWait(10));
       expect(error.code).toBe(code);
       expect(error.critical).toBe(true);
@@ -166,7 +166,7 @@ describe('[@vm/driver] misbehaving children', () => {
   );
 
   it("the VM's own error in a DiagnoseWait answer: ArwenPanic with its text, not critical, the child stays", async () => {
-    const { driver: d } = driver({ arwenPath: FAKE, env: { FAKE_ARWEN: 'diagnose-error' } });
+    const { driver: d } = driver({ arwenPath: FAKE, capabilities: [], env: { FAKE_ARWEN: 'diagnose-error' } });
     try {
       const error = await rejection(d.diagnoseWait(10));
       expect(error.code).toBe(DriverError.ArwenPanic.code);
@@ -179,7 +179,7 @@ describe('[@vm/driver] misbehaving children', () => {
   }, 20000);
 
   it('a child that exits during startup: ArwenExited with its stderr, quickly', async () => {
-    const { driver: d } = driver({ arwenPath: FAKE, env: { FAKE_ARWEN: 'exit' } });
+    const { driver: d } = driver({ arwenPath: FAKE, capabilities: [], env: { FAKE_ARWEN: 'exit' } });
     const error = await rejection(d.diagnoseWait(10));
     expect(error.code).toBe(DriverError.ArwenExited.code); // noticed through the exit, not the 30 s deadline
   }, 20000);
@@ -187,6 +187,7 @@ describe('[@vm/driver] misbehaving children', () => {
   it('a child that keeps crashing is not restarted past the crash-loop limit', async () => {
     const { driver: d } = driver({
       arwenPath: FAKE,
+      capabilities: [],
       env: { FAKE_ARWEN: 'exit' },
       restartPolicy: { maxCrashes: 2, windowMs: 60000 },
     });

@@ -6,16 +6,23 @@
  */
 import { getLogger } from '@vm/messenger';
 import {
+  Capability,
+  codeHash,
   createMessage,
+  hasCapability,
   HOOK_CALLS,
+  MessageKind,
   responseKindOf,
   kindName,
   VMError,
   ErrorCode,
+  type Account,
   type AsyncBlockchainHook,
   type Message,
+  type MessageOf,
   type WireKind,
 } from '@vm/protocol';
+import { accountByHash, type NodeSession } from './session';
 
 /** The answer to a hook call, and the hook's failure if it could not answer (the request must then fail). */
 export interface HookReply {
@@ -23,11 +30,24 @@ export interface HookReply {
   readonly failure?: VMError;
 }
 
-export type Replier = (hook: AsyncBlockchainHook, request: Message) => Promise<HookReply>;
+export type Replier = (hook: AsyncBlockchainHook, request: Message, session?: NodeSession) => Promise<HookReply>;
 
 const log = getLogger('arwenDriver');
 
-export async function replyToHookCall(hook: AsyncBlockchainHook, request: Message): Promise<HookReply> {
+const byHash = (session: NodeSession | undefined) =>
+  session !== undefined && hasCapability(session.capabilities, Capability.CodeByHash);
+
+/**
+ * Answers one request of the VM: a hook call, or (capability CodeByHash) the code it asked for by hash. Under
+ * CodeByHash an account's code is named by its hash instead of being sent.
+ */
+export async function replyToHookCall(
+  hook: AsyncBlockchainHook,
+  request: Message,
+  session?: NodeSession,
+): Promise<HookReply> {
+  session?.onVmRequest?.(request);
+  if (request.Kind === MessageKind.BlockchainGetCodeRequest && byHash(session)) return replyWithCode(hook, request);
   const call = HOOK_CALLS[request.Kind];
   const responseKind = responseKindOf(request.Kind);
   if (!call || responseKind === undefined)
@@ -37,7 +57,10 @@ export async function replyToHookCall(hook: AsyncBlockchainHook, request: Messag
   const answer = (result: unknown, error = '') =>
     createMessage(responseKind as WireKind, call.toResponse(result) as never, error) as Message;
   try {
-    return { response: answer(await method.apply(hook, args)) };
+    let result = await method.apply(hook, args);
+    if (request.Kind === MessageKind.BlockchainGetUserAccountRequest && byHash(session))
+      result = accountByHash(result as Account | null);
+    return { response: answer(result) };
   } catch (error) {
     if (error instanceof VMError && error.critical) throw error;
     // a built-in function's own failure is its outcome, carried as the reference does (ErrorMessage)
@@ -46,8 +69,30 @@ export async function replyToHookCall(hook: AsyncBlockchainHook, request: Messag
   }
 }
 
+/** The code of the account, if it is still the one the VM was told about (its hash). */
+async function replyWithCode(hook: AsyncBlockchainHook, request: Message): Promise<HookReply> {
+  const { Address, CodeHash } = request as MessageOf<MessageKind.BlockchainGetCodeRequest>;
+  try {
+    const code = ((await hook.getUserAccount(Address ?? new Uint8Array(0))) as Account | null)?.Code ?? null;
+    if (!code || !CodeHash || !Buffer.from(codeHash(code)).equals(Buffer.from(CodeHash)))
+      throw new Error('the account no longer has the code of that hash');
+    return { response: createMessage(MessageKind.BlockchainGetCodeResponse, { Code: code }) };
+  } catch (error) {
+    if (error instanceof VMError && error.critical) throw error;
+    return hookFailure(request, error instanceof Error ? error.message : String(error), error);
+  }
+}
+
 /** The reply to a hook call the node could not answer (the hook threw, or its answer cannot be sent). */
 export function hookFailure(request: Message, reason: string, cause?: unknown): HookReply {
+  if (request.Kind === MessageKind.BlockchainGetCodeRequest) {
+    // the code is the account's: its failure is getUserAccount's, as when the code came with the account
+    log.error('blockchain hook failed: the request fails', { method: 'getUserAccount', err: reason });
+    return {
+      response: createMessage(MessageKind.BlockchainGetCodeResponse, { Code: null }, reason),
+      failure: new VMError(ErrorCode.HookFailed, `getUserAccount: ${reason}`, { cause }),
+    };
+  }
   const call = HOOK_CALLS[request.Kind];
   const responseKind = responseKindOf(request.Kind);
   if (!call || responseKind === undefined)

@@ -6,9 +6,9 @@
  */
 import { getLogger, type AsyncMessenger } from '@vm/messenger';
 import {
+  endsDialogue,
   isContractResponse,
-  isDiagnose,
-  isHookRequest,
+  isVmRequest,
   describeMessage,
   VMError,
   ErrorCode,
@@ -16,12 +16,15 @@ import {
   type Message,
 } from '@vm/protocol';
 import { hookFailure, replyToHookCall } from './blockchainRepliers';
+import type { NodeSession } from './session';
 
 const log = getLogger('arwenDriver');
 
 export interface NodePartOptions {
   /** The budget for the whole request, in milliseconds. */
   maxLoopTimeMs: number;
+  /** The connection's negotiated extensions (none: the reference protocol). */
+  session?: NodeSession;
 }
 
 export async function runNodePart(
@@ -49,9 +52,9 @@ export async function runNodePart(
     let failedHook: VMError | undefined;
     for (;;) {
       const message = await messenger.receive();
-      if (isHookRequest(message.Kind)) {
+      if (isVmRequest(message.Kind)) {
         // the node's own hook work counts against the same budget: a hook that never answers times out too
-        let reply = await Promise.race([replyToHookCall(hook, message), expired]);
+        let reply = await Promise.race([replyToHookCall(hook, message, options.session), expired]);
         try {
           await messenger.send(reply.response);
         } catch (error) {
@@ -66,7 +69,7 @@ export async function runNodePart(
       }
       // A failed hook fails the request once the dialogue is over: never an output computed without its answer.
       if (failedHook && isContractResponse(message.Kind)) throw failedHook;
-      if (isContractResponse(message.Kind) || isDiagnose(message.Kind)) return message;
+      if (endsDialogue(message.Kind)) return message;
       throw new VMError(ErrorCode.BadMessageFromArwen, describeMessage(message));
     }
   } catch (error) {

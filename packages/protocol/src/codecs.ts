@@ -1,13 +1,14 @@
 /**
  * The main channel's codecs (fd 4 and 5), one per marshalizer kind the two ends agreed on in Initialize: the
- * reference's Go-compatible JSON, or our binary layout (wire/binary.ts). Initialize itself is always JSON.
+ * reference's Go-compatible JSON, or our binary layout (wire/binary/layout.ts). Initialize itself is always JSON.
  */
 import { VMError, ErrorCode } from './errors';
 import { kindName } from './messageKinds';
 import { assertSupportedMarshalizer, MarshalizerKind } from './marshalizer';
 import { checkKind, decodeMessage, encodeFrame, encodeMessage, shapeOf } from './message';
 import { encodePreamble, PREAMBLE_SIZE } from './preamble';
-import { decodeBinary, encodeBinary } from './wire/binary';
+import { decodeBinary } from './wire/binary/decoder';
+import { encodeBinary } from './wire/binary/encoder';
 import type { Message } from './wire/messageShapes';
 
 export interface MessageCodec {

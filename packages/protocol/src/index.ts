@@ -10,15 +10,18 @@ export {
   isContractResponse,
   isStopRequest,
   responseKindOf,
+  isVmRequest,
+  endsDialogue,
 } from './messageKinds';
+export { Capability, ALL_CAPABILITIES, capabilitySet, capabilityNames, hasCapability, codeHash } from './capabilities';
 export { DEFAULT_MAX_FRAME_SIZE, MIN_FRAME_SIZE, DEFAULT_MAX_OUTPUT_BYTES, outputLimitForFrame } from './limits';
 export { PREAMBLE_SIZE, encodePreamble, decodePreamble } from './preamble';
 export { VMError, ErrorCode, defineErrors } from './errors';
 export { encodeMessage, encodeFrame, decodeMessage, createMessage, describeMessage } from './message';
 export { MarshalizerKind, assertSupportedMarshalizer } from './marshalizer';
 export { JSON_CODEC, BINARY_CODEC, codecFor } from './codecs';
-export { BINARY_MAGIC } from './wire/binary';
-export { messageSchema, shapeSchema, BASE64_PATTERN } from './wire/schema';
+export { BINARY_MAGIC } from './wire/binary/layout';
+export { messageSchema, shapeSchema, BASE64_PATTERN } from './wire/json/schema';
 export { PAYLOAD_SHAPES, EnvelopeShape } from './wire/messageShapes';
 export {
   VMInputShape,
@@ -31,9 +34,10 @@ export {
   AccountShape,
   VMHostParametersShape,
   ArwenArgumentsShape,
+  PrefetchShape,
 } from './wire/shapes';
-export { bytesToKey, keyToBytes, quoteByteKey } from './wire/byteKeys';
-export { parseJsonLossless, goQuote } from './wire/goJson';
+export { bytesToKey, keyToBytes, quoteByteKey } from './wire/json/byteKeys';
+export { parseJsonLossless, goQuote } from './wire/json/goJson';
 export {
   AsyncGeneratedCallShape,
   AsyncContextShape,
@@ -58,7 +62,7 @@ export type { Preamble } from './preamble';
 export type { KindFamily, KindDirection } from './messageKinds';
 export type { Bytes, BytesMapEntry, GasScheduleMap, Field, Shape, ShapeValue } from './wire/fields';
 export type { Message, MessageOf, WireKind } from './wire/messageShapes';
-export type { JsonSchema } from './wire/schema';
+export type { JsonSchema } from './wire/json/schema';
 export type {
   VMInput,
   ContractCreateInput,
@@ -70,6 +74,9 @@ export type {
   Account,
   VMHostParameters,
   ArwenArguments,
+  Prefetch,
+  PrefetchedAccount,
+  PrefetchedStorage,
 } from './wire/shapes';
 export type { HookCall } from './types/hookCalls';
 export type { AsyncContextInfo, AsyncContextRecord, AsyncGeneratedCallRecord } from './types/asyncContextInfo';

@@ -2,7 +2,7 @@ import { VMError, ErrorCode } from './errors';
 
 /**
  * Marshalizer kinds, as Initialize names them. JSON and Gob are the reference's; Binary is ours (see
- * wire/binary.ts), for the main channel between two dme-vm processes. Gob (Go-only) is never spoken here.
+ * wire/binary/), for the main channel between two dme-vm processes. Gob (Go-only) is never spoken here.
  */
 export enum MarshalizerKind {
   JSON = 0,

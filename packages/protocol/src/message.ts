@@ -5,11 +5,11 @@
 import { VMError, ErrorCode } from './errors';
 import { isKnownKind, kindName } from './messageKinds';
 import { encodePreamble, PREAMBLE_SIZE } from './preamble';
-import { withRememberedBase64 } from './wire/base64';
-import { decodeShape, encodeShape } from './wire/codec';
-import { parseJsonFast, withMarkedIntegers } from './wire/goJson';
+import { decodeShape, encodeShape } from './wire/json/codec';
+import { decodeState, type DecodeState } from './wire/json/decodeState';
+import { parseJsonFast } from './wire/json/goJson';
+import { describeSchemaErrors, validatorFor } from './wire/json/validate';
 import { messageShape, type Message, type MessageOf, type WireKind } from './wire/messageShapes';
-import { describeSchemaErrors, validatorFor } from './wire/validate';
 
 const shapes = new Map<number, ReturnType<typeof messageShape>>();
 export function shapeOf(kind: WireKind) {
@@ -51,16 +51,17 @@ export function decodeMessage(kind: number, payload: Uint8Array): Message {
   } catch (error) {
     throw new VMError(ErrorCode.InvalidJson, (error as Error).message, { cause: error });
   }
-  return withMarkedIntegers(parsed.marked, () => withRememberedBase64(() => decodeParsed(kind, parsed.value)));
+  return decodeParsed(kind, parsed.value, decodeState(parsed.marked));
 }
 
-function decodeParsed(kind: WireKind, json: unknown): Message {
+/** Validation and decoding of one parsed message, sharing its state (nothing outlives the call). */
+function decodeParsed(kind: WireKind, json: unknown, state: DecodeState): Message {
   const validate = validatorFor(kind);
-  if (!validate(json))
+  if (!validate.call(state, json))
     throw new VMError(ErrorCode.SchemaViolation, `${kindName(kind)}: ${describeSchemaErrors(validate.errors)}`);
   const payloadKind = Number((json as { Kind: number | bigint }).Kind);
   if (payloadKind !== kind) throw new VMError(ErrorCode.KindMismatch, `preamble ${kind}, payload ${payloadKind}`);
-  return decodeShape(shapeOf(kind), json as Record<string, unknown>) as unknown as Message;
+  return decodeShape(shapeOf(kind), json as Record<string, unknown>, state) as unknown as Message;
 }
 
 /** A message of `kind` with the envelope filled in (nonce 0, no error); the messenger stamps the nonce. */

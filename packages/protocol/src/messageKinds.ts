@@ -3,7 +3,7 @@
  * The enum, the names, the predicates and the request -> response pairing are all derived from it.
  */
 
-export type KindFamily = 'sentinel' | 'control' | 'contract' | 'hook' | 'diagnose' | 'undefined';
+export type KindFamily = 'sentinel' | 'control' | 'contract' | 'hook' | 'diagnose' | 'undefined' | 'extension';
 /** N2A: node -> VM (fd 3 / fd 4); A2N: VM -> node (fd 5). */
 export type KindDirection = 'N2A' | 'A2N' | 'either' | 'none';
 
@@ -49,6 +49,15 @@ export const MESSAGE_KIND_TABLE: readonly KindRow[] = Object.freeze([
   row('DiagnoseWaitResponse', 'diagnose', 'A2N'),
   row('UndefinedRequestOrResponse', 'undefined', 'either'),
   row('LastKind', 'sentinel', 'none'),
+  // Ours, past the reference's table (a reference peer never sees them: each is spoken only once negotiated in
+  // Initialize, see capabilities.ts).
+  row('InitializeAcknowledge', 'extension', 'A2N'),
+  row('VersionRequest', 'extension', 'N2A'),
+  row('VersionResponse', 'extension', 'A2N'),
+  row('GasScheduleChangeRequest', 'extension', 'N2A'),
+  row('GasScheduleChangeResponse', 'extension', 'A2N'),
+  row('BlockchainGetCodeRequest', 'extension', 'A2N'),
+  row('BlockchainGetCodeResponse', 'extension', 'N2A'),
 ]);
 
 /** The reference's MessageKind numbers (iota order). Checked against the table by the tests. */
@@ -103,6 +112,13 @@ export enum MessageKind {
   DiagnoseWaitResponse,
   UndefinedRequestOrResponse,
   LastKind,
+  InitializeAcknowledge,
+  VersionRequest,
+  VersionResponse,
+  GasScheduleChangeRequest,
+  GasScheduleChangeResponse,
+  BlockchainGetCodeRequest,
+  BlockchainGetCodeResponse,
 }
 
 /** Name of a kind, or undefined for numbers outside the table. */
@@ -110,7 +126,7 @@ export function kindName(kind: number): string | undefined {
   return MESSAGE_KIND_TABLE[kind]?.name;
 }
 
-/** True for a kind that can appear in a frame (1 .. 48): not a sentinel, not out of range. */
+/** True for a kind that can appear in a frame (1 .. 48, and ours from 50): not a sentinel, not out of range. */
 export function isKnownKind(kind: number): kind is MessageKind {
   const entry = Number.isInteger(kind) ? MESSAGE_KIND_TABLE[kind] : undefined;
   return entry !== undefined && entry.family !== 'sentinel';
@@ -125,8 +141,23 @@ export const isStopRequest = (kind: number): boolean => kind === MessageKind.Sto
 
 /** The response kind that answers a hook request (the next row), or undefined for anything else. */
 export function responseKindOf(kind: number): MessageKind | undefined {
-  return isHookRequest(kind) || kind === MessageKind.DiagnoseWaitRequest ? ((kind + 1) as MessageKind) : undefined;
+  return isHookRequest(kind) ||
+    kind === MessageKind.DiagnoseWaitRequest ||
+    kind === MessageKind.BlockchainGetCodeRequest
+    ? ((kind + 1) as MessageKind)
+    : undefined;
 }
+
+/** A request the VM sends the node in the middle of a dialogue: a hook call, or a code asked by hash. */
+export const isVmRequest = (kind: number): boolean =>
+  isHookRequest(kind) || kind === MessageKind.BlockchainGetCodeRequest;
+
+/** The VM's answers that end a dialogue (the node part returns them to its caller). */
+export const endsDialogue = (kind: number): boolean =>
+  kind === MessageKind.ContractResponse ||
+  isDiagnose(kind) ||
+  kind === MessageKind.VersionResponse ||
+  kind === MessageKind.GasScheduleChangeResponse;
 
 /** Every hook request kind, in table order. */
 export const HOOK_REQUEST_KINDS: readonly MessageKind[] = Object.freeze(

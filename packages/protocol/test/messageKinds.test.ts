@@ -14,8 +14,8 @@ import {
 } from '@vm/protocol';
 
 describe('[@vm/protocol] message kinds', () => {
-  it('numbers 0..49 in the reference order, enum and table agreeing', () => {
-    expect(MESSAGE_KIND_TABLE).toHaveLength(50);
+  it('numbers 0..49 in the reference order, ours from 50, enum and table agreeing', () => {
+    expect(MESSAGE_KIND_TABLE).toHaveLength(57);
     MESSAGE_KIND_TABLE.forEach((row, kind) => expect(MessageKind[row.name as keyof typeof MessageKind]).toBe(kind));
     expect(MessageKind.FirstKind).toBe(0);
     expect(MessageKind.ContractResponse).toBe(5);
@@ -23,10 +23,12 @@ describe('[@vm/protocol] message kinds', () => {
     expect(MessageKind.BlockchainIsSmartContractResponse).toBe(45);
     expect(MessageKind.UndefinedRequestOrResponse).toBe(48);
     expect(MessageKind.LastKind).toBe(49);
+    expect(MessageKind.InitializeAcknowledge).toBe(50);
+    expect(MESSAGE_KIND_TABLE.slice(50).every((row) => row.family === 'extension')).toBe(true);
   });
 
   it('has unique names', () => {
-    expect(new Set(MESSAGE_KIND_TABLE.map((r) => r.name)).size).toBe(50);
+    expect(new Set(MESSAGE_KIND_TABLE.map((r) => r.name)).size).toBe(57);
   });
 
   it('pairs every hook request with the response right after it', () => {
@@ -38,6 +40,7 @@ describe('[@vm/protocol] message kinds', () => {
     }
     expect(responseKindOf(MessageKind.DiagnoseWaitRequest)).toBe(MessageKind.DiagnoseWaitResponse);
     expect(responseKindOf(MessageKind.ContractCallRequest)).toBeUndefined();
+    expect(responseKindOf(MessageKind.BlockchainGetCodeRequest)).toBe(MessageKind.BlockchainGetCodeResponse);
   });
 
   it('has the reference predicates', () => {
@@ -48,9 +51,9 @@ describe('[@vm/protocol] message kinds', () => {
     expect(range(0, 49).filter(isStopRequest)).toEqual([2]);
   });
 
-  it('knows exactly the kinds 1..48 as frame kinds, each with a payload shape', () => {
-    expect([-1, 0, 49, 50, 1.5, 2 ** 32].some(isKnownKind)).toBe(false);
-    for (let kind = 1; kind <= 48; kind++) {
+  it('knows exactly the kinds 1..48 and ours 50..56 as frame kinds, each with a payload shape', () => {
+    expect([-1, 0, 49, 57, 1.5, 2 ** 32].some(isKnownKind)).toBe(false);
+    for (const kind of [...Array.from({ length: 48 }, (_, i) => i + 1), 50, 51, 52, 53, 54, 55, 56]) {
       expect(isKnownKind(kind)).toBe(true);
       expect(PAYLOAD_SHAPES[kind as keyof typeof PAYLOAD_SHAPES]).toBeDefined();
     }

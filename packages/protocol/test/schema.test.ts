@@ -43,7 +43,7 @@ describe('[@vm/protocol] the goBytes check equals the base64 pattern', () => {
         return false;
       }
     };
-    // short strings and long ones (checked by decoding, see wire/base64.ts), with the characters Node's decoder
+    // short strings and long ones (checked by decoding, see wire/json/base64.ts), with the characters Node's decoder
     // tolerates but Go rejects: the URL-safe alphabet, whitespace, misplaced padding
     const base64ish = fc.stringMatching(/^[A-Za-z0-9+/=]{0,12}$/);
     const alphabet = fc.constantFrom(...'AQw9+/=-_ .\n\u00e9');

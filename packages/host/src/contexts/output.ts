@@ -269,7 +269,8 @@ export class OutputContext implements StateStack {
       ReturnMessage: this.returnMessage,
       GasRemaining: gasRemaining,
       GasRefund: this.gasRefund,
-      OutputAccounts: [...this.accounts.values()].map(toOutputAccount),
+      // in the order the wire gives them (Go's map keys, sorted by their bytes), so both VMOutputs list alike
+      OutputAccounts: [...this.accounts.values()].sort((a, b) => byBytes(a.address, b.address)).map(toOutputAccount),
       DeletedAccounts: [],
       TouchedAccounts: [],
       Logs: this.logs,
@@ -278,13 +279,17 @@ export class OutputContext implements StateStack {
   }
 }
 
+const byBytes = (a: Uint8Array, b: Uint8Array) => Buffer.compare(a, b);
+
 function toOutputAccount(a: AccountState): OutputAccount {
   return {
     Address: a.address,
     Nonce: a.nonce,
     Balance: a.balance,
     BalanceDelta: a.balanceDelta,
-    StorageUpdates: [...a.storage.values()].map((e) => ({ Offset: e.key, Data: e.data })),
+    StorageUpdates: [...a.storage.values()]
+      .sort((x, y) => byBytes(x.key, y.key))
+      .map((e) => ({ Offset: e.key, Data: e.data })),
     Code: a.code,
     CodeMetadata: a.codeMetadata,
     Data: a.data,

@@ -20,12 +20,14 @@ import {
   MessageKind,
   VMError,
   ErrorCode,
+  type GasScheduleMap,
   type MessageOf,
 } from '@vm/protocol';
 import { FrameReader, SyncMessenger, getLogger, setLogLevels } from '@vm/messenger';
 import { VMHost } from '../vmHost';
 import { createBlockchainGateway } from './blockchainGateway';
 import { runArwenLoop } from './arwenPart';
+import { acknowledgeCapabilities, arwenVersion } from './extensions';
 import { startLogPipes } from './logPipes';
 import { watchParent } from './orphanWatch';
 import { keccakReady } from '../eei/keccak';
@@ -107,6 +109,8 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   let vm: VMHost;
   let gateway: ReturnType<typeof createBlockchainGateway>;
   let pipes: ReturnType<typeof startLogPipes>;
+  let accepted: number;
+  let createVM: (schedule: GasScheduleMap) => VMHost;
   try {
     watchParent();
     const { Arguments: args } = readInitialize();
@@ -125,15 +129,18 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
       maxFrameSize,
     });
     gateway = createBlockchainGateway(messenger);
-    vm = new VMHost({
-      blockchainHook: gateway,
-      gasSchedule: args.GasSchedule ?? {},
-      blockGasLimit: args.BlockGasLimit,
-      protectedKeyPrefix: args.Kalyan3104ProtectedKeyPrefix ?? undefined,
-      vmType: args.VMType ?? undefined,
-      builtinFunctions: args.ProtocolBuiltinFunctions ?? [],
-      maxOutputBytes: outputLimitForFrame(maxFrameSize),
-    });
+    createVM = (gasSchedule) =>
+      new VMHost({
+        blockchainHook: gateway,
+        gasSchedule,
+        blockGasLimit: args.BlockGasLimit,
+        protectedKeyPrefix: args.Kalyan3104ProtectedKeyPrefix ?? undefined,
+        vmType: args.VMType ?? undefined,
+        builtinFunctions: args.ProtocolBuiltinFunctions ?? [],
+        maxOutputBytes: outputLimitForFrame(maxFrameSize),
+      });
+    vm = createVM(args.GasSchedule ?? {});
+    accepted = acknowledgeCapabilities(messenger, args.Capabilities ?? 0);
   } catch (error) {
     process.stderr.write(`Cannot create ArwenPart: ${(error as Error).message}\n`);
     process.exit(EXIT_CODE.init);
@@ -147,6 +154,8 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
       pipes.refresh();
       gateway.startRequest();
     },
+    beforeContract: (request) => gateway.preload(request.Prefetch),
+    extensions: { accepted, version: arwenVersion(), changeGasSchedule: createVM },
   });
   // stderr is for trouble: the driver logs its lines as errors
   if (reason.code !== ErrorCode.StopPerNodeRequest.code) process.stderr.write(`Ended Arwen loop: ${reason.message}\n`);

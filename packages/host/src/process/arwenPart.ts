@@ -3,17 +3,21 @@
  * dialogue; Stop, the node closing fd 4, or any protocol violation ends the loop.
  */
 import {
+  Capability,
   ErrorCode,
+  hasCapability,
   MessageKind,
   VMError,
   createMessage,
   describeMessage,
   type Message,
   type MessageOf,
+  type GasScheduleMap,
   type VMExecutionHandler,
   type VMOutput,
 } from '@vm/protocol';
 import { getLogger, type SyncMessenger } from '@vm/messenger';
+import { HostError } from '../errors';
 
 const log = getLogger('arwen/part');
 const durations = getLogger('arwen/duration');
@@ -23,6 +27,19 @@ export interface ArwenPartOptions {
   beforeRequest?: () => void;
   /** The longest a DiagnoseWait sleeps (the node's budget for a request; it gives up by then). Default: no bound. */
   maxWaitMs?: number;
+  /** Called with each contract request before it runs (e.g. to take the answers the node read ahead). */
+  beforeContract?: (request: MessageOf<MessageKind.ContractDeployRequest | MessageKind.ContractCallRequest>) => void;
+  /** The negotiated extensions; without them, their requests are refused as the reference refuses unknown kinds. */
+  extensions?: ArwenExtensions;
+}
+
+/** The VM's side of the negotiated extensions (see capabilities.ts of @vm/protocol). */
+export interface ArwenExtensions {
+  /** The capabilities agreed in Initialize. */
+  readonly accepted: number;
+  readonly version: { Version: string; Build: string };
+  /** A VM running `schedule` (with none of the old compiled modules); throws a VMError for an invalid schedule. */
+  changeGasSchedule(schedule: GasScheduleMap): VMExecutionHandler;
 }
 
 /** Runs until the loop ends; returns the reason (a VMError). */
@@ -45,7 +62,13 @@ export function runArwenLoop(
     const started = performance.now();
     let response: Message;
     try {
-      response = serve(request, vm, options.maxWaitMs ?? Infinity);
+      if (request.Kind === MessageKind.GasScheduleChangeRequest && agreed(options, Capability.GasScheduleChange)) {
+        [vm, response] = changeGasSchedule(vm, request, options.extensions!);
+      } else {
+        if (request.Kind === MessageKind.ContractCallRequest || request.Kind === MessageKind.ContractDeployRequest)
+          options.beforeContract?.(request);
+        response = serve(request, vm, options);
+      }
     } catch (error) {
       return endOfLoop(error);
     }
@@ -60,7 +83,29 @@ export function runArwenLoop(
   }
 }
 
-function serve(request: Message, vm: VMExecutionHandler, maxWaitMs: number): Message {
+const agreed = (options: ArwenPartOptions, capability: Capability) =>
+  options.extensions !== undefined && hasCapability(options.extensions.accepted, capability);
+
+/** The VM after a GasScheduleChange (the old one when the schedule is refused), and the answer. */
+function changeGasSchedule(
+  vm: VMExecutionHandler,
+  request: MessageOf<MessageKind.GasScheduleChangeRequest>,
+  extensions: ArwenExtensions,
+): [VMExecutionHandler, Message] {
+  try {
+    const changed = extensions.changeGasSchedule(request.GasSchedule ?? {});
+    log.info('gas schedule changed');
+    return [changed, createMessage(MessageKind.GasScheduleChangeResponse, {})];
+  } catch (error) {
+    // a schedule the VM cannot run is refused (the VM goes on with the old one); anything else is not the schedule's
+    if (!VMError.is(error, HostError.InvalidGasSchedule)) throw error;
+    log.error('gas schedule refused', { err: (error as Error).message });
+    return [vm, createMessage(MessageKind.GasScheduleChangeResponse, {}, (error as Error).message)];
+  }
+}
+
+function serve(request: Message, vm: VMExecutionHandler, options: ArwenPartOptions): Message {
+  const maxWaitMs = options.maxWaitMs ?? Infinity;
   switch (request.Kind) {
     case MessageKind.ContractDeployRequest:
       return contractResponse(() => {
@@ -79,9 +124,11 @@ function serve(request: Message, vm: VMExecutionHandler, maxWaitMs: number): Mes
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
       return createMessage(MessageKind.DiagnoseWaitResponse, {});
     }
-    default:
-      throw new VMError(ErrorCode.BadRequestFromNode, `unexpected ${describeMessage(request)}`);
+    case MessageKind.VersionRequest:
+      if (!agreed(options, Capability.Version)) break;
+      return createMessage(MessageKind.VersionResponse, options.extensions!.version);
   }
+  throw new VMError(ErrorCode.BadRequestFromNode, `unexpected ${describeMessage(request)}`);
 }
 
 /**

@@ -3,10 +3,10 @@
  * API stores in contract storage under `<original tx hash>asyncCalls` as Go's encoding/json writes it (struct
  * field order, map keys sorted by their bytes, []byte as base64). The structs are shapes, encoded by the wire codec.
  */
-import { encodeShape } from '../wire/codec';
-import { compareBytes } from '../wire/byteKeys';
+import { encodeShape } from '../wire/json/codec';
+import { compareBytes } from '../wire/json/byteKeys';
 import { f, type Bytes, type ShapeValue } from '../wire/fields';
-import { goQuote } from '../wire/goJson';
+import { goQuote } from '../wire/json/goJson';
 
 export const AsyncGeneratedCallShape = {
   Status: f.int,

@@ -7,12 +7,12 @@
 /** Go `[]byte`: padded standard base64, `null` for nil. */
 export type Bytes = Uint8Array | null;
 
-export type Field =
+export type Field = (
   | { readonly t: 'bytes' }
   | { readonly t: 'bytesList' }
   | { readonly t: 'bigInt' }
   | { readonly t: 'u64' }
-  | { readonly t: 'u32'; readonly extension?: true }
+  | { readonly t: 'u32' }
   | { readonly t: 'int' }
   | { readonly t: 'bool' }
   | { readonly t: 'string' }
@@ -21,7 +21,11 @@ export type Field =
   | { readonly t: 'keyedList'; readonly shape: Shape; readonly keyField: string }
   | { readonly t: 'bytesMap' }
   | { readonly t: 'nameSet' }
-  | { readonly t: 'gasSchedule' };
+  | { readonly t: 'gasSchedule' }
+) & {
+  /** A field of ours that a reference peer does not send (see f.extension). */
+  readonly extension?: true;
+};
 
 /** An ordered field table; key order is the Go struct's field order (and so the JSON key order). */
 export type Shape = { readonly [name: string]: Field };
@@ -42,6 +46,11 @@ export const f = {
    * missing field) and left out of JSON at 0, so reference messages re-encode byte-identically; Go ignores it.
    */
   extensionU32: { t: 'u32', extension: true },
+  /**
+   * Any field of ours that a reference peer does not send, as extensionU32: optional (absent reads as its zero:
+   * 0 for u32, null otherwise), left out of JSON at its zero; the binary codec always writes it.
+   */
+  extension: <F extends Field>(field: F) => ({ ...field, extension: true }) as F & { readonly extension: true },
   /** Go `int` (ReturnCode, CallType) */
   int: { t: 'int' },
   bool: { t: 'bool' },

@@ -9,6 +9,7 @@ import {
   ContractCallInputShape,
   ContractCreateInputShape,
   AccountShape,
+  PrefetchShape,
   VMOutputShape,
 } from './shapes';
 
@@ -20,13 +21,16 @@ export const EnvelopeShape = {
 } as const;
 
 const result = <F>(field: F) => ({ Result: field }) as const;
+/** Ours (AccountPrefetch, StoragePrefetch): left out when nothing was read ahead. */
+const prefetch = { Prefetch: f.extension(f.pointer(PrefetchShape)) } as const;
+const version = { Version: f.string, Build: f.string } as const;
 const address = { Address: f.bytes } as const;
 
 export const PAYLOAD_SHAPES = {
   [K.Initialize]: { Arguments: f.struct(ArwenArgumentsShape) },
   [K.Stop]: {},
-  [K.ContractDeployRequest]: { CreateInput: f.pointer(ContractCreateInputShape) },
-  [K.ContractCallRequest]: { CallInput: f.pointer(ContractCallInputShape) },
+  [K.ContractDeployRequest]: { CreateInput: f.pointer(ContractCreateInputShape), ...prefetch },
+  [K.ContractCallRequest]: { CallInput: f.pointer(ContractCallInputShape), ...prefetch },
   [K.ContractResponse]: { VMOutput: f.pointer(VMOutputShape) },
   [K.BlockchainNewAddressRequest]: { CreatorAddress: f.bytes, CreatorNonce: f.u64, VmType: f.bytes },
   [K.BlockchainNewAddressResponse]: result(f.bytes),
@@ -71,9 +75,17 @@ export const PAYLOAD_SHAPES = {
   [K.DiagnoseWaitRequest]: { Milliseconds: f.u32 },
   [K.DiagnoseWaitResponse]: {},
   [K.UndefinedRequestOrResponse]: {},
+  // ours (capabilities.ts)
+  [K.InitializeAcknowledge]: { ...version, Capabilities: f.u32 },
+  [K.VersionRequest]: {},
+  [K.VersionResponse]: version,
+  [K.GasScheduleChangeRequest]: { GasSchedule: f.gasSchedule },
+  [K.GasScheduleChangeResponse]: {},
+  [K.BlockchainGetCodeRequest]: { Address: f.bytes, CodeHash: f.bytes },
+  [K.BlockchainGetCodeResponse]: { Code: f.bytes },
 } as const satisfies Record<number, Shape>;
 
-/** The kinds a frame may carry (1 .. 48). */
+/** The kinds a frame may carry (1 .. 48, and ours from 50). */
 export type WireKind = keyof typeof PAYLOAD_SHAPES;
 
 /** The full shape (envelope + payload) of a kind. */

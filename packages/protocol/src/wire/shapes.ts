@@ -76,6 +76,13 @@ export const AccountShape = {
   UserName: f.bytes,
   CodeMetadata: f.bytes,
   Code: f.bytes,
+  /**
+   * Ours (capability CodeByHash): the SHA-256 of the code, sent instead of it (`Code` null); the VM uses its own
+   * copy, or asks for the bytes with BlockchainGetCode. A reference node never sends it.
+   */
+  CodeByHash: f.extension(f.bytes),
+  /** Ours, with CodeByHash: the code's length in bytes. */
+  CodeSize: f.extensionU32,
 } as const;
 
 /** arwen/common.go VMHostParameters. */
@@ -94,6 +101,33 @@ export const ArwenArgumentsShape = {
   MessagesMarshalizer: f.u32,
   /** Ours: the node's frame limit, both directions (0: DEFAULT_MAX_FRAME_SIZE). A reference node omits it. */
   MaxFrameSize: f.extensionU32,
+  /**
+   * Ours: the extensions the node offers (a bit set of Capability). 0 (left out, as by a reference node): none, and
+   * the VM answers nothing; otherwise a dme-vm VM answers with InitializeAcknowledge before anything else.
+   */
+  Capabilities: f.extensionU32,
+} as const;
+
+/** An account the node read for the request (capability AccountPrefetch): `Account` null = no such account. */
+export const PrefetchedAccountShape = {
+  Address: f.bytes,
+  Account: f.pointer(AccountShape),
+} as const;
+
+/** A storage value the node read for the request (capability StoragePrefetch). */
+export const PrefetchedStorageShape = {
+  Address: f.bytes,
+  Index: f.bytes,
+  Data: f.bytes,
+} as const;
+
+/**
+ * Ours: what the node read for a request before sending it, exactly as its hook answered; the VM takes these
+ * answers instead of asking. An answer left out is asked for as usual.
+ */
+export const PrefetchShape = {
+  Accounts: f.structList(PrefetchedAccountShape),
+  Storage: f.structList(PrefetchedStorageShape),
 } as const;
 
 export type VMInput = ShapeValue<typeof VMInputShape>;
@@ -105,4 +139,7 @@ export type LogEntry = ShapeValue<typeof LogEntryShape>;
 export type VMOutput = ShapeValue<typeof VMOutputShape>;
 export type Account = ShapeValue<typeof AccountShape>;
 export type VMHostParameters = ShapeValue<typeof VMHostParametersShape>;
+export type Prefetch = ShapeValue<typeof PrefetchShape>;
+export type PrefetchedAccount = ShapeValue<typeof PrefetchedAccountShape>;
+export type PrefetchedStorage = ShapeValue<typeof PrefetchedStorageShape>;
 export type ArwenArguments = ShapeValue<typeof ArwenArgumentsShape>;

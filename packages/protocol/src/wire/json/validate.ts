@@ -5,19 +5,26 @@ import Ajv, { type ValidateFunction, type ErrorObject } from 'ajv';
 import { inGoRange, integerValue, type GoIntegerType } from './goJson';
 import { messageSchema } from './schema';
 import { isStrictBase64 } from './base64';
-import type { WireKind } from './messageShapes';
+import type { WireKind } from '../messageShapes';
+import type { DecodeState } from './decodeState';
 
-type KeywordValidator = { (type: GoIntegerType, data: unknown): boolean; errors?: Partial<ErrorObject>[] };
+/** Keyword validators run with `this` = the message's DecodeState (ajv's passContext: `validate.call(state, json)`). */
+type KeywordValidator = {
+  (this: DecodeState | undefined, type: GoIntegerType, data: unknown): boolean;
+  errors?: Partial<ErrorObject>[];
+};
 
-const goInteger: KeywordValidator = (type, data) => {
-  const value = integerValue(data);
+const goInteger: KeywordValidator = function (type, data) {
+  const value = integerValue(data, this?.marked ?? false);
   if (value !== undefined && inGoRange(value, type)) return true;
   goInteger.errors = [{ keyword: 'goInteger', message: `must be a ${type} integer`, params: { type } }];
   return false;
 };
 
 /** Same language as BASE64_PATTERN (tested); a long string's decoded bytes are kept for decodeShape. */
-const goBytes = (_schema: boolean, data: unknown): boolean => typeof data !== 'string' || isStrictBase64(data);
+function goBytes(this: DecodeState | undefined, _schema: boolean, data: unknown): boolean {
+  return typeof data !== 'string' || isStrictBase64(data, this);
+}
 
 /**
  * The schemas are generated from the shapes, and the tests check every one against the JSON Schema meta-schema:
@@ -30,6 +37,7 @@ function createAjv(): Ajv {
     strict: true,
     unicodeRegExp: false,
     validateSchema: false,
+    passContext: true,
     code: { optimize: true },
   });
   ajv.addKeyword({ keyword: 'goInteger', schemaType: 'string', errors: true, validate: goInteger });

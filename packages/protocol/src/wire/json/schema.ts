@@ -4,9 +4,9 @@
  * because a lossless parse yields bigints that JSON Schema's `integer` cannot describe; byte arrays use `goBytes`
  * (padded standard base64, i.e. BASE64_PATTERN).
  */
-import type { Field, Shape } from './fields';
-import { isKnownKind, kindName } from '../messageKinds';
-import { messageShape, type WireKind } from './messageShapes';
+import type { Field, Shape } from '../fields';
+import { isKnownKind, kindName } from '../../messageKinds';
+import { messageShape, type WireKind } from '../messageShapes';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -20,7 +20,7 @@ const nullable = (schema: JsonSchema): JsonSchema => ({ ...schema, nullable: tru
 export function shapeSchema(shape: Shape): JsonSchema {
   const properties: Record<string, JsonSchema> = {};
   for (const [name, field] of Object.entries(shape)) properties[name] = fieldSchema(field);
-  const required = Object.keys(shape).filter((name) => !('extension' in shape[name]));
+  const required = Object.keys(shape).filter((name) => !shape[name].extension);
   return { type: 'object', properties, required, additionalProperties: false };
 }
 

@@ -26,7 +26,7 @@ export function parseJsonLossless(text: string): unknown {
  * kept unless it holds a number that is not a safe integer (one that may have lost digits). Only then one regex
  * pass over the tokens rewrites each long integer literal (16 digits or more) into a marked string (NUL, '#',
  * digits) before a second native parse, and the result is `marked`: its long integers are marked strings, which
- * only `integerValue` inside `withMarkedIntegers` reads as integers. A genuine string starting with an escaped
+ * only `integerValue(value, true)` reads as integers (the flag travels in the message's DecodeState). A genuine string starting with an escaped
  * NUL could imitate a marker, so such text is parsed by lossless-json instead (real bigints, unmarked). No digit
  * is ever lost.
  */
@@ -64,18 +64,6 @@ function holdsUnsafeNumber(root: unknown): boolean {
   return false;
 }
 
-let markedIntegers = false;
-
-/** Runs `fn` (synchronously) with marked strings read as integers: only for values from a marked parse. */
-export function withMarkedIntegers<T>(marked: boolean, fn: () => T): T {
-  markedIntegers = marked;
-  try {
-    return fn();
-  } finally {
-    markedIntegers = false;
-  }
-}
-
 function reviveMarkers(value: unknown): unknown {
   if (typeof value === 'string') return value.startsWith(BIG_MARKER) ? BigInt(value.slice(BIG_MARKER.length)) : value;
   if (Array.isArray(value)) return value.map(reviveMarkers);
@@ -100,11 +88,14 @@ function parseNumber(literal: string): number | bigint {
   return Number(literal);
 }
 
-/** A JSON integer value (as parsed above) as a bigint, or undefined when it is not an integer. */
-export function integerValue(value: unknown): bigint | undefined {
+/**
+ * A JSON integer value (as parsed above) as a bigint, or undefined when it is not an integer. `marked`: the value
+ * comes from a marked parse, whose marked strings are integers.
+ */
+export function integerValue(value: unknown, marked = false): bigint | undefined {
   if (typeof value === 'number') return Number.isSafeInteger(value) ? BigInt(value) : undefined;
   if (typeof value === 'bigint') return value;
-  if (markedIntegers && typeof value === 'string' && value.startsWith(BIG_MARKER))
+  if (marked && typeof value === 'string' && value.startsWith(BIG_MARKER))
     return BigInt(value.slice(BIG_MARKER.length));
   return undefined;
 }

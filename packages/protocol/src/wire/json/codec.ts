@@ -1,80 +1,88 @@
 /**
  * The Go-compatible JSON codec, walking the shapes: typed values <-> JSON text.
  */
-import { VMError, ErrorCode } from '../errors';
-import type { Bytes, BytesMapEntry, Field, GasScheduleMap, Shape } from './fields';
+import { VMError, ErrorCode } from '../../errors';
+import type { Bytes, BytesMapEntry, Field, GasScheduleMap, Shape } from '../fields';
 import { compareBytes, keyToBytes, quoteByteKey } from './byteKeys';
 import { base64Bytes } from './base64';
 import { goQuote, inGoRange, integerValue, type GoIntegerType } from './goJson';
+import type { DecodeState } from './decodeState';
 
 type Json = unknown;
 type JsonObject = Record<string, Json>;
 
 // ---------------------------------------------------------------- decoding (schema-validated JSON -> values)
 
-export function decodeShape(shape: Shape, json: JsonObject): Record<string, unknown> {
+/** The values of a schema-validated JSON object; `state` is the message's (from its parse and validation). */
+export function decodeShape(shape: Shape, json: JsonObject, state: DecodeState): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const name in shape) out[name] = decodeField(shape[name], json[name]);
+  for (const name in shape) out[name] = decodeField(shape[name], json[name], state);
   return out;
 }
 
-function decodeField(field: Field, json: Json): unknown {
+function decodeField(field: Field, json: Json, state: DecodeState): unknown {
+  if (json === undefined && field.extension) return field.t === 'u32' ? 0 : null; // a reference peer's message
   switch (field.t) {
     case 'bytes':
-      return decodeBytes(json);
+      return decodeBytes(json, state);
     case 'bytesList':
-      return json === null ? null : (json as Json[]).map(decodeBytes);
+      return json === null ? null : (json as Json[]).map((item) => decodeBytes(item, state));
     case 'bigInt':
-      return json === null ? null : (integerValue(json) as bigint);
+      return json === null ? null : (integerValue(json, state.marked) as bigint);
     case 'u64':
-      return integerValue(json) as bigint;
+      return integerValue(json, state.marked) as bigint;
     case 'u32':
-      return json === undefined && field.extension ? 0 : Number(integerValue(json));
+      return Number(integerValue(json, state.marked));
     case 'int':
-      return Number(integerValue(json));
+      return Number(integerValue(json, state.marked));
     case 'bool':
     case 'string':
       return json;
     case 'struct':
-      return json === null ? null : decodeShape(field.shape, json as JsonObject);
+      return json === null ? null : decodeShape(field.shape, json as JsonObject, state);
     case 'structList':
-      return json === null ? null : (json as JsonObject[]).map((item) => decodeShape(field.shape, item));
+      return json === null ? null : (json as JsonObject[]).map((item) => decodeShape(field.shape, item, state));
     case 'keyedList':
-      return json === null ? null : decodeKeyedList(field.shape, field.keyField, json as JsonObject);
+      return json === null ? null : decodeKeyedList(field.shape, field.keyField, json as JsonObject, state);
     case 'bytesMap':
       return json === null
         ? null
         : Object.entries(json as JsonObject).map(([key, value]): BytesMapEntry => ({
             key: keyToBytes(key),
-            value: decodeBytes(value),
+            value: decodeBytes(value, state),
           }));
     case 'nameSet':
       return json === null ? null : Object.keys(json as JsonObject);
     case 'gasSchedule':
-      return json === null ? null : decodeGasSchedule(json as Record<string, JsonObject>);
+      return json === null ? null : decodeGasSchedule(json as Record<string, JsonObject>, state);
   }
 }
 
-function decodeBytes(json: Json): Bytes {
+function decodeBytes(json: Json, state: DecodeState): Bytes {
   if (json === null) return null;
-  const buffer = base64Bytes(json as string);
+  const buffer = base64Bytes(json as string, state);
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.length);
 }
 
 /** The inner key field is the truth; the map key is used only when the inner field is null. */
-function decodeKeyedList(shape: Shape, keyField: string, json: JsonObject): Record<string, unknown>[] {
+function decodeKeyedList(
+  shape: Shape,
+  keyField: string,
+  json: JsonObject,
+  state: DecodeState,
+): Record<string, unknown>[] {
   return Object.entries(json).map(([key, value]) => {
-    const item = decodeShape(shape, value as JsonObject);
+    const item = decodeShape(shape, value as JsonObject, state);
     if (item[keyField] === null) item[keyField] = keyToBytes(key);
     return item;
   });
 }
 
-function decodeGasSchedule(json: Record<string, JsonObject>): GasScheduleMap {
+function decodeGasSchedule(json: Record<string, JsonObject>, state: DecodeState): GasScheduleMap {
   const schedule: GasScheduleMap = Object.create(null);
   for (const [section, costs] of Object.entries(json)) {
     const decoded: Record<string, bigint> = Object.create(null);
-    for (const [name, cost] of Object.entries(costs)) decoded[name] = integerValue(cost) as bigint;
+    for (const [name, cost] of Object.entries(costs)) decoded[name] = integerValue(cost, state.marked) as bigint;
     schedule[section] = decoded;
   }
   return schedule;
@@ -88,7 +96,7 @@ export function encodeShape(shape: Shape, value: Record<string, unknown>, path: 
   let first = true;
   for (const name in shape) {
     // an extension at its zero value is left out, so a reference peer's message re-encodes byte-identically
-    if ('extension' in shape[name] && !value[name]) continue;
+    if (shape[name].extension && !value[name]) continue;
     out += `${first ? '' : ','}"${name}":${encodeField(shape[name], value[name], `${path}.${name}`)}`;
     first = false;
   }

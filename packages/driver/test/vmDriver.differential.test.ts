@@ -13,7 +13,7 @@ import {
 import { findScenarios, runScenario, VMHost, MemoryWorld } from '@vm/host';
 import { VMDriver } from '@vm/driver';
 import { CONFORMANCE_DIR, describeWithConformance } from '@vm/testkit';
-import { testGasScheduleMap } from './helpers';
+import { testGasScheduleMap } from '@vm/testkit/host';
 
 /** Records every VMOutput (as the exact wire JSON) a handler produces. */
 function recording(handler: VMExecutionHandler, log: string[]): VMExecutionHandler {

@@ -1,7 +1,7 @@
 import { ErrorCode, MarshalizerKind, ReturnCode, type ContractCallInput, type VMOutput } from '@vm/protocol';
 import { VMDriver, DriverError } from '@vm/driver';
-import { FakeBlockchainHook, wat } from '@vm/testkit';
-import { rejection, testGasScheduleMap } from './helpers';
+import { FakeBlockchainHook, wat, rejection } from '@vm/testkit';
+import { testGasScheduleMap } from '@vm/testkit/host';
 
 const SC = Buffer.from('adder'.padEnd(32, '_'));
 const SUM = Buffer.from('sum');

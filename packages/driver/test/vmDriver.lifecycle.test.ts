@@ -6,7 +6,7 @@ import Transport from 'winston-transport';
 import { rootLogger, setLogLevels, getLogLevels } from '@vm/driver';
 import { VMDriver } from '@vm/driver';
 import { FakeBlockchainHook, wat } from '@vm/testkit';
-import { testGasScheduleMap } from './helpers';
+import { testGasScheduleMap } from '@vm/testkit/host';
 
 const alive = (pid: number) => {
   try {

@@ -10,8 +10,8 @@ import {
 } from '@vm/protocol';
 import { VMDriver, DriverError } from '@vm/driver';
 import { VMHost } from '@vm/host';
-import { EMITTER_WAT, FakeBlockchainHook, wat } from '@vm/testkit';
-import { rejection, testGasScheduleMap } from './helpers';
+import { EMITTER_WAT, FakeBlockchainHook, wat, rejection } from '@vm/testkit';
+import { testGasScheduleMap } from '@vm/testkit/host';
 
 const SC = Buffer.from('emitter'.padEnd(32, '_'));
 const u64 = (n: number) => Buffer.from(BigInt(n).toString(16).padStart(16, '0'), 'hex');

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { ErrorCode, MarshalizerKind, ReturnCode, type ContractCallInput } from '@vm/protocol';
 import { VMDriver, DriverError, locateArwen } from '@vm/driver';
-import { FakeBlockchainHook, describeWithConformance, referenceContract } from '@vm/testkit';
-import { rejection, testGasScheduleMap } from './helpers';
+import { FakeBlockchainHook, describeWithConformance, referenceContract, rejection } from '@vm/testkit';
+import { testGasScheduleMap } from '@vm/testkit/host';
 
 const FAKE = path.join(__dirname, 'fixtures', 'fakeArwen.js');
 const COUNTER = Buffer.from('counter'.padEnd(32, '_'));

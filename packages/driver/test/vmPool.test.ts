@@ -1,7 +1,7 @@
 import { ReturnCode, type ContractCallInput } from '@vm/protocol';
 import { VMQueryPool } from '@vm/driver';
 import { FakeBlockchainHook, wat } from '@vm/testkit';
-import { testGasScheduleMap } from './helpers';
+import { testGasScheduleMap } from '@vm/testkit/host';
 
 const GET_FIVE = `(module (import "env" "int64finish" (func $f (param i64))) (memory (export "memory") 1)
   (func (export "get") (call $f (i64.const 5))))`;

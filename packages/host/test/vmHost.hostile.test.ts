@@ -1,6 +1,6 @@
 import { ReturnCode } from '@vm/protocol';
-import { wat } from '@vm/testkit';
-import { address, callInput, createInput, newHost } from './helpers';
+import { wat, address, callInput, createInput } from '@vm/testkit';
+import { newHost } from '@vm/testkit/host';
 
 const SC = address('hostile');
 const header = `(import "env" "finish" (func $finish (param i32 i32))) (memory (export "memory") 1)`;

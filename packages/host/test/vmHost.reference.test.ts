@@ -1,6 +1,15 @@
 import { ReturnCode } from '@vm/protocol';
-import { describeWithConformance, referenceContract } from '@vm/testkit';
-import { address, callInput, createInput, hex, newHost, text, CALLER } from './helpers';
+import {
+  describeWithConformance,
+  referenceContract,
+  address,
+  callInput,
+  createInput,
+  hex,
+  text,
+  CALLER,
+} from '@vm/testkit';
+import { newHost } from '@vm/testkit/host';
 
 // Outcomes the reference's own host tests assert (anchor-host.md §7.1), with its unit-test contracts.
 describeWithConformance('[@vm/host] reference unit-test contracts', () => {

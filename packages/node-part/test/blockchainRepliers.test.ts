@@ -37,7 +37,7 @@ async function gatewayCalls(
     .map((line) => JSON.parse(line));
 }
 
-describe('[@vm/driver] gateway (VM side) <-> repliers (node side)', () => {
+describe('[@vm/node-part] gateway (VM side) <-> repliers (node side)', () => {
   it('has a replier for every hook request kind, from the one table', () => {
     expect(HOOK_REQUEST_KINDS.every((kind) => HOOK_CALLS[kind] !== undefined)).toBe(true);
     expect(new Set(HOOK_REQUEST_KINDS.map((kind) => HOOK_CALLS[kind].method)).size).toBe(20);

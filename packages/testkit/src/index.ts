@@ -11,5 +11,8 @@ export {
   describeWithConformance,
 } from './conformance';
 export { FakeBlockchainHook } from './fakeHook';
+export { address, CALLER, callInput, createInput, hex, text } from './inputs';
+export { rejection, expectRejects } from './errors';
+
 export type { StreamEnd } from './memoryPipes';
 export type { FakeAccount } from './fakeHook';

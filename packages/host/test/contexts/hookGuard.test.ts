@@ -1,7 +1,7 @@
 import { ErrorCode, ReturnCode, VMError, type BlockchainHook, type VMOutput } from '@vm/protocol';
 import { VMHost, HostError } from '@vm/host';
-import { FakeBlockchainHook, wat } from '@vm/testkit';
-import { address, callInput, createInput, testSchedule } from '../helpers';
+import { FakeBlockchainHook, wat, address, callInput, createInput } from '@vm/testkit';
+import { testSchedule } from '@vm/testkit/host';
 
 const SC = address('adder');
 const SUM = Buffer.from('sum');

@@ -1,7 +1,7 @@
 import { DEFAULT_MAX_OUTPUT_BYTES, ReturnCode, type VMOutput } from '@vm/protocol';
 import { VMHost, outputSize } from '@vm/host';
-import { EMITTER_WAT, FakeBlockchainHook, wat } from '@vm/testkit';
-import { address, callInput, testSchedule } from '../helpers';
+import { EMITTER_WAT, FakeBlockchainHook, wat, address, callInput } from '@vm/testkit';
+import { testSchedule } from '@vm/testkit/host';
 
 const SC = address('emitter');
 const u64 = (n: number) => Buffer.from(BigInt(n).toString(16).padStart(16, '0'), 'hex');

@@ -1,6 +1,6 @@
 import { CallType, ReturnCode } from '@vm/protocol';
-import { wat } from '@vm/testkit';
-import { address, callInput, createInput, hex, newHost, text } from './helpers';
+import { wat, address, callInput, createInput, hex, text } from '@vm/testkit';
+import { newHost } from '@vm/testkit/host';
 
 const A = address('contractA');
 const B = address('contractB');

@@ -2,8 +2,8 @@
 // random values of every length, against a plain hex-string model of them: the fast number paths must agree.
 import fc from 'fast-check';
 import { ReturnCode } from '@vm/protocol';
-import { FakeBlockchainHook, wat } from '@vm/testkit';
-import { address, callInput, hex, newHost } from './helpers';
+import { FakeBlockchainHook, wat, address, callInput, hex } from '@vm/testkit';
+import { newHost } from '@vm/testkit/host';
 
 const SC = address('bigint-bytes');
 

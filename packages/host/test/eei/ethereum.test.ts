@@ -3,8 +3,8 @@ import { keccak_256 } from '@noble/hashes/sha3';
 import { ripemd160 } from '@noble/hashes/ripemd160';
 import { ReturnCode, type VMOutput } from '@vm/protocol';
 import { EEI_ROWS } from '@vm/host';
-import { FakeBlockchainHook, wat } from '@vm/testkit';
-import { address, callInput, hex, newHost, testSchedule, CALLER } from './helpers';
+import { FakeBlockchainHook, wat, address, callInput, hex, CALLER } from '@vm/testkit';
+import { newHost, testSchedule } from '@vm/testkit/host';
 
 // Every host function of the `ethereum` namespace, and each predefined contract, with our own contracts.
 const SC = address('eth-sc');

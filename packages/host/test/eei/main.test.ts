@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ReturnCode } from '@vm/protocol';
-import { wat } from '@vm/testkit';
-import { address, callInput, hex, newHost, testSchedule, text } from './helpers';
+import { wat, address, callInput, hex, text } from '@vm/testkit';
+import { newHost, testSchedule } from '@vm/testkit/host';
 
 const SC = address('eei');
 

@@ -1,6 +1,6 @@
 import { ReturnCode, type VMOutput } from '@vm/protocol';
-import { describeWithConformance, referenceContract } from '@vm/testkit';
-import { callInput, newHost } from './helpers';
+import { describeWithConformance, referenceContract, callInput } from '@vm/testkit';
+import { newHost } from '@vm/testkit/host';
 
 // The reference's nested-call tests (anchor-host.md §7.1): contracts address each other by 32-byte names padded with '.'.
 const addr = (name: string) => Buffer.from(name.padEnd(32, '.'));

@@ -1,6 +1,6 @@
 import { ReturnCode } from '@vm/protocol';
-import { wat } from '@vm/testkit';
-import { address, callInput, hex, newHost, text } from './helpers';
+import { wat, address, callInput, hex, text } from '@vm/testkit';
+import { newHost } from '@vm/testkit/host';
 
 const A = address('contractA');
 const B = address('contractB');

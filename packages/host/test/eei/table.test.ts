@@ -1,7 +1,7 @@
 import { ReturnCode, type VMOutput } from '@vm/protocol';
 import { EEI_ROWS, type GasKey } from '@vm/host';
-import { FakeBlockchainHook, wat } from '@vm/testkit';
-import { address, callInput, hex, newHost, testSchedule, CALLER } from './helpers';
+import { FakeBlockchainHook, wat, address, callInput, hex, CALLER } from '@vm/testkit';
+import { newHost, testSchedule } from '@vm/testkit/host';
 
 // Every host function of `env`, table-driven: a contract body using it, the output it must produce, and the gas
 // key it must charge (checked by raising that key's cost by 1000 and measuring the difference).

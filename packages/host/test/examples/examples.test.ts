@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { wat } from '@vm/testkit';
 
-const EXAMPLES = path.join(__dirname, '..', 'examples');
+const EXAMPLES = path.join(__dirname, '..', '..', 'examples');
 
 describe('[@vm/host] examples', () => {
   it('counter.js deploys and increments a counter', () => {

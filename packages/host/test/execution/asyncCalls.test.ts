@@ -1,6 +1,6 @@
 import { CallType, ErrorCode, ReturnCode, VMError, type VMOutput } from '@vm/protocol';
-import { FakeBlockchainHook, wat } from '@vm/testkit';
-import { address, callInput, newHost, text, CALLER } from './helpers';
+import { FakeBlockchainHook, wat, address, callInput, text, CALLER } from '@vm/testkit';
+import { newHost, testSchedule } from '@vm/testkit/host';
 import { VMHost } from '@vm/host';
 
 const A = address('contractA');
@@ -113,7 +113,7 @@ describe('[@vm/host] built-in functions through BlockchainHook.processBuiltInFun
     };
     const vm = new VMHost({
       blockchainHook: hook,
-      gasSchedule: (await import('./helpers')).testSchedule(),
+      gasSchedule: testSchedule(),
       builtinFunctions: ['claim', 'other'],
     });
     const contract = (fn: string) =>

@@ -1,6 +1,6 @@
 import { ReturnCode } from '@vm/protocol';
-import { wat } from '@vm/testkit';
-import { address, callInput, hex, newHost } from './helpers';
+import { wat, address, callInput, hex } from '@vm/testkit';
+import { newHost } from '@vm/testkit/host';
 
 const SC = address('stateful');
 

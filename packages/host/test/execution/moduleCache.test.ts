@@ -1,8 +1,8 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { ReturnCode } from '@vm/protocol';
-import { wat } from '@vm/testkit';
-import { createInput, newHost } from './helpers';
+import { wat, createInput } from '@vm/testkit';
+import { newHost } from '@vm/testkit/host';
 
 setFlagsFromString('--expose_gc');
 const gc = runInNewContext('gc') as () => void;

@@ -1,6 +1,6 @@
 import { ReturnCode, type VMOutput } from '@vm/protocol';
-import { wat } from '@vm/testkit';
-import { address, callInput, newHost, text } from './helpers';
+import { wat, address, callInput, text } from '@vm/testkit';
+import { newHost } from '@vm/testkit/host';
 
 const A = address('contractA');
 const B = address('contractB');

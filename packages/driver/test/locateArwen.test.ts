@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { arwenCommand, locateArwen, VMDriver } from '@vm/driver';
-import { FakeBlockchainHook, wat } from '@vm/testkit';
+import { FakeBlockchainHook, eventually, wat } from '@vm/testkit';
 import { testGasScheduleMap } from '@vm/testkit/host';
 
 const ARWEN = locateArwen();
@@ -89,8 +89,7 @@ describe('[@vm/driver] executable lookup and restarts', () => {
     await driver.close();
     // the pipes of the last child close as its streams end: wait for that (generously), then check
     const openFds = () => readdirSync('/proc/self/fd').length;
-    for (const deadline = Date.now() + 10_000; openFds() > fdsBefore + 2 && Date.now() < deadline;)
-      await new Promise((r) => setTimeout(r, 20));
+    await eventually(() => openFds() <= fdsBefore + 2);
     expect(openFds()).toBeLessThanOrEqual(fdsBefore + 2);
     const alive = pids.filter((pid) => {
       try {

@@ -2,10 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import Transport from 'winston-transport';
-import { rootLogger, setLogLevels, getLogLevels } from '@vm/driver';
+import { setLogLevels, getLogLevels } from '@vm/driver';
 import { VMDriver } from '@vm/driver';
-import { FakeBlockchainHook, wat } from '@vm/testkit';
+import { FakeBlockchainHook, captureLogs, eventually, wat } from '@vm/testkit';
 import { testGasScheduleMap } from '@vm/testkit/host';
 
 const alive = (pid: number) => {
@@ -41,8 +40,7 @@ describe('[@vm/driver] the child never outlives its node', () => {
       }
       const pid = Number(output.trim());
       expect(pid).toBeGreaterThan(0);
-      const deadline = Date.now() + 20000;
-      while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      await eventually(() => !alive(pid), 20_000);
       expect(alive(pid)).toBe(false);
     },
     60000,
@@ -51,15 +49,8 @@ describe('[@vm/driver] the child never outlives its node', () => {
 
 describe('[@vm/driver] logs', () => {
   it("re-emits the child's log lines under its logger names; levels change at runtime", async () => {
-    const records: { logger?: string; message?: string; level?: string }[] = [];
-    class Capture extends Transport {
-      override log(info: Record<string, unknown>, done: () => void) {
-        records.push(info as never);
-        done();
-      }
-    }
-    const capture = new Capture({ level: 'trace' });
-    rootLogger().add(capture);
+    const capture = captureLogs();
+    const { records } = capture;
     const levels = getLogLevels();
     setLogLevels('*:INFO'); // the child starts with the node's levels
     const driver = new VMDriver({
@@ -77,27 +68,19 @@ describe('[@vm/driver] logs', () => {
       // the very next request runs at the new levels: one request, then its trace lines (they travel on fd 7, apart
       // from the response, so they are awaited; no further request is sent that could produce them instead)
       await driver.diagnoseWait(1);
-      for (const deadline = Date.now() + 20_000; childTrace().length === 0 && Date.now() < deadline;)
-        await new Promise((r) => setTimeout(r, 20));
+      await eventually(() => childTrace().length > 0, 20_000);
       expect(childTrace().length).toBeGreaterThan(0);
       expect(childTrace()[0].level).toBe('trace');
     } finally {
       await driver.close();
-      rootLogger().remove(capture);
+      capture.stop();
       setLogLevels(levels);
     }
   }, 30000);
 
   it('levels set for the child before it starts apply from its first line on', async () => {
-    const records: { logger?: string; message?: string }[] = [];
-    class Capture extends Transport {
-      override log(info: Record<string, unknown>, done: () => void) {
-        records.push(info as never);
-        done();
-      }
-    }
-    const capture = new Capture({ level: 'trace' });
-    rootLogger().add(capture);
+    const capture = captureLogs();
+    const { records } = capture;
     const driver = new VMDriver({ blockchainHook: new FakeBlockchainHook(), gasSchedule: testGasScheduleMap() });
     try {
       driver.setLogLevels('*:INFO,arwen/baseMessenger:TRACE'); // no child yet
@@ -107,12 +90,11 @@ describe('[@vm/driver] logs', () => {
           (r) => r.logger === 'arwen/baseMessenger' && String(r.message).startsWith('[ARWEN][#1]: RECEIVED'),
         );
       // its log lines arrive on their own pipe, after the answer: wait for them (generously)
-      for (const deadline = Date.now() + 10_000; received().length === 0 && Date.now() < deadline;)
-        await new Promise((r) => setTimeout(r, 20));
+      await eventually(() => received().length > 0);
       expect(received().length).toBeGreaterThan(0); // the very first request's receipt was traced
     } finally {
       await driver.close();
-      rootLogger().remove(capture);
+      capture.stop();
     }
   }, 30000);
 });

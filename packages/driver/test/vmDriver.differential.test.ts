@@ -10,7 +10,8 @@ import {
   type VMOutput,
   type AsyncBlockchainHook,
 } from '@vm/protocol';
-import { findScenarios, runScenario, VMHost, MemoryWorld } from '@vm/host';
+import { VMHost, MemoryWorld } from '@vm/host';
+import { findScenarios, runScenario } from '@vm/host/scenario';
 import { VMDriver } from '@vm/driver';
 import { CONFORMANCE_DIR, describeWithConformance } from '@vm/testkit';
 import { testGasScheduleMap } from '@vm/testkit/host';

@@ -1,17 +1,15 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { GAS_SECTION_KEYS, loadGasSchedule, type MemoryWorld } from '@vm/host';
 import {
   assertAccount,
   biguint,
   createTestWorld,
   expectFailure,
-  GAS_SECTION_KEYS,
-  loadGasSchedule,
-  type MemoryWorld,
   type TestWorld,
   type TxFailure,
-} from '@vm/host';
+} from '@vm/host/testing';
 import { VMDriver } from '@vm/driver';
 
 const ADDER = path.join(__dirname, '..', '..', 'host', 'examples', 'adder.wasm');

@@ -2,8 +2,10 @@
  * `@vm/testkit/host`: helpers for tests that run the VM itself. A separate entry point, so the protocol and
  * messenger tests, which import `@vm/testkit`, never load `@vm/host`.
  */
+import { spawn, spawnSync, type SpawnOptionsWithoutStdio, type SpawnSyncOptions } from 'node:child_process';
+import path from 'node:path';
 import type { GasScheduleMap } from '@vm/protocol';
-import { VMHost, createGasSchedule, GAS_SECTION_KEYS } from '@vm/host';
+import { VMHost, createGasSchedule, EEI_ROWS, GAS_SECTION_KEYS } from '@vm/host';
 import { FakeBlockchainHook } from './fakeHook';
 
 /** Costs to change in the test schedule, by section and key. */
@@ -25,4 +27,38 @@ export const testSchedule = (overrides: GasOverrides = {}) => createGasSchedule(
 /** An in-process VM on a fake blockchain, with the test schedule and the reference's block gas limit. */
 export function newHost(hook = new FakeBlockchainHook(), schedule = testSchedule()) {
   return { hook, vm: new VMHost({ blockchainHook: hook, gasSchedule: schedule, blockGasLimit: 10_000_000n }) };
+}
+
+/**
+ * WAT import declarations for host functions, derived from the contract API table (so a contract's imports always
+ * match the VM's signatures): every function of `namespace`, or only `names`, each as `$<prefix><name>`.
+ */
+export function eeiImports(namespace: string, { names, prefix = '' }: { names?: string[]; prefix?: string } = {}) {
+  const rows = EEI_ROWS.filter((r) => r.namespace === namespace && (!names || names.includes(r.name)));
+  const missing = names?.filter((n) => !rows.some((r) => r.name === n)) ?? [];
+  if (missing.length) throw new Error(`eeiImports: no ${namespace} host function named ${missing.join(', ')}`);
+  const types = (spec: string) => [...spec].map((t) => (t === 'i' ? 'i32' : 'i64')).join(' ');
+  return rows
+    .map((r) => {
+      const params = r.params ? ` (param ${types(r.params)})` : '';
+      const results = r.results ? ` (result ${types(r.results)})` : '';
+      return `(import "${namespace}" "${r.name}" (func $${prefix}${r.name}${params}${results}))`;
+    })
+    .join('\n');
+}
+
+/** The executables of `@vm/host`, as users run them (the built `packages/host/bin/<name>.js`). */
+export type HostBin = 'arwen' | 'vm-scenario' | 'vm-fuzz' | 'vm-debug';
+
+export const binPath = (bin: HostBin) => path.join(__dirname, '..', '..', 'host', 'bin', `${bin}.js`);
+
+/** One run of an executable to its end (deadline 5 minutes unless `options.timeout`): exit code, stdout, stderr. */
+export function runBin(bin: HostBin, args: readonly string[], options: SpawnSyncOptions = {}) {
+  const r = spawnSync(process.execPath, [binPath(bin), ...args], { timeout: 300_000, ...options, encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+/** An executable started on this Node.js, with pipes for stdin, stdout and stderr. */
+export function spawnBin(bin: HostBin, args: readonly string[], options: SpawnOptionsWithoutStdio = {}) {
+  return spawn(process.execPath, [binPath(bin), ...args], { ...options, stdio: 'pipe' });
 }

@@ -1,4 +1,4 @@
-import { startDebugServer, type DebugServer } from '@vm/host';
+import { startDebugServer, type DebugServer } from '@vm/host/debug';
 import { ALICE, contractFolder, returnedNumber } from './helpers';
 
 /** A clock: `now` returns the block timestamp (getBlockTimestamp), `epoch` the block epoch. */

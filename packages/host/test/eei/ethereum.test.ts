@@ -4,22 +4,14 @@ import { ripemd160 } from '@noble/hashes/ripemd160';
 import { ReturnCode, type VMOutput } from '@vm/protocol';
 import { EEI_ROWS } from '@vm/host';
 import { FakeBlockchainHook, wat, address, callInput, hex, CALLER } from '@vm/testkit';
-import { newHost, testSchedule } from '@vm/testkit/host';
+import { eeiImports, newHost, testSchedule } from '@vm/testkit/host';
 
 // Every host function of the `ethereum` namespace, and each predefined contract, with our own contracts.
 const SC = address('eth-sc');
 const CALLEE = address('eth-callee');
 const OTHER = Buffer.alloc(32, 0x6f);
 
-const sig = (spec: string) => [...spec].map((t) => (t === 'i' ? 'i32' : 'i64')).join(' ');
-const IMPORTS = [
-  ...EEI_ROWS.filter((r) => r.namespace === 'ethereum').map(
-    (r) =>
-      `(import "ethereum" "${r.name}" (func $eth_${r.name} ${r.params ? `(param ${sig(r.params)})` : ''} ${r.results ? `(result ${sig(r.results)})` : ''}))`,
-  ),
-  '(import "env" "finish" (func $finish (param i32 i32)))',
-  '(import "env" "int64finish" (func $int64finish (param i64)))',
-].join('\n');
+const IMPORTS = `${eeiImports('ethereum', { prefix: 'eth_' })}\n${eeiImports('env', { names: ['finish', 'int64finish'] })}`;
 
 /** A minimal valid contract: header, one memory exported as "memory". */
 const MINIMAL_MODULE = Buffer.from('0061736d010000000503010001070a01066d656d6f72790200', 'hex');

@@ -1,42 +1,41 @@
 import { createHash } from 'node:crypto';
 import { ReturnCode } from '@vm/protocol';
 import { wat, address, callInput, hex, text } from '@vm/testkit';
-import { newHost, testSchedule } from '@vm/testkit/host';
+import { eeiImports, newHost, testSchedule } from '@vm/testkit/host';
 
 const SC = address('eei');
 
-/** Imports by name, with their signatures, for the WAT contracts below. */
-const IMPORTS: Record<string, string> = {
-  finish: '(param i32 i32)',
-  getArgument: '(param i32 i32) (result i32)',
-  getNumArguments: '(result i32)',
-  int64getArgument: '(param i32) (result i64)',
-  int64finish: '(param i64)',
-  storageStore: '(param i32 i32 i32 i32) (result i32)',
-  storageLoad: '(param i32 i32 i32) (result i32)',
-  int64storageStore: '(param i32 i32 i64) (result i32)',
-  int64storageLoad: '(param i32 i32) (result i64)',
-  getCallValue: '(param i32) (result i32)',
-  getCaller: '(param i32)',
-  signalError: '(param i32 i32)',
-  sha256: '(param i32 i32 i32) (result i32)',
-  keccak256: '(param i32 i32 i32) (result i32)',
-  bigIntNew: '(param i64) (result i32)',
-  bigIntMul: '(param i32 i32 i32)',
-  bigIntAdd: '(param i32 i32 i32)',
-  bigIntFinishSigned: '(param i32)',
-  bigIntTDiv: '(param i32 i32 i32)',
-  getBlockTimestamp: '(result i64)',
-  getPrevBlockNonce: '(result i64)',
-  writeLog: '(param i32 i32 i32 i32)',
-  getGasLeft: '(result i64)',
-};
+/** The host functions the WAT contracts below import. */
+const IMPORTS = eeiImports('env', {
+  names: [
+    'finish',
+    'getArgument',
+    'getNumArguments',
+    'int64getArgument',
+    'int64finish',
+    'storageStore',
+    'storageLoad',
+    'int64storageStore',
+    'int64storageLoad',
+    'getCallValue',
+    'getCaller',
+    'signalError',
+    'sha256',
+    'keccak256',
+    'bigIntNew',
+    'bigIntMul',
+    'bigIntAdd',
+    'bigIntFinishSigned',
+    'bigIntTDiv',
+    'getBlockTimestamp',
+    'getPrevBlockNonce',
+    'writeLog',
+    'getGasLeft',
+  ],
+});
 
 async function contract(body: string, data = '') {
-  const imports = Object.entries(IMPORTS)
-    .map(([name, sig]) => `(import "env" "${name}" (func $${name} ${sig}))`)
-    .join('\n');
-  return wat(`(module ${imports} (memory (export "memory") 1) (data (i32.const 0) "${data}") ${body})`);
+  return wat(`(module ${IMPORTS} (memory (export "memory") 1) (data (i32.const 0) "${data}") ${body})`);
 }
 
 async function run(

@@ -1,7 +1,7 @@
 import { ReturnCode, type VMOutput } from '@vm/protocol';
 import { EEI_ROWS, type GasKey } from '@vm/host';
 import { FakeBlockchainHook, wat, address, callInput, hex, CALLER } from '@vm/testkit';
-import { newHost, testSchedule } from '@vm/testkit/host';
+import { eeiImports, newHost, testSchedule } from '@vm/testkit/host';
 
 // Every host function of `env`, table-driven: a contract body using it, the output it must produce, and the gas
 // key it must charge (checked by raising that key's cost by 1000 and measuring the difference).
@@ -10,13 +10,7 @@ const OWNER = address('owner');
 const OTHER = Buffer.alloc(32, 0x6f); // "ooo…", at memory offset 0
 
 /** Imports for every row, named $<row name>. */
-const IMPORTS = EEI_ROWS.filter((r) => r.namespace === 'env')
-  .map((r) => {
-    const params = [...r.params].map((t) => (t === 'i' ? 'i32' : 'i64')).join(' ');
-    const results = [...r.results].map((t) => (t === 'i' ? 'i32' : 'i64')).join(' ');
-    return `(import "env" "${r.name}" (func $${r.name} ${params ? `(param ${params})` : ''} ${results ? `(result ${results})` : ''}))`;
-  })
-  .join('\n');
+const IMPORTS = eeiImports('env');
 
 // Memory: 0 OTHER's address, 32 the 32-byte value 7, 64 "key", 70 "func@01", 80 0xff, 100.. scratch.
 const DATA = `(data (i32.const 0) "${'o'.repeat(32)}") (data (i32.const 63) "\\07") (data (i32.const 64) "key") (data (i32.const 70) "func@01") (data (i32.const 80) "\\ff")`;

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { runScenario } from '@vm/host';
+import { runScenario } from '@vm/host/scenario';
 
 describe('[@vm/host] examples/scenarioSteps.js (the README example)', () => {
   it('executes steps one by one, dumps the world, and prints a recording that replays the same way', async () => {

@@ -4,7 +4,7 @@ import { newHost } from '@vm/testkit/host';
 
 const SC = address('stateful');
 
-describe('[@vm/host] every execution starts from a fresh instance', () => {
+describe('[@vm/host] every execution starts from an instance in its initial state (pooled ones are reset)', () => {
   it('globals, memory and data segments are back to their initial values on the next call (also after a trap)', async () => {
     const { hook, vm } = newHost();
     hook.setAccount(SC, {

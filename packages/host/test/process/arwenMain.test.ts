@@ -1,12 +1,11 @@
 import { spawn, spawnSync } from 'node:child_process';
-import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { AsyncMessenger, Deadline } from '@vm/messenger';
 import { BINARY_CODEC, createMessage, encodeFrame, MarshalizerKind, MessageKind, DEFAULT_VM_TYPE } from '@vm/protocol';
-import { testGasScheduleMap } from '@vm/testkit/host';
+import { binPath, testGasScheduleMap } from '@vm/testkit/host';
 
 // The built executable, as the driver finds it in the installed @vm/host.
-const ARWEN = path.join(__dirname, '..', '..', 'bin', 'arwen.js');
+const ARWEN = binPath('arwen');
 
 function startArwen(
   env: NodeJS.ProcessEnv = {},

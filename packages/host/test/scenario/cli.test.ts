@@ -1,23 +1,19 @@
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseScenario, parseScenarioStep, ScenarioExecutor, writeScenario } from '@vm/host';
+import { parseScenario, parseScenarioStep, ScenarioExecutor, writeScenario } from '@vm/host/scenario';
 import { CONFORMANCE_DIR, describeWithConformance, wat } from '@vm/testkit';
+import { runBin } from '@vm/testkit/host';
 import { colorsWanted } from '../../src/scenario/colors';
 import { contractDir, OWNER, SC } from './fixtures';
 
 // The built executable, as users run it.
-const BIN = path.join(__dirname, '..', '..', 'bin', 'vm-scenario.js');
 const cleanEnv = () => {
   const env = { ...process.env };
   delete env.FORCE_COLOR;
   delete env.NO_COLOR;
   return env;
 };
-const cliEnv = (env: NodeJS.ProcessEnv, ...args: string[]) => {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000, env });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-};
+const cliEnv = (env: NodeJS.ProcessEnv, ...args: string[]) => runBin('vm-scenario', args, { timeout: 120_000, env });
 const cli = (...args: string[]) => cliEnv(cleanEnv(), ...args);
 
 const MESSY = `{"name":"messy",  "steps":[{"step":"setState","accounts":{"${OWNER}":{"balance":"1,000",

@@ -1,20 +1,18 @@
 import path from 'node:path';
+import { MemoryWorld, VMHost, referenceTestGasSchedule } from '@vm/host';
 import {
   ANY,
   evalBytes,
-  MemoryWorld,
   parseScenario,
   parseScenarioStep,
   ScenarioError,
   ScenarioExecutor,
   ScenarioRecorder,
-  VMHost,
-  referenceTestGasSchedule,
   runScenario,
   writeScenario,
   writeStep,
   type Step,
-} from '@vm/host';
+} from '@vm/host/scenario';
 import { writeFileSync } from 'node:fs';
 import { contractDir, OTHER, OWNER, SC } from './fixtures';
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { findScenarios, runScenario } from '@vm/host';
+import { findScenarios, runScenario } from '@vm/host/scenario';
 import { CONFORMANCE_DIR, describeWithConformance } from '@vm/testkit';
 
 // The reference VM's own scenario suite, run as the reference runs it: every file on a fresh world, then erc20

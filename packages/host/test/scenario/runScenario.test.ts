@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { evalBytes, runCli, runScenario } from '@vm/host';
+import { evalBytes, runCli, runScenario } from '@vm/host/scenario';
 import { wat } from '@vm/testkit';
 import { CONTRACT, OTHER, OWNER, SC } from './fixtures';
 

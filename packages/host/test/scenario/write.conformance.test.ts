@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { findScenarios, parseScenario, runScenario, writeScenario } from '@vm/host';
+import { findScenarios, parseScenario, runScenario, writeScenario } from '@vm/host/scenario';
 import { CONFORMANCE_DIR, describeWithConformance } from '@vm/testkit';
 
 /** Every file below `dir`, relative to it. */

@@ -1,4 +1,4 @@
-import { parseScenarioStep, writeStep, type TxStep } from '@vm/host';
+import { parseScenarioStep, writeStep, type TxStep } from '@vm/host/scenario';
 
 const step = () =>
   parseScenarioStep({

@@ -7,7 +7,6 @@
  */
 import { BinaryReader, invalid } from './binary';
 import { WASM_LIMITS, MAX_MEMORY_PAGES } from './limits';
-import { SINGLE_BYTE_OPCODES } from './opcodes';
 
 export const enum SectionId {
   Custom = 0,
@@ -281,6 +280,3 @@ function parseSection(id: number, reader: BinaryReader, layout: MutableLayout): 
       return;
   }
 }
-
-/** True when the opcode table allows `byte` at all (used by tests to enumerate). */
-export const isAllowedSingleByteOpcode = (byte: number): boolean => SINGLE_BYTE_OPCODES[byte]?.float === false;

@@ -1,6 +1,6 @@
 import { ErrorCode, MarshalizerKind, ReturnCode, type ContractCallInput, type VMOutput } from '@vm/protocol';
 import { VMDriver, DriverError } from '@vm/driver';
-import { FakeBlockchainHook, wat, rejection } from '@vm/testkit';
+import { callInput, FakeBlockchainHook, wat, rejection } from '@vm/testkit';
 import { testGasScheduleMap } from '@vm/testkit/host';
 
 const SC = Buffer.from('adder'.padEnd(32, '_'));
@@ -13,18 +13,8 @@ const ADDER = `(module
   (func (export "add") (drop (call $store (i32.const 0) (i32.const 3)
     (i64.add (call $load (i32.const 0) (i32.const 3)) (call $arg (i32.const 0)))))))`;
 
-const add = (n: number): ContractCallInput => ({
-  CallerAddr: Buffer.alloc(32, 1),
-  Arguments: [Buffer.from([n])],
-  CallValue: 0n,
-  CallType: 0,
-  GasPrice: 0n,
-  GasProvided: 100000n,
-  OriginalTxHash: null,
-  CurrentTxHash: null,
-  RecipientAddr: SC,
-  Function: 'add',
-});
+const add = (n: number) =>
+  callInput(SC, 'add', { CallerAddr: Buffer.alloc(32, 1), Arguments: [Buffer.from([n])], GasProvided: 100000n });
 const stored = (out: VMOutput) =>
   Buffer.from((out.OutputAccounts ?? []).flatMap((a) => a?.StorageUpdates ?? [])[0]?.Data ?? []);
 

@@ -5,28 +5,17 @@ import {
   MarshalizerKind,
   MIN_FRAME_SIZE,
   ReturnCode,
-  type ContractCallInput,
   type VMOutput,
 } from '@vm/protocol';
 import { VMDriver, DriverError } from '@vm/driver';
 import { VMHost } from '@vm/host';
-import { EMITTER_WAT, FakeBlockchainHook, wat, rejection } from '@vm/testkit';
+import { callInput, EMITTER_WAT, FakeBlockchainHook, wat, rejection } from '@vm/testkit';
 import { testGasScheduleMap } from '@vm/testkit/host';
 
 const SC = Buffer.from('emitter'.padEnd(32, '_'));
 const u64 = (n: number) => Buffer.from(BigInt(n).toString(16).padStart(16, '0'), 'hex');
-const call = (fn: string, args: Uint8Array[]): ContractCallInput => ({
-  CallerAddr: Buffer.alloc(32, 1),
-  Arguments: args,
-  CallValue: 0n,
-  CallType: 0,
-  GasPrice: 0n,
-  GasProvided: 10n ** 9n,
-  OriginalTxHash: null,
-  CurrentTxHash: null,
-  RecipientAddr: SC,
-  Function: fn,
-});
+const call = (fn: string, args: Uint8Array[]) =>
+  callInput(SC, fn, { CallerAddr: Buffer.alloc(32, 1), Arguments: args, GasProvided: 10n ** 9n });
 
 /** The output with its return data as digests: jest compares megabytes of bytes one element at a time. */
 const comparable = (output: VMOutput) => ({

@@ -1,23 +1,12 @@
 import path from 'node:path';
-import { ErrorCode, MarshalizerKind, ReturnCode, type ContractCallInput } from '@vm/protocol';
+import { ErrorCode, MarshalizerKind, ReturnCode } from '@vm/protocol';
 import { VMDriver, DriverError, locateArwen } from '@vm/driver';
-import { FakeBlockchainHook, describeWithConformance, referenceContract, rejection } from '@vm/testkit';
+import { callInput, FakeBlockchainHook, describeWithConformance, referenceContract, rejection } from '@vm/testkit';
 import { testGasScheduleMap } from '@vm/testkit/host';
 
 const FAKE = path.join(__dirname, 'fixtures', 'fakeArwen.js');
 const COUNTER = Buffer.from('counter'.padEnd(32, '_'));
-const input = (fn: string): ContractCallInput => ({
-  CallerAddr: Buffer.alloc(32, 1),
-  Arguments: [],
-  CallValue: 0n,
-  CallType: 0,
-  GasPrice: 0n,
-  GasProvided: 100000n,
-  OriginalTxHash: null,
-  CurrentTxHash: null,
-  RecipientAddr: COUNTER,
-  Function: fn,
-});
+const input = (fn: string) => callInput(COUNTER, fn, { CallerAddr: Buffer.alloc(32, 1), GasProvided: 100000n });
 
 function driver(options: Partial<ConstructorParameters<typeof VMDriver>[0]> = {}) {
   const hook = new FakeBlockchainHook();

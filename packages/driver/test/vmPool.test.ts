@@ -1,23 +1,12 @@
-import { ReturnCode, type ContractCallInput } from '@vm/protocol';
+import { ReturnCode } from '@vm/protocol';
 import { VMQueryPool } from '@vm/driver';
-import { FakeBlockchainHook, wat } from '@vm/testkit';
+import { callInput, FakeBlockchainHook, wat } from '@vm/testkit';
 import { testGasScheduleMap } from '@vm/testkit/host';
 
 const GET_FIVE = `(module (import "env" "int64finish" (func $f (param i64))) (memory (export "memory") 1)
   (func (export "get") (call $f (i64.const 5))))`;
 
-const query = (sc: Uint8Array): ContractCallInput => ({
-  CallerAddr: Buffer.alloc(32, 1),
-  Arguments: [],
-  CallValue: 0n,
-  CallType: 0,
-  GasPrice: 0n,
-  GasProvided: 100000n,
-  OriginalTxHash: null,
-  CurrentTxHash: null,
-  RecipientAddr: sc,
-  Function: 'get',
-});
+const query = (sc: Uint8Array) => callInput(sc, 'get', { CallerAddr: Buffer.alloc(32, 1), GasProvided: 100000n });
 
 describe('[@vm/driver] a pool of VM processes for read-only queries', () => {
   it('runs queries on separate processes at the same time', async () => {

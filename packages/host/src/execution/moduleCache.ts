@@ -1,7 +1,6 @@
 /**
  * Compiled modules, keyed by (code hash, gas schedule): validation, instrumentation and compilation happen once
- * per code. Every execution starts from an instance in its initial state, a new one or a pooled one reset to
- * exactly that state (instancePool.ts): the reference never keeps memory between calls.
+ * per code; every execution gets a fresh instance (the reference never keeps memory between calls).
  */
 import { createHash } from 'node:crypto';
 import type { GasSchedule } from '../gas/gasSchedule';

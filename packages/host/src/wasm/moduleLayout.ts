@@ -7,6 +7,7 @@
  */
 import { BinaryReader, invalid } from './binary';
 import { WASM_LIMITS, MAX_MEMORY_PAGES } from './limits';
+import { SINGLE_BYTE_OPCODES } from './opcodes';
 
 export const enum SectionId {
   Custom = 0,
@@ -280,3 +281,6 @@ function parseSection(id: number, reader: BinaryReader, layout: MutableLayout): 
       return;
   }
 }
+
+/** True when the opcode table allows `byte` at all (used by tests to enumerate). */
+export const isAllowedSingleByteOpcode = (byte: number): boolean => SINGLE_BYTE_OPCODES[byte]?.float === false;

@@ -31,9 +31,13 @@ export function newHost(hook = new FakeBlockchainHook(), schedule = testSchedule
 
 /**
  * WAT import declarations for host functions, derived from the contract API table (so a contract's imports always
- * match the VM's signatures): every function of `namespace`, or only `names`, each as `$<prefix><name>`.
+ * match the VM's signatures): every function of `namespace`, or only `names`, each as `$<prefix><name>` unless
+ * `as` names it otherwise.
  */
-export function eeiImports(namespace: string, { names, prefix = '' }: { names?: string[]; prefix?: string } = {}) {
+export function eeiImports(
+  namespace: string,
+  { names, prefix = '', as = {} }: { names?: string[]; prefix?: string; as?: Record<string, string> } = {},
+) {
   const rows = EEI_ROWS.filter((r) => r.namespace === namespace && (!names || names.includes(r.name)));
   const missing = names?.filter((n) => !rows.some((r) => r.name === n)) ?? [];
   if (missing.length) throw new Error(`eeiImports: no ${namespace} host function named ${missing.join(', ')}`);
@@ -42,7 +46,7 @@ export function eeiImports(namespace: string, { names, prefix = '' }: { names?: 
     .map((r) => {
       const params = r.params ? ` (param ${types(r.params)})` : '';
       const results = r.results ? ` (result ${types(r.results)})` : '';
-      return `(import "${namespace}" "${r.name}" (func $${prefix}${r.name}${params}${results}))`;
+      return `(import "${namespace}" "${r.name}" (func $${as[r.name] ?? prefix + r.name}${params}${results}))`;
     })
     .join('\n');
 }

@@ -1,21 +1,25 @@
 import { CallType, ReturnCode } from '@vm/protocol';
 import { wat, address, callInput, createInput, hex, text } from '@vm/testkit';
-import { newHost } from '@vm/testkit/host';
+import { eeiImports, newHost } from '@vm/testkit/host';
 
 const A = address('contractA');
 const B = address('contractB');
 const FAR = address('far-away');
 
-const IMPORTS = `
-  (import "env" "asyncCall" (func $asyncCall (param i32 i32 i32 i32)))
-  (import "env" "createAsyncCall" (func $createAsyncCall (param i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i64)))
-  (import "env" "setAsyncContextCallback" (func $setCallback (param i32 i32 i32 i32) (result i32)))
-  (import "env" "delegateExecution" (func $delegate (param i64 i32 i32 i32 i32 i32 i32) (result i32)))
-  (import "env" "storageStore" (func $storageStore (param i32 i32 i32 i32) (result i32)))
-  (import "env" "finish" (func $finish (param i32 i32)))
-  (import "env" "int64finish" (func $int64finish (param i64)))
-  (import "env" "getArgument" (func $getArgument (param i32 i32) (result i32)))
-  (import "env" "getNumArguments" (func $getNumArguments (result i32)))`;
+const IMPORTS = eeiImports('env', {
+  names: [
+    'asyncCall',
+    'createAsyncCall',
+    'setAsyncContextCallback',
+    'delegateExecution',
+    'storageStore',
+    'finish',
+    'int64finish',
+    'getArgument',
+    'getNumArguments',
+  ],
+  as: { setAsyncContextCallback: 'setCallback', delegateExecution: 'delegate' },
+});
 
 // Memory: 0 destination address, 32 the 32-byte value (0), 64 call data, 100 context id, 110 callback names.
 const contract = (destination: Uint8Array, data: string, body: string, extra = '') =>

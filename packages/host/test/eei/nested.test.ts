@@ -1,18 +1,28 @@
 import { ReturnCode } from '@vm/protocol';
 import { wat, address, callInput, hex, text } from '@vm/testkit';
-import { newHost } from '@vm/testkit/host';
+import { eeiImports, newHost } from '@vm/testkit/host';
 
 const A = address('contractA');
 const B = address('contractB');
-const IMPORTS = `
-  (import "env" "finish" (func $finish (param i32 i32)))
-  (import "env" "storageStore" (func $storageStore (param i32 i32 i32 i32) (result i32)))
-  (import "env" "executeOnDestContext" (func $dest (param i64 i32 i32 i32 i32 i32 i32 i32) (result i32)))
-  (import "env" "executeReadOnly" (func $readOnly (param i64 i32 i32 i32 i32 i32 i32) (result i32)))
-  (import "env" "createContract" (func $create (param i32 i32 i32 i32 i32 i32 i32) (result i32)))
-  (import "env" "int64finish" (func $int64finish (param i64)))
-  (import "env" "getNumReturnData" (func $numReturnData (result i32)))
-  (import "env" "getGasLeft" (func $gasLeft (result i64)))`;
+const IMPORTS = eeiImports('env', {
+  names: [
+    'finish',
+    'storageStore',
+    'executeOnDestContext',
+    'executeReadOnly',
+    'createContract',
+    'int64finish',
+    'getNumReturnData',
+    'getGasLeft',
+  ],
+  as: {
+    executeOnDestContext: 'dest',
+    executeReadOnly: 'readOnly',
+    createContract: 'create',
+    getNumReturnData: 'numReturnData',
+    getGasLeft: 'gasLeft',
+  },
+});
 
 /** Memory: 0..31 target address, 32..63 zero value, 64.. function name, 128 result, 200.. code. */
 const contractOf = (body: string, target: Uint8Array, fn: string, extra = '') =>

@@ -1,17 +1,13 @@
 import { CallType, ErrorCode, ReturnCode, VMError, type VMOutput } from '@vm/protocol';
 import { FakeBlockchainHook, wat, address, callInput, text, CALLER } from '@vm/testkit';
-import { newHost, testSchedule } from '@vm/testkit/host';
+import { eeiImports, newHost, testSchedule } from '@vm/testkit/host';
 import { VMHost } from '@vm/host';
 
 const A = address('contractA');
 const B = address('contractB');
 const FAR = address('far-away');
 
-const IMPORTS = `
-  (import "env" "createAsyncCall" (func $createAsyncCall (param i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i64)))
-  (import "env" "asyncCall" (func $asyncCall (param i32 i32 i32 i32)))
-  (import "env" "finish" (func $finish (param i32 i32)))
-  (import "env" "signalError" (func $signalError (param i32 i32)))`;
+const IMPORTS = eeiImports('env', { names: ['createAsyncCall', 'asyncCall', 'finish', 'signalError'] });
 
 /** Applies an output's storage updates to the fake hook, as a node would. */
 function apply(hook: FakeBlockchainHook, out: VMOutput) {

@@ -1,6 +1,6 @@
 import { ReturnCode, type VMOutput } from '@vm/protocol';
 import { wat, address, callInput, text } from '@vm/testkit';
-import { newHost } from '@vm/testkit/host';
+import { eeiImports, newHost } from '@vm/testkit/host';
 
 const A = address('contractA');
 const B = address('contractB');
@@ -8,9 +8,7 @@ const C = address('contractC');
 const FAR = address('far-away');
 const FAR2 = address('far-away-2');
 
-const IMPORTS = `
-  (import "env" "createAsyncCall" (func $createAsyncCall (param i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i64)))
-  (import "env" "finish" (func $finish (param i32 i32)))`;
+const IMPORTS = eeiImports('env', { names: ['createAsyncCall', 'finish'] });
 
 /** `fn` creates one promise: to `destination` with call data `data`; its callbacks finish "okN"/"errN". */
 const relay = (fn: string, destination: Uint8Array, data: string, tag: string, gas: number) =>

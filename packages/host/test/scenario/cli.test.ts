@@ -4,7 +4,7 @@ import { parseScenario, parseScenarioStep, ScenarioExecutor, writeScenario } fro
 import { CONFORMANCE_DIR, describeWithConformance, wat } from '@vm/testkit';
 import { runBin } from '@vm/testkit/host';
 import { colorsWanted } from '../../src/scenario/colors';
-import { contractDir, OWNER, SC } from './fixtures';
+import { contractDir, OWNER, SC, scCallStep, setStateStep } from './fixtures';
 
 // The built executable, as users run it.
 const cleanEnv = () => {
@@ -121,17 +121,9 @@ describeWithConformance('[@vm/host] vm-scenario fmt --check over the conformance
   });
 });
 
-const setState = {
-  step: 'setState',
-  accounts: {
-    [OWNER]: { nonce: '0', balance: '1,000', storage: {}, code: '' },
-    [SC]: { nonce: '0', balance: '0', storage: {}, code: 'file:contract.wasm' },
-  },
-};
+const setState = setStateStep('1,000');
 const call = (fn: string, args: string[], expect: Record<string, unknown>, txId = fn) => ({
-  step: 'scCall',
-  txId,
-  tx: { from: OWNER, to: SC, value: '0', function: fn, arguments: args, gasLimit: '100,000', gasPrice: '0' },
+  ...scCallStep(fn, args, { gasPrice: '0', txId }),
   expect: { gas: '*', refund: '*', logs: '*', ...expect },
 });
 /** A fresh directory with the contract and the given scenarios (name → steps after the setState). */

@@ -14,29 +14,17 @@ import {
   type Step,
 } from '@vm/host/scenario';
 import { writeFileSync } from 'node:fs';
-import { contractDir, OTHER, OWNER, SC } from './fixtures';
+import { contractDir, OTHER, OWNER, SC, scCallStep, setStateStep } from './fixtures';
 
 let dir: string;
 beforeAll(async () => {
   dir = await contractDir('step-api-');
 });
 
-const setState = () =>
-  parseScenarioStep(
-    {
-      step: 'setState',
-      accounts: {
-        [OWNER]: { nonce: '0', balance: '1,000,000', storage: {}, code: '' },
-        [SC]: { nonce: '0', balance: '0', storage: { "''existing": "''value" }, code: 'file:contract.wasm' },
-      },
-    },
-    { baseDir: dir },
-  );
+const setState = () => parseScenarioStep(setStateStep('1,000,000', { "''existing": "''value" }), { baseDir: dir });
 const call = (fn: string, args: string[], expect?: object) =>
   parseScenarioStep({
-    step: 'scCall',
-    txId: fn,
-    tx: { from: OWNER, to: SC, value: '0', function: fn, arguments: args, gasLimit: '100,000', gasPrice: '1' },
+    ...scCallStep(fn, args),
     ...(expect ? { expect: { out: [], status: '', logs: '*', gas: '*', refund: '*', ...expect } } : {}),
   });
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { evalBytes, runCli, runScenario } from '@vm/host/scenario';
 import { wat } from '@vm/testkit';
-import { CONTRACT, OTHER, OWNER, SC } from './fixtures';
+import { CONTRACT, OTHER, OWNER, SC, scCallStep, setStateStep } from './fixtures';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'scenarios-'));
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -22,17 +22,11 @@ function scenario(name: string, steps: unknown[], extra: Record<string, unknown>
 }
 
 const setup = (extra: Record<string, unknown> = {}) => ({
-  step: 'setState',
-  accounts: {
-    [OWNER]: { nonce: '0', balance: '1,000,000', storage: {}, code: '' },
-    [SC]: { nonce: '0', balance: '0', storage: { "''existing": "''value" }, code: 'file:contract.wasm' },
-  },
+  ...setStateStep('1,000,000', { "''existing": "''value" }),
   ...extra,
 });
 const call = (fn: string, args: string[], expect: Record<string, unknown>, value = '0') => ({
-  step: 'scCall',
-  txId: fn,
-  tx: { from: OWNER, to: SC, value, function: fn, arguments: args, gasLimit: '100,000', gasPrice: '1' },
+  ...scCallStep(fn, args, { value }),
   expect: { out: [], status: '', logs: [], gas: '*', refund: '*', ...expect },
 });
 

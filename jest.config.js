@@ -1,4 +1,5 @@
-// One jest project per package; tests import sibling packages from their sources (no build needed for types).
+// One jest project per package; tests import sibling packages (and their subpath entries, `@vm/host/fuzz` ->
+// `host/src/fuzz`) from their sources (no build needed for types).
 const path = require('path');
 const fs = require('fs');
 
@@ -14,7 +15,7 @@ module.exports = {
     testEnvironment: 'node',
     testMatch: ['<rootDir>/test/**/*.test.ts'],
     setupFiles: [path.join(__dirname, 'jest.setup.js')],
-    moduleNameMapper: { '^@vm/([^/]+)$': '<rootDir>/../$1/src' },
+    moduleNameMapper: { '^@vm/([^/]+)$': '<rootDir>/../$1/src', '^@vm/([^/]+)/([a-z]+)$': '<rootDir>/../$1/src/$2' },
     transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(__dirname, 'tsconfig.jest.json') }] },
   })),
 };

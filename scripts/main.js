@@ -6,7 +6,8 @@
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
-const { runCli, GAS_SECTION_KEYS, MemoryWorld } = require('@vm/host');
+const { GAS_SECTION_KEYS, MemoryWorld } = require('@vm/host');
+const { runCli } = require('@vm/host/scenario');
 const { VMDriver } = require('@vm/driver');
 
 const suite = path.resolve(__dirname, '..', '..', 'shared', 'conformance', 'test');

@@ -69,7 +69,11 @@ function checkTarball(pack, dir) {
 }
 
 const CONSUMER_TS = `import { VMDriver } from '@vm/driver';
-import { biguint, createTestWorld, expectFailure, loadGasSchedule, MemoryWorld, VMHost, type TxFailure } from '@vm/host';
+import { loadGasSchedule, MemoryWorld, VMHost } from '@vm/host';
+import { biguint, createTestWorld, expectFailure, type TxFailure } from '@vm/host/testing';
+import { runScenario, type ScenarioResult } from '@vm/host/scenario';
+import { fuzzRun, type FuzzRunReport } from '@vm/host/fuzz';
+import { startDebugServer, type DebugServer } from '@vm/host/debug';
 import { ReturnCode, type VMOutput } from '@vm/protocol';
 import { getLogger } from '@vm/messenger';
 import { runNodePart } from '@vm/node-part';
@@ -83,10 +87,13 @@ const owner = test.createAccount({ balance: 1n });
 const failure: TxFailure = expectFailure(() => test.deploy({ from: owner, code: 'x.wasm', args: [biguint(1n)] }));
 const code: ReturnCode = failure.returnCode;
 const output: Promise<VMOutput> | VMOutput = host.runSmartContractCall({} as never);
-export { driver, code, output, getLogger, runNodePart };
+const scenario: Promise<ScenarioResult> = runScenario('x.scen.json');
+const report: (report: FuzzRunReport) => void = () => undefined;
+const server: (server: DebugServer) => void = () => undefined;
+export { driver, code, output, getLogger, runNodePart, scenario, report, server, fuzzRun, startDebugServer };
 `;
 
-const PROCESSES_JS = `const { createTestWorld, biguint } = require('@vm/host');
+const PROCESSES_JS = `const { createTestWorld, biguint } = require('@vm/host/testing');
 (async () => {
   const world = createTestWorld({ processes: true });
   const owner = world.createAccount();

@@ -16,8 +16,8 @@ import {
 import { MemoryWorld, VMHost } from '@vm/host';
 import { DriverError, VMDriver } from '@vm/driver';
 import { tmpdir } from 'node:os';
-import { wat } from '@vm/testkit';
-import { rejection, testGasScheduleMap } from './helpers';
+import { rejection, wat } from '@vm/testkit';
+import { testGasScheduleMap } from '@vm/testkit/host';
 
 const ADDER_CODE = new Uint8Array(readFileSync(path.join(__dirname, '..', '..', 'host', 'examples', 'adder.wasm')));
 const ADDER = Buffer.alloc(32, 0xad);

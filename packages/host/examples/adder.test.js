@@ -1,7 +1,7 @@
 // The adder contract's test (adder.wat): run it with `node --test examples/` (Node's own runner; any runner works).
 const { test } = require('node:test');
 const assert = require('node:assert');
-const { createTestWorld, biguint, expectFailure, assertAccount } = require('@vm/host');
+const { createTestWorld, biguint, expectFailure, assertAccount } = require('@vm/host/testing');
 
 test('the adder adds', () => {
   const world = createTestWorld();

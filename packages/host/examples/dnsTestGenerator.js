@@ -6,7 +6,7 @@
 // --execute also runs every step on an in-memory world (stderr says how many deploys passed).
 'use strict';
 const path = require('node:path');
-const { parseScenarioStep, ScenarioExecutor, ScenarioRecorder, writeScenario } = require('@vm/host');
+const { parseScenarioStep, ScenarioExecutor, ScenarioRecorder, writeScenario } = require('@vm/host/scenario');
 
 const args = process.argv.slice(2);
 const execute = args.includes('--execute');

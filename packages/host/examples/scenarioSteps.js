@@ -3,7 +3,7 @@
 // recorded, and written back as a replayable .scen.json.
 // Run: node packages/host/examples/scenarioSteps.js   (after `npm run build`)
 'use strict';
-const { parseScenarioStep, ScenarioExecutor, ScenarioRecorder, writeScenario } = require('@vm/host');
+const { parseScenarioStep, ScenarioExecutor, ScenarioRecorder, writeScenario } = require('@vm/host/scenario');
 const { wat } = require('@vm/testkit'); // compiles the WAT text below (wabt)
 
 const ECHO = `(module

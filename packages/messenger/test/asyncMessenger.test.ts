@@ -1,15 +1,7 @@
 import { Writable } from 'node:stream';
 import { AsyncMessenger, Deadline } from '@vm/messenger';
-import {
-  createMessage,
-  encodeFrame,
-  MessageKind,
-  ErrorCode,
-  VMError,
-  type ErrorDefinition,
-  type MessageOf,
-} from '@vm/protocol';
-import { chunked, memoryPipes, rawFrame } from '@vm/testkit';
+import { createMessage, encodeFrame, MessageKind, ErrorCode, type VMError, type MessageOf } from '@vm/protocol';
+import { chunked, expectRejects, memoryPipes, rawFrame } from '@vm/testkit';
 
 const callRequest = createMessage(MessageKind.ContractCallRequest, {
   CallInput: {
@@ -36,17 +28,6 @@ function pair() {
   const node = new AsyncMessenger(a.input, a.output, { name: 'NODE', maxFrameSize: 4096 });
   const vm = new AsyncMessenger(b.input, b.output, { name: 'ARWEN' });
   return { node, vm, toNode: b.output, fromNode: b.input };
-}
-
-async function expectRejects(promise: Promise<unknown>, definition: ErrorDefinition, text?: RegExp) {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(VMError);
-  expect((error as VMError).code).toBe(definition.code);
-  expect((error as VMError).critical).toBe(true);
-  if (text) expect((error as VMError).message).toMatch(text);
 }
 
 describe('[@vm/messenger] AsyncMessenger', () => {

@@ -1,92 +1,88 @@
-import {
-  Capability,
-  codeHash,
-  createMessage,
-  ErrorCode,
-  MessageKind,
-  type Account,
-  type AsyncBlockchainHook,
-  type Message,
-  type MessageOf,
-} from '@vm/protocol';
-import { accountByHash, replyToHookCall, type NodeSession } from '@vm/node-part';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+import { AsyncMessenger } from '@vm/messenger';
+import { replyToHookCall } from '@vm/node-part';
+import { isHookRequest, HOOK_CALLS, HOOK_REQUEST_KINDS, type AsyncBlockchainHook, type VMOutput } from '@vm/protocol';
+import { FakeBlockchainHook } from '@vm/testkit';
 
-const CODE = Uint8Array.of(0, 0x61, 0x73, 0x6d, 1, 0, 0, 0);
-const ADDRESS = Uint8Array.of(7, 7);
-const account = (code: Uint8Array | null): Account => ({
-  Nonce: 3n,
-  Balance: 10n,
-  CodeHash: null,
-  RootHash: null,
-  Address: ADDRESS,
-  DeveloperReward: 0n,
-  OwnerAddress: null,
-  UserName: null,
-  CodeMetadata: null,
-  Code: code,
-});
-/** A hook whose only account is ADDRESS with `code` (the other methods are never called here). */
-const hookWith = (code: () => Uint8Array | null) =>
-  ({ getUserAccount: async () => account(code()) }) as unknown as AsyncBlockchainHook;
-const session = (capabilities: number, seen: Message[] = []): NodeSession => ({
-  capabilities,
-  onVmRequest: (request) => seen.push(request),
-});
-const askAccount = createMessage(MessageKind.BlockchainGetUserAccountRequest, { Address: ADDRESS });
+// The reference's gateway tests (anchor-ipc.md §5.3): the VM-side gateway in a child process, the node's
+// repliers here, over real pipes. The VM side opens the dialogue (request nonce 1, response nonce 2, ...).
+const PEER = path.join(__dirname, 'fixtures', 'gatewayPeer.js');
 
-describe('[@vm/node-part] repliers under the negotiated extensions', () => {
-  it('without CodeByHash an account carries its code; with it, its hash and size instead', async () => {
-    const plain = (
-      await replyToHookCall(
-        hookWith(() => CODE),
-        askAccount,
-        session(0),
-      )
-    ).response as MessageOf<MessageKind.BlockchainGetUserAccountResponse>;
-    expect(plain.Account?.Code).toEqual(CODE);
-    expect(plain.Account?.CodeByHash).toBeUndefined();
-    const seen: Message[] = [];
-    const byHash = (
-      await replyToHookCall(
-        hookWith(() => CODE),
-        askAccount,
-        session(Capability.CodeByHash, seen),
-      )
-    ).response as MessageOf<MessageKind.BlockchainGetUserAccountResponse>;
-    expect(byHash.Account).toEqual({ ...account(null), CodeByHash: codeHash(CODE), CodeSize: CODE.length });
-    expect(seen).toEqual([askAccount]);
+async function gatewayCalls(
+  hook: AsyncBlockchainHook,
+  calls: { method: string; args: unknown[] }[],
+): Promise<Record<string, unknown>[]> {
+  const child = spawn(process.execPath, [PEER, JSON.stringify(calls)], {
+    stdio: ['ignore', 'pipe', 'inherit', 'ignore', 'pipe', 'pipe'],
+  });
+  const stdio = child.stdio as unknown as [null, Readable, null, null, Writable, Readable];
+  const node = new AsyncMessenger(stdio[5], stdio[4]);
+  let out = '';
+  stdio[1].on('data', (d) => (out += d));
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  (async () => {
+    for (;;) {
+      const request = await node.receive();
+      if (!isHookRequest(request.Kind)) throw new Error('not a hook request');
+      await node.send((await replyToHookCall(hook, request)).response);
+    }
+  })().catch(() => undefined);
+  await exited;
+  node.close();
+  return out
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
+}
+
+describe('[@vm/node-part] gateway (VM side) <-> repliers (node side)', () => {
+  it('has a replier for every hook request kind, from the one table', () => {
+    expect(HOOK_REQUEST_KINDS.every((kind) => HOOK_CALLS[kind] !== undefined)).toBe(true);
+    expect(new Set(HOOK_REQUEST_KINDS.map((kind) => HOOK_CALLS[kind].method)).size).toBe(20);
   });
 
-  it('an account without code, or no account, is sent as it is', () => {
-    expect(accountByHash(null)).toBeNull();
-    expect(accountByHash(account(new Uint8Array(0)))).toEqual(account(new Uint8Array(0)));
-  });
-
-  it('BlockchainGetCode: the code when it still has that hash; otherwise HookFailed (as getUserAccount)', async () => {
-    let code = CODE;
-    const hook = hookWith(() => code);
-    const ask = createMessage(MessageKind.BlockchainGetCodeRequest, { Address: ADDRESS, CodeHash: codeHash(CODE) });
-    const answer = await replyToHookCall(hook, ask, session(Capability.CodeByHash));
-    expect(answer.failure).toBeUndefined();
-    expect(answer.response).toEqual(createMessage(MessageKind.BlockchainGetCodeResponse, { Code: CODE }));
-    code = Uint8Array.of(0, 0x61, 0x73, 0x6d, 2, 0, 0, 0);
-    const stale = await replyToHookCall(hook, ask, session(Capability.CodeByHash));
-    expect(stale.failure?.code).toBe(ErrorCode.HookFailed.code);
-    expect(stale.failure?.message).toMatch(/getUserAccount: the account no longer has the code of that hash/);
-    expect(stale.response.ErrorMessage).toMatch(/no longer has the code/);
-  });
-
-  it('BlockchainGetCode without CodeByHash agreed is a protocol violation (critical)', async () => {
-    const ask = createMessage(MessageKind.BlockchainGetCodeRequest, { Address: ADDRESS, CodeHash: codeHash(CODE) });
-    await expect(
-      replyToHookCall(
-        hookWith(() => CODE),
-        ask,
-        session(0),
-      ),
-    ).rejects.toMatchObject({
-      code: ErrorCode.BadMessageFromArwen.code,
-      critical: true,
+  it('carries results and errors of the reference test cases', async () => {
+    const hook = new FakeBlockchainHook();
+    const alice = Buffer.from('alice');
+    hook.setAccount(alice, { nonce: 42n });
+    hook.setStorage(alice, Buffer.from('foo'), Buffer.from('bar'));
+    hook.processBuiltInFunction = (input) => {
+      expect(input.Function).toBe('fooFunction');
+      expect(Buffer.from(input.RecipientAddr!).toString()).toBe('alice');
+      return {
+        ReturnData: [Uint8Array.of(42)],
+        ReturnCode: 0,
+        ReturnMessage: '',
+        GasRemaining: 0n,
+        GasRefund: 0n,
+        OutputAccounts: [],
+        DeletedAccounts: [],
+        TouchedAccounts: [],
+        Logs: [],
+      } satisfies VMOutput;
+    };
+    const failing = Object.assign(Object.create(hook), {
+      getUserAccount: () => Promise.reject(new Error('foo error')),
     });
-  });
+    const results = await gatewayCalls(hook, [
+      { method: 'processBuiltInFunction', args: ['alice', 'fooFunction'] },
+      { method: 'getAllState', args: ['alice'] },
+      { method: 'getUserAccount', args: ['alice'] },
+      { method: 'getShardOfAddress', args: ['somebody'] },
+      { method: 'isSmartContract', args: ['alice'] },
+      { method: 'currentNonce', args: [] },
+    ]);
+    expect(results[0]).toMatchObject({ result: { ReturnCode: 0, ReturnData: ['*'] } }); // '*' is byte 42 as text
+    expect(results[1]).toMatchObject({ result: [{ key: 'foo', value: 'bar' }] });
+    expect(results[2]).toMatchObject({ result: { Nonce: '42n' } });
+    expect(results[3]).toEqual({ method: 'getShardOfAddress', result: 'somebody'.charCodeAt(7) % 3 });
+    expect(results[4]).toEqual({ method: 'isSmartContract', result: false });
+    expect(results[5]).toEqual({ method: 'currentNonce', result: '7n' });
+    const withError = await gatewayCalls(failing, [{ method: 'getUserAccount', args: ['alice'] }]);
+    expect(withError).toEqual([
+      { method: 'getUserAccount', error: 'blockchain hook failed: getUserAccount: foo error', code: 'HookFailed' },
+    ]);
+  }, 30000);
 });

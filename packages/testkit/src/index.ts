@@ -11,5 +11,10 @@ export {
   describeWithConformance,
 } from './conformance';
 export { FakeBlockchainHook } from './fakeHook';
+export { address, CALLER, callInput, createInput, hex, text } from './inputs';
+export { rejection, expectRejects } from './errors';
+export { captureLogs, eventually } from './logCapture';
+
 export type { StreamEnd } from './memoryPipes';
 export type { FakeAccount } from './fakeHook';
+export type { LogCapture, LogRecord } from './logCapture';

@@ -103,10 +103,6 @@ export function expectDifferences(expect: TxExpect, output: VMOutput, checkGas: 
   return problems;
 }
 
-/** The same mismatches as text lines. */
-export const checkExpect = (expect: TxExpect, output: VMOutput, checkGas: boolean): string[] =>
-  expectDifferences(expect, output, checkGas).map(describeDifference);
-
 /** Mismatches between the world and a checkState map; omitted fields mean zero / empty. */
 export function stateDifferences(expected: CheckAccounts, world: ScenarioWorld): Difference[] {
   const problems: Difference[] = [];

@@ -3,8 +3,8 @@
 // meet the same entry, different bytes never, and what a call stored must not change when memory changes after.
 import fc from 'fast-check';
 import { ReturnCode } from '@vm/protocol';
-import { FakeBlockchainHook, wat } from '@vm/testkit';
-import { address, callInput, hex, newHost } from '../helpers';
+import { address, callInput, FakeBlockchainHook, hex, wat } from '@vm/testkit';
+import { newHost } from '@vm/testkit/host';
 
 const SC = address('storage-keys');
 

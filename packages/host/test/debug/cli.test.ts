@@ -1,20 +1,16 @@
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { runBin, spawnBin } from '@vm/testkit/host';
 import { ALICE, contractAddress, contractFolder, returnedNumber } from './helpers';
-
-// The built executable, as users run it.
-const BIN = path.join(__dirname, '..', '..', 'bin', 'vm-debug.js');
 
 let dir: string;
 beforeAll(async () => {
   ({ dir } = await contractFolder('cli-'));
 });
 
-const cli = (...args: string[]) => {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-};
+// The built executable, as users run it.
+const cli = (...args: string[]) => runBin('vm-debug', args, { cwd: dir, timeout: 120_000 });
 
 interface Outcome {
   Output: { ReturnCode: number; ReturnData: string[] };
@@ -139,7 +135,7 @@ describe('[@vm/host] vm-debug CLI (built executable)', () => {
 
 /** Starts `vm-debug server --port 0`; resolves with the printed URL. */
 function startServer(): Promise<{ child: ChildProcessWithoutNullStreams; url: string; stderr: () => string }> {
-  const child = spawn(process.execPath, [BIN, 'server', '--port', '0'], { cwd: dir });
+  const child = spawnBin('vm-debug', ['server', '--port', '0'], { cwd: dir });
   let out = '';
   let err = '';
   child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));

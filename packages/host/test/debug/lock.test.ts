@@ -3,7 +3,7 @@ import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startDebugServer } from '@vm/host';
+import { startDebugServer } from '@vm/host/debug';
 import { ALICE, contractAddress, contractFolder, exitOf, runCli, startServerProcess } from './helpers';
 
 // Child processes on a loaded machine: generous deadlines, no timing assertions.

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { startDebugServer, type DebugServer } from '@vm/host';
+import { startDebugServer, type DebugServer } from '@vm/host/debug';
 import { wat } from '@vm/testkit';
 import { ALICE, contractAddress, contractFolder, returnedNumber } from './helpers';
 

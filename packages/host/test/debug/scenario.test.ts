@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startDebugServer, type DebugServer } from '@vm/host';
+import { startDebugServer, type DebugServer } from '@vm/host/debug';
 import { wat } from '@vm/testkit';
 import { ALICE, BOB, contractFolder, returnedNumber } from './helpers';
 

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { startDebugServer, type DebugServer } from '@vm/host';
+import { startDebugServer, type DebugServer } from '@vm/host/debug';
 import { ALICE, BOB, contractAddress, contractFolder, returnedNumber } from './helpers';
 
 interface Envelope {

@@ -1,6 +1,6 @@
 import { type CallType, ErrorCode, VMError } from '@vm/protocol';
-import { FakeBlockchainHook, wat } from '@vm/testkit';
-import { address, callInput, createInput, newHost } from '../helpers';
+import { FakeBlockchainHook, wat, address, callInput, createInput } from '@vm/testkit';
+import { newHost } from '@vm/testkit/host';
 
 const SC = address('sc');
 

@@ -1,12 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { canonicalOutput, firstDifference } from '@vm/host';
+import { canonicalOutput, firstDifference } from '@vm/host/fuzz';
 import { ReturnCode, type OutputAccount, type VMOutput } from '@vm/protocol';
 import { describeWithConformance } from '@vm/testkit';
-
-const BIN = path.join(__dirname, '..', '..', 'bin', 'vm-fuzz.js');
+import { runBin } from '@vm/testkit/host';
 
 const account = (address: number, keys: number[]): OutputAccount => ({
   Address: new Uint8Array(32).fill(address),
@@ -50,18 +48,11 @@ describe('[@vm/host] vm-fuzz differential comparison', () => {
 describeWithConformance('[@vm/host] vm-fuzz --processes (built executable)', () => {
   it('one seed in process and through VMDriver with both marshalizers: the lanes agree at every step', () => {
     const out = mkdtempSync(path.join(tmpdir(), 'fuzz-diff-'));
-    const r = spawnSync(
-      process.execPath,
-      [BIN, 'erc20', '--seed', '5', '--steps', '100', '--out', out, '--processes'],
-      {
-        encoding: 'utf8',
-        timeout: 300_000,
-      },
-    );
-    expect(r.stdout).toContain('run 1 seed 5: the 3 lanes agree at every step');
-    expect(r.status).toBe(0);
+    const r = runBin('vm-fuzz', ['erc20', '--seed', '5', '--steps', '100', '--out', out, '--processes']);
+    expect(r.out).toContain('run 1 seed 5: the 3 lanes agree at every step');
+    expect(r.code).toBe(0);
     for (const lane of ['in process', 'VMDriver JSON', 'VMDriver Binary'])
-      expect(r.stdout).toMatch(new RegExp(`run 1 seed 5 ${lane}: held: 100 events`));
+      expect(r.out).toMatch(new RegExp(`run 1 seed 5 ${lane}: held: 100 events`));
     const replay = (name: string) => readFileSync(path.join(out, name), 'utf8');
     expect(replay('erc20-seed5.VMDriver-JSON.scen.json')).toBe(replay('erc20-seed5.scen.json'));
     expect(replay('erc20-seed5.VMDriver-Binary.scen.json')).toBe(replay('erc20-seed5.scen.json'));

@@ -1,16 +1,13 @@
-import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { erc20Fuzzer, fuzzRun, parseScenarioFile, runScenario } from '@vm/host';
+import { parseScenarioFile, runScenario } from '@vm/host/scenario';
+import { erc20Fuzzer, fuzzRun } from '@vm/host/fuzz';
 import { conformanceFile, describeWithConformance } from '@vm/testkit';
+import { runBin, spawnBin } from '@vm/testkit/host';
 
 // The built executables, as users run them.
-const BIN = path.join(__dirname, '..', '..', 'bin');
-const run = (bin: string, ...args: string[]) => {
-  const r = spawnSync(process.execPath, [path.join(BIN, bin), ...args], { encoding: 'utf8', timeout: 300_000 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-};
+const run = (bin: 'vm-fuzz' | 'vm-scenario', ...args: string[]) => runBin(bin, args);
 const freshDir = () => mkdtempSync(path.join(tmpdir(), 'fuzz-erc20-'));
 
 describeWithConformance('[@vm/host] vm-fuzz erc20', () => {
@@ -58,10 +55,10 @@ describeWithConformance('[@vm/host] vm-fuzz erc20', () => {
     expect(report.shrunk!.events.map((e) => e.name)).toEqual(Array(5).fill('transfer'));
     expect(path.basename(report.shrunk!.file)).toBe('erc20-seed4.shrunk.scen.json');
 
-    const full = run('vm-scenario.js', report.replayFile);
+    const full = run('vm-scenario', report.replayFile);
     expect(full.code).toBe(1);
     expect(full.out).toContain(`step ${report.failure!.step} (scQuery "totalSupply"): unexpected result`);
-    const shrunk = run('vm-scenario.js', report.shrunk!.file);
+    const shrunk = run('vm-scenario', report.shrunk!.file);
     expect(shrunk.code).toBe(1);
     // set-up (2 steps), the 5 transfers, then the totalSupply query that sees the model's extra token
     expect(shrunk.out).toContain('step 8 (scQuery "totalSupply"): unexpected result');
@@ -69,7 +66,7 @@ describeWithConformance('[@vm/host] vm-fuzz erc20', () => {
 
   it('the CLI prints the seed first, the event counts, writes the replay and exits 0 when every run held', () => {
     const out = freshDir();
-    const r = run('vm-fuzz.js', 'erc20', '--seed', '21', '--steps', '50', '--runs', '2', '--out', out);
+    const r = run('vm-fuzz', 'erc20', '--seed', '21', '--steps', '50', '--runs', '2', '--out', out);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     const lines = r.out.trimEnd().split('\n');
@@ -85,7 +82,7 @@ describeWithConformance('[@vm/host] vm-fuzz erc20', () => {
 
   it('the CLI exits 1 on a broken invariant, naming the step, the seed and the differences, and writes both replays', () => {
     const out = freshDir();
-    const r = run('vm-fuzz.js', 'erc20', '--seed', '4', '--steps', '200', '--out', out, '--mint-on-transfer', '3');
+    const r = run('vm-fuzz', 'erc20', '--seed', '4', '--steps', '200', '--out', out, '--mint-on-transfer', '3');
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/invariant ledger broken at event \d+, replay step \d+ \(seed 4\):\n {4}out\[0\]: expected/);
     expect(r.out).toMatch(/shrunk to 3 events \(invariant ledger broken at replay step 6\)/);
@@ -96,17 +93,7 @@ describeWithConformance('[@vm/host] vm-fuzz erc20', () => {
 
   it('Ctrl-C: the replay so far is written, exit 130', async () => {
     const out = freshDir();
-    const child = spawn(process.execPath, [
-      path.join(BIN, 'vm-fuzz.js'),
-      'erc20',
-      '--seed',
-      '6',
-      '--steps',
-      '1000000',
-      '--out',
-      out,
-      '--progress',
-    ]);
+    const child = spawnBin('vm-fuzz', ['erc20', '--seed', '6', '--steps', '1000000', '--out', out, '--progress']);
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     // the first progress line comes once events run (the handler is in place by then)
@@ -122,12 +109,12 @@ describeWithConformance('[@vm/host] vm-fuzz erc20', () => {
   });
 
   it('bad input: exit 2 with a clear message', () => {
-    expect(run('vm-fuzz.js', 'nope')).toMatchObject({ code: 2, out: expect.stringContaining('unknown fuzzer "nope"') });
-    expect(run('vm-fuzz.js', 'erc20', '--seed', 'x')).toMatchObject({
+    expect(run('vm-fuzz', 'nope')).toMatchObject({ code: 2, out: expect.stringContaining('unknown fuzzer "nope"') });
+    expect(run('vm-fuzz', 'erc20', '--seed', 'x')).toMatchObject({
       code: 2,
       out: 'vm-fuzz: seed "x" is not an integer in [0, 2^64)\n',
     });
-    expect(run('vm-fuzz.js', 'erc20', '--contract', '/nonexistent.wasm')).toMatchObject({
+    expect(run('vm-fuzz', 'erc20', '--contract', '/nonexistent.wasm')).toMatchObject({
       code: 2,
       out: expect.stringContaining('contract /nonexistent.wasm not found'),
     });

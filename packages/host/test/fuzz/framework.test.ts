@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ddmin, fuzzRun, parseSeed, Rng, runScenario, type Fuzzer } from '@vm/host';
+import { runScenario } from '@vm/host/scenario';
+import { ddmin, fuzzRun, parseSeed, Rng, type Fuzzer } from '@vm/host/fuzz';
 import { contractDir, OWNER, SC } from '../scenario/fixtures';
 
 describe('[@vm/host] fuzz PRNG', () => {

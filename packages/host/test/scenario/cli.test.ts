@@ -1,23 +1,19 @@
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseScenario, parseScenarioStep, ScenarioExecutor, writeScenario } from '@vm/host';
+import { parseScenario, parseScenarioStep, ScenarioExecutor, writeScenario } from '@vm/host/scenario';
 import { CONFORMANCE_DIR, describeWithConformance, wat } from '@vm/testkit';
+import { runBin } from '@vm/testkit/host';
 import { colorsWanted } from '../../src/scenario/colors';
-import { contractDir, OWNER, SC } from './fixtures';
+import { contractDir, OWNER, SC, scCallStep, setStateStep } from './fixtures';
 
 // The built executable, as users run it.
-const BIN = path.join(__dirname, '..', '..', 'bin', 'vm-scenario.js');
 const cleanEnv = () => {
   const env = { ...process.env };
   delete env.FORCE_COLOR;
   delete env.NO_COLOR;
   return env;
 };
-const cliEnv = (env: NodeJS.ProcessEnv, ...args: string[]) => {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000, env });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-};
+const cliEnv = (env: NodeJS.ProcessEnv, ...args: string[]) => runBin('vm-scenario', args, { timeout: 120_000, env });
 const cli = (...args: string[]) => cliEnv(cleanEnv(), ...args);
 
 const MESSY = `{"name":"messy",  "steps":[{"step":"setState","accounts":{"${OWNER}":{"balance":"1,000",
@@ -125,17 +121,9 @@ describeWithConformance('[@vm/host] vm-scenario fmt --check over the conformance
   });
 });
 
-const setState = {
-  step: 'setState',
-  accounts: {
-    [OWNER]: { nonce: '0', balance: '1,000', storage: {}, code: '' },
-    [SC]: { nonce: '0', balance: '0', storage: {}, code: 'file:contract.wasm' },
-  },
-};
+const setState = setStateStep('1,000');
 const call = (fn: string, args: string[], expect: Record<string, unknown>, txId = fn) => ({
-  step: 'scCall',
-  txId,
-  tx: { from: OWNER, to: SC, value: '0', function: fn, arguments: args, gasLimit: '100,000', gasPrice: '0' },
+  ...scCallStep(fn, args, { gasPrice: '0', txId }),
   expect: { gas: '*', refund: '*', logs: '*', ...expect },
 });
 /** A fresh directory with the contract and the given scenarios (name → steps after the setState). */

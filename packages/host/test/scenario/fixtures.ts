@@ -37,3 +37,19 @@ export async function contractDir(prefix: string): Promise<string> {
   writeFileSync(path.join(dir, 'contract.wasm'), await wat(CONTRACT));
   return dir;
 }
+
+/** The setState the runner tests start from: OWNER with `balance`, SC running contract.wasm with `storage`. */
+export const setStateStep = (balance: string, storage: Record<string, string> = {}) => ({
+  step: 'setState',
+  accounts: {
+    [OWNER]: { nonce: '0', balance, storage: {}, code: '' },
+    [SC]: { nonce: '0', balance: '0', storage, code: 'file:contract.wasm' },
+  },
+});
+
+/** An scCall from OWNER to SC with a gas limit of 100,000 (no expect: add one). */
+export const scCallStep = (fn: string, args: string[], { value = '0', gasPrice = '1', txId = fn } = {}) => ({
+  step: 'scCall',
+  txId,
+  tx: { from: OWNER, to: SC, value, function: fn, arguments: args, gasLimit: '100,000', gasPrice },
+});

@@ -10,7 +10,7 @@ import {
   ScenarioError,
   writeScenario,
   writeTestFile,
-} from '@vm/host';
+} from '@vm/host/scenario';
 import { contractDir, OWNER, SC } from './fixtures';
 
 /** A legacy test file in the reference writer's layout: a call, a deploy, then the post state. */

@@ -7,7 +7,7 @@ import {
   TestAssertionError,
   TestInputError,
   TxFailure,
-} from '@vm/host';
+} from '@vm/host/testing';
 import { ReturnCode } from '@vm/protocol';
 import { ADDER_WASM } from './contracts';
 

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { address, biguint, bool, bytes, str, u64, TestAssertionError, TestInputError } from '@vm/host';
+import { address, biguint, bool, bytes, str, u64, TestAssertionError, TestInputError } from '@vm/host/testing';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 

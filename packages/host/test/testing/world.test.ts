@@ -8,7 +8,7 @@ import {
   TxFailure,
   u64,
   DEFAULT_GAS_LIMIT,
-} from '@vm/host';
+} from '@vm/host/testing';
 import { ReturnCode } from '@vm/protocol';
 import { ADDER_WASM, probe } from './contracts';
 
@@ -153,7 +153,7 @@ describe('[@vm/host] test world', () => {
         throw Object.assign(new Error("Cannot find module '@vm/driver' from 'world.ts'"), { code: 'MODULE_NOT_FOUND' });
       });
       // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh copy that sees the mock
-      const host = require('@vm/host') as typeof import('@vm/host');
+      const host = require('@vm/host/testing') as typeof import('@vm/host/testing');
       expect(() => host.createTestWorld({ processes: true })).toThrow(
         new host.TestInputError(
           'createTestWorld: processes: true runs the VM through @vm/driver: npm install @vm/driver',

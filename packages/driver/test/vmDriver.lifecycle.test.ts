@@ -1,0 +1,100 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setLogLevels, getLogLevels } from '@vm/driver';
+import { VMDriver } from '@vm/driver';
+import { FakeBlockchainHook, captureLogs, eventually, wat } from '@vm/testkit';
+import { testGasScheduleMap } from '@vm/testkit/host';
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('[@vm/driver] the child never outlives its node', () => {
+  let loopWasm: string;
+  beforeAll(async () => {
+    loopWasm = path.join(mkdtempSync(path.join(tmpdir(), 'vm-loop-')), 'loop.wasm');
+    writeFileSync(loopWasm, await wat('(module (memory (export "memory") 1) (func (export "run") (loop (br 0))))'));
+  });
+
+  // Without the watch, a sleeping arwen outlived its node by the 300 s it was asked to sleep, and a computing one
+  // by its gas (hours): the deadline below is generous for a loaded machine and far below either.
+  it.each(['idle', 'sleeping', 'computing'])(
+    'arwen exits soon after the node process dies while it is %s',
+    async (mode) => {
+      let output = '';
+      try {
+        execFileSync(process.execPath, [path.join(__dirname, 'fixtures', 'dyingNode.js'), mode, loopWasm], {
+          encoding: 'utf8',
+          timeout: 30000,
+          stdio: ['ignore', 'pipe', 'ignore'],
+        });
+      } catch (error) {
+        output = String((error as { stdout?: string }).stdout ?? '');
+      }
+      const pid = Number(output.trim());
+      expect(pid).toBeGreaterThan(0);
+      await eventually(() => !alive(pid), 20_000);
+      expect(alive(pid)).toBe(false);
+    },
+    60000,
+  );
+});
+
+describe('[@vm/driver] logs', () => {
+  it("re-emits the child's log lines under its logger names; levels change at runtime", async () => {
+    const capture = captureLogs();
+    const { records } = capture;
+    const levels = getLogLevels();
+    setLogLevels('*:INFO'); // the child starts with the node's levels
+    const driver = new VMDriver({
+      blockchainHook: new FakeBlockchainHook(),
+      gasSchedule: testGasScheduleMap(),
+      maxLoopTimeMs: 30_000,
+    });
+    try {
+      await driver.diagnoseWait(1);
+      const childTrace = () =>
+        records.filter((r) => r.logger === 'arwen/baseMessenger' && String(r.message).startsWith('[ARWEN]'));
+      expect(records.some((r) => r.logger === 'arwen/host' && r.message === 'arwen started')).toBe(true);
+      expect(childTrace()).toHaveLength(0);
+      driver.setLogLevels('*:INFO,arwen/baseMessenger:TRACE');
+      // the very next request runs at the new levels: one request, then its trace lines (they travel on fd 7, apart
+      // from the response, so they are awaited; no further request is sent that could produce them instead)
+      await driver.diagnoseWait(1);
+      await eventually(() => childTrace().length > 0, 20_000);
+      expect(childTrace().length).toBeGreaterThan(0);
+      expect(childTrace()[0].level).toBe('trace');
+    } finally {
+      await driver.close();
+      capture.stop();
+      setLogLevels(levels);
+    }
+  }, 30000);
+
+  it('levels set for the child before it starts apply from its first line on', async () => {
+    const capture = captureLogs();
+    const { records } = capture;
+    const driver = new VMDriver({ blockchainHook: new FakeBlockchainHook(), gasSchedule: testGasScheduleMap() });
+    try {
+      driver.setLogLevels('*:INFO,arwen/baseMessenger:TRACE'); // no child yet
+      await driver.diagnoseWait(1);
+      const received = () =>
+        records.filter(
+          (r) => r.logger === 'arwen/baseMessenger' && String(r.message).startsWith('[ARWEN][#1]: RECEIVED'),
+        );
+      // its log lines arrive on their own pipe, after the answer: wait for them (generously)
+      await eventually(() => received().length > 0);
+      expect(received().length).toBeGreaterThan(0); // the very first request's receipt was traced
+    } finally {
+      await driver.close();
+      capture.stop();
+    }
+  }, 30000);
+});

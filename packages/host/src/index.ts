@@ -61,10 +61,11 @@ export type { TestTransaction } from './testing/errors';
 export type { ExpectedFailure, ExpectedAccount, FailureOutcome } from './testing/assertions';
 export type { AddressLike } from './testing/inputs';
 export { Rng } from './fuzz/rng';
-export { play, drawEvent, fuzzContext, fuzzRecorder } from './fuzz/framework';
+export { play, drawEvent, fuzzContext, fuzzRecorder, sequence, VACUOUS } from './fuzz/framework';
 export { fuzzRun, parseSeed, replayFileName, writeAtomic } from './fuzz/run';
 export { ddmin } from './fuzz/shrink';
 export { erc20Fuzzer } from './fuzz/erc20';
+export { delegationFuzzer } from './fuzz/delegation';
 export { runFuzzCli } from './fuzz/cli';
 export type {
   Fuzzer,
@@ -77,9 +78,11 @@ export type {
   FuzzFailure,
   PlayResult,
   PlayOptions,
+  TeardownPhase,
 } from './fuzz/framework';
 export type { FuzzRunOptions, FuzzRunReport } from './fuzz/run';
 export type { Erc20FuzzerOptions } from './fuzz/erc20';
+export type { DelegationFuzzerOptions } from './fuzz/delegation';
 export type { FuzzCliIo } from './fuzz/cli';
 export { fuzzDifferential, canonicalOutput, firstDifference, LANES } from './fuzz/differential';
 export type { DifferentialReport, Divergence } from './fuzz/differential';

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Command } from 'commander';
+import { delegationFuzzer } from './delegation';
 import { erc20Fuzzer } from './erc20';
 import type { Fuzzer } from './framework';
 import { fuzzDifferential } from './differential';
@@ -26,10 +27,11 @@ interface CliOptions {
   runs: string;
   out: string;
   contract?: string;
-  accounts: string;
-  checkEvery: string;
+  accounts?: string;
+  checkEvery?: string;
   mintOnTransfer?: string;
   processes?: boolean;
+  protectedPrefix?: string;
 }
 
 /** The fuzzers by name: their default contract and how they are built from the options. */
@@ -40,9 +42,19 @@ const FUZZERS: Record<string, { contract: string; make(o: CliOptions, contract: 
     make: (o, contract) =>
       erc20Fuzzer({
         contract,
-        accounts: positive(o.accounts, '--accounts'),
-        checkEvery: positive(o.checkEvery, '--check-every'),
+        accounts: o.accounts === undefined ? undefined : positive(o.accounts, '--accounts'),
+        checkEvery: o.checkEvery === undefined ? undefined : positive(o.checkEvery, '--check-every'),
         mintOnTransfer: o.mintOnTransfer === undefined ? undefined : positive(o.mintOnTransfer, '--mint-on-transfer'),
+      }),
+  },
+  delegation: {
+    contract: path.join(CONFORMANCE, 'test', 'delegation_v0.3', 'delegation.wasm'),
+    make: (o, contract) =>
+      delegationFuzzer({
+        contract,
+        auction: path.join(path.dirname(contract), 'auction-mock.wasm'),
+        delegators: o.accounts === undefined ? undefined : positive(o.accounts, '--accounts'),
+        checkEvery: o.checkEvery === undefined ? undefined : positive(o.checkEvery, '--check-every'),
       }),
   },
 };
@@ -87,8 +99,9 @@ export async function runFuzzCli(
     .option('--runs <n>', 'runs, with seeds seed, seed+1, ...', '1')
     .option('--out <dir>', 'where the replays are written', 'fuzz-out')
     .option('--contract <file>', "the contract (default: the conformance suite's)")
-    .option('--accounts <n>', 'token holders (erc20)', '5')
-    .option('--check-every <n>', 'on-chain invariant checks every N events (erc20)', '20')
+    .option('--accounts <n>', 'token holders (erc20, default 5), delegators besides the owner (delegation, default 10)')
+    .option('--check-every <n>', 'on-chain invariant checks every N events (default: erc20 20, delegation 100)')
+    .option('--protected-prefix <p>', "the protocol's storage-key prefix (default: delegation ELROND, else KALYAN3104)")
     .option('--progress', 'progress lines (steps/s, events so far) also when stdout is not a TTY')
     .option('--processes', 'differential: also run each seed through VMDriver (JSON and Binary), compare every step')
     .option('--mint-on-transfer <n>', 'plant a bug: the model mints a token on the n-th transfer (erc20)')
@@ -109,7 +122,8 @@ export async function runFuzzCli(
     seed = options.seed === undefined ? BigInt(randomBytes(4).readUInt32BE()) : parseSeed(options.seed);
     steps = positive(options.steps, '--steps');
     runs = positive(options.runs, '--runs');
-    fuzzer = entry.make(options, path.resolve(options.contract ?? entry.contract));
+    const made = entry.make(options, path.resolve(options.contract ?? entry.contract));
+    fuzzer = { ...made, protectedKeyPrefix: options.protectedPrefix ?? made.protectedKeyPrefix };
   } catch (error) {
     io.out(`vm-fuzz: ${(error as Error).message}`);
     return 2;

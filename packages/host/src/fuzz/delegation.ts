@@ -8,6 +8,7 @@
  */
 import { existsSync } from 'node:fs';
 import { ReturnCode, type VMOutput } from '@vm/protocol';
+import type { ScenarioWorld } from '../scenario/memoryWorld';
 import type { Step } from '../scenario/model';
 import { evalBytes, ScenarioError } from '../scenario/valueExpression';
 import { sequence, type EventPlan, type FuzzContext, type FuzzEvent, type Fuzzer, type Invariant } from './framework';
@@ -65,7 +66,8 @@ export function delegationFuzzer(options: DelegationFuzzerOptions): Fuzzer<Deleg
   const count = options.delegators ?? 10;
   const delegators = Array.from({ length: count + 1 }, (_, i) => i);
   const anyDelegator = (rng: { int(n: number): number }) => rng.int(count + 1);
-  const delegatorAddresses = delegators.map((d) => evalBytes(delegator(d), { baseDir: '.', replacements: new Map() }));
+  const bytesOf = (expression: string) => evalBytes(expression, { baseDir: '.', replacements: new Map() });
+  const delegatorAddresses = delegators.map((d) => bytesOf(delegator(d)));
   // The run's context, from its set-up on (every plan of a run is made after it, with the same one).
   let ctx: FuzzContext;
 
@@ -138,15 +140,25 @@ export function delegationFuzzer(options: DelegationFuzzerOptions): Fuzzer<Deleg
   const contractBalance = (): EventPlan => ({
     ok: true,
     steps: [computeAll(), query('getTotalInactiveStake'), query('getTotalUnclaimedRewards')],
-    then: ([, inactive, unclaimed]) => ({
+    then: ([, inactive, unclaimed], world) => ({
       ok: true,
-      steps: [checkBalance(DELEGATION, result(inactive) + result(unclaimed))],
+      steps: [checkBalance(world, DELEGATION, result(inactive) + result(unclaimed))],
     }),
   });
-  const checkBalance = (address: string, balance: bigint) =>
+  /** A checkState of one account's balance (a checkState must also list asyncCallData, which has no `*`). */
+  const checkBalance = (world: ScenarioWorld, address: string, balance: bigint) =>
     ctx.step({
       step: 'checkState',
-      accounts: { [address]: { nonce: '*', balance: `${balance}`, storage: '*', code: '*' }, '+': '' },
+      accounts: {
+        [address]: {
+          nonce: '*',
+          balance: `${balance}`,
+          storage: '*',
+          code: '*',
+          asyncCallData: world.account(bytesOf(address))?.asyncCallData ?? '',
+        },
+        '+': '',
+      },
     });
   const balanceInvariant: Invariant<DelegationModel> = {
     name: 'contract balance = inactive stake + unclaimed rewards',
@@ -303,7 +315,7 @@ export function delegationFuzzer(options: DelegationFuzzerOptions): Fuzzer<Deleg
         {
           name: 'the auction holds nothing after the unbond',
           kind: 'off-chain',
-          steps: () => [checkBalance(AUCTION, 0n)],
+          steps: (_m, _ctx, world) => [checkBalance(world, AUCTION, 0n)],
         },
       ],
     },
@@ -314,7 +326,7 @@ export function delegationFuzzer(options: DelegationFuzzerOptions): Fuzzer<Deleg
         {
           name: 'Σ withdrawn = Σ stake added',
           kind: 'off-chain',
-          steps: (m) => [checkBalance(WITHDRAW_TARGET, m.totalStakeAdded)],
+          steps: (m, _ctx, world) => [checkBalance(world, WITHDRAW_TARGET, m.totalStakeAdded)],
           check: (m) =>
             m.totalStakeWithdrawn === m.totalStakeAdded
               ? []

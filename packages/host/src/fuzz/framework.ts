@@ -34,8 +34,8 @@ export interface EventPlan {
   readonly ok: boolean;
   /** Called after every step passed. */
   readonly apply?: () => void;
-  /** Called after `apply`, with the VMOutput of each of `steps` (null for steps without one). */
-  readonly then?: (outputs: readonly (VMOutput | null)[]) => EventPlan | undefined;
+  /** Called after `apply`, with the VMOutput of each of `steps` (null for steps without one) and the world. */
+  readonly then?: (outputs: readonly (VMOutput | null)[], world: ScenarioWorld) => EventPlan | undefined;
 }
 
 /** Plans run one after the other, each (with its reactions) to the end before the next is made. */
@@ -44,8 +44,8 @@ export function sequence(plans: readonly (() => EventPlan)[]): EventPlan {
   const [first, ...rest] = plans;
   const chain = (plan: EventPlan): EventPlan => ({
     ...plan,
-    then: (outputs) => {
-      const next = plan.then?.(outputs);
+    then: (outputs, world) => {
+      const next = plan.then?.(outputs, world);
       return next ? chain(next) : rest.length > 0 ? sequence(rest) : undefined;
     },
   });
@@ -66,8 +66,8 @@ export interface Invariant<M> {
   readonly kind: 'on-chain' | 'off-chain';
   /** Checked after every `every` events (default 1) and after the last one. */
   readonly every?: number;
-  /** Recorded steps whose expectations are the property. */
-  steps?(model: M, ctx: FuzzContext): readonly Step[];
+  /** Recorded steps whose expectations are the property (the world: e.g. for the fields a checkState must list). */
+  steps?(model: M, ctx: FuzzContext, world: ScenarioWorld): readonly Step[];
   /** The same, reacting to outputs (e.g. a checkState of a balance against the sum of two queries). */
   plan?(model: M, ctx: FuzzContext): EventPlan;
   /** Differences of the model against the world (not part of the replay). */
@@ -227,7 +227,7 @@ export async function play<M>(
       const failure = await run(plan.steps, title, event, outputs);
       if (failure) return { failure, ok: false };
       plan.apply?.();
-      const next: EventPlan | undefined = plan.then?.(outputs);
+      const next: EventPlan | undefined = plan.then?.(outputs, executor.world);
       if (!next) return { ok: plan.ok };
       plan = next;
     }
@@ -235,7 +235,7 @@ export async function play<M>(
   const check = async (invariant: Invariant<M>, index: number): Promise<FuzzFailure | undefined> => {
     const title = `invariant ${invariant.name} broken`;
     const failure =
-      (await run(invariant.steps?.(model, options.ctx) ?? [], title, index)) ??
+      (await run(invariant.steps?.(model, options.ctx, executor.world) ?? [], title, index)) ??
       (invariant.plan ? (await runPlan(invariant.plan(model, options.ctx), title, index)).failure : undefined);
     if (failure) return failure;
     const differences = invariant.check?.(model, executor.world) ?? [];

@@ -66,6 +66,7 @@ export { fuzzRun, parseSeed, replayFileName, writeAtomic } from './fuzz/run';
 export { ddmin } from './fuzz/shrink';
 export { erc20Fuzzer } from './fuzz/erc20';
 export { delegationFuzzer } from './fuzz/delegation';
+export { fuzzModules, grammarModule, mutate } from './fuzz/modules';
 export { runFuzzCli } from './fuzz/cli';
 export type {
   Fuzzer,
@@ -83,6 +84,7 @@ export type {
 export type { FuzzRunOptions, FuzzRunReport } from './fuzz/run';
 export type { Erc20FuzzerOptions } from './fuzz/erc20';
 export type { DelegationFuzzerOptions } from './fuzz/delegation';
+export type { ModuleFuzzOptions, ModuleFuzzReport, ModuleFinding, ModuleSource } from './fuzz/modules';
 export type { FuzzCliIo } from './fuzz/cli';
 export { fuzzDifferential, canonicalOutput, firstDifference, LANES } from './fuzz/differential';
 export type { DifferentialReport, Divergence } from './fuzz/differential';

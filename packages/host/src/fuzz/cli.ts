@@ -10,6 +10,7 @@ import { delegationFuzzer } from './delegation';
 import { erc20Fuzzer } from './erc20';
 import type { Fuzzer } from './framework';
 import { fuzzDifferential } from './differential';
+import { fuzzModules, type ModuleFuzzReport } from './modules';
 import { fuzzRun, parseSeed, type FuzzRunOptions, type FuzzRunReport } from './run';
 
 export interface FuzzCliIo {
@@ -32,6 +33,7 @@ interface CliOptions {
   mintOnTransfer?: string;
   processes?: boolean;
   protectedPrefix?: string;
+  binaryen?: string;
 }
 
 /** The fuzzers by name: their default contract and how they are built from the options. */
@@ -93,10 +95,11 @@ export async function runFuzzCli(
   const program = new Command()
     .name('vm-fuzz')
     .description('Seeded, replayable, shrinking fuzzing of a contract against a model, with invariants.')
-    .argument('<fuzzer>', `one of: ${Object.keys(FUZZERS).join(', ')}`)
+    .argument('<fuzzer>', `one of: ${[...Object.keys(FUZZERS), 'modules'].join(', ')}`)
     .option('--seed <n>', "the first run's seed (default: random, printed)")
     .option('--steps <n>', 'events per run', '300')
-    .option('--runs <n>', 'runs, with seeds seed, seed+1, ...', '1')
+    .option('--runs <n>', 'runs, with seeds seed, seed+1, ... (modules: how many modules)', '1')
+    .option('--binaryen <n>', "modules: this many more from binaryen's translate-to-fuzz (a process each)", '0')
     .option('--out <dir>', 'where the replays are written', 'fuzz-out')
     .option('--contract <file>', "the contract (default: the conformance suite's)")
     .option('--accounts <n>', 'token holders (erc20, default 5), delegators besides the owner (delegation, default 10)')
@@ -114,6 +117,7 @@ export async function runFuzzCli(
   }
   const options = program.opts<CliOptions>();
   const name = program.args[0];
+  if (name === 'modules') return moduleCli(options, io);
   const entry = FUZZERS[name];
   let fuzzer: Fuzzer<unknown>, seed: bigint, steps: number, runs: number;
   try {
@@ -169,6 +173,43 @@ export async function runFuzzCli(
   }
   io.out(`${runs - failed} held, ${failed} failed`);
   return failed === 0 ? 0 : 1;
+}
+
+export function moduleSummary(r: ModuleFuzzReport): string[] {
+  const g = r.generated;
+  const total = g.grammar + g.mutated + g.binaryen;
+  return [
+    `${r.wrong.length === 0 ? 'held' : 'FAILED'}: ${total} modules (${g.grammar} from the grammar, ${g.mutated} mutated, ` +
+      `${g.binaryen} from binaryen) in ${(r.durationMs / 1000).toFixed(1)} s (${((total * 1000) / r.durationMs).toFixed(0)} modules/s)`,
+    `  ${r.rejected} rejected with a typed error; ${r.accepted} accepted: ${r.same} ran as under V8, ` +
+      `${r.limited} ended by our limits first, ${r.notRun} not run (imports); ${r.wrong.length} wrong`,
+    ...r.wrong.map((w) => `  module ${w.index} (${w.source}, seed ${r.seed}): ${w.problem}`),
+    ...(r.wrong.length > 0 ? [`  first wrong module: ${r.wrong[0].file}`] : []),
+  ];
+}
+
+async function moduleCli(options: CliOptions, io: FuzzCliIo): Promise<number> {
+  let seed: bigint, modules: number, binaryen: number;
+  try {
+    seed = options.seed === undefined ? BigInt(randomBytes(4).readUInt32BE()) : parseSeed(options.seed);
+    modules = positive(options.runs, '--runs');
+    binaryen = options.binaryen === '0' ? 0 : positive(options.binaryen ?? '0', '--binaryen');
+  } catch (error) {
+    io.out(`vm-fuzz: ${(error as Error).message}`);
+    return 2;
+  }
+  io.out(`vm-fuzz modules: seed ${seed}, ${modules} modules${binaryen > 0 ? ` + ${binaryen} from binaryen` : ''}`);
+  const report = await fuzzModules({
+    seed,
+    modules,
+    binaryen,
+    outDir: path.resolve(options.out),
+    onModule: io.progress
+      ? (index) => index % 100 === 0 && io.progress!(`${index}/${modules + binaryen} modules`)
+      : undefined,
+  });
+  for (const line of moduleSummary(report)) io.out(line);
+  return report.wrong.length === 0 ? 0 : 1;
 }
 
 /** The `vm-fuzz` executable. */

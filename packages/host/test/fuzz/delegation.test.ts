@@ -90,6 +90,21 @@ describeWithConformance('[@vm/host] vm-fuzz delegation', () => {
     expect(scenario.out).toContain(`step ${step} (checkState)`);
   });
 
+  it('--processes: one seed in process and through VMDriver (JSON and Binary) agrees at every step, teardown included', () => {
+    const out = freshDir();
+    const r = run('vm-fuzz.js', 'delegation', '--seed', '2', '--steps', '100', '--processes', '--out', out);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    for (const lane of ['', ' VMDriver JSON', ' VMDriver Binary'])
+      expect(r.out).toContain(`run 1 seed 2${lane}: held: 100 events`);
+    expect(r.out).toContain('run 1 seed 2: the 3 lanes agree at every step');
+    const lanes = ['', '.VMDriver-JSON', '.VMDriver-Binary'].map((x) =>
+      readFileSync(path.join(out, `delegation-seed2${x}.scen.json`), 'utf8'),
+    );
+    expect(lanes[1]).toBe(lanes[0]);
+    expect(lanes[2]).toBe(lanes[0]);
+  });
+
   it('the CLI prints the event success counts; a run where no reward was claimed is vacuous and fails', () => {
     const out = freshDir();
     const r = run('vm-fuzz.js', 'delegation', '--seed', '1', '--steps', '4', '--out', out);

@@ -119,5 +119,9 @@ describeWithConformance('[@vm/host] vm-fuzz delegation', () => {
       /vacuous run at event 5, replay step \d+ \(seed 1\):\n {4}no reward was ever claimed successfully/,
     );
     expect(r.out).not.toContain('shrunk');
+    expect(run('vm-fuzz.js', 'delegation', '--contract', '/nonexistent/delegation.wasm')).toMatchObject({
+      code: 2,
+      out: 'vm-fuzz: delegation fuzzer: contract /nonexistent/delegation.wasm not found\n',
+    });
   });
 });

@@ -213,7 +213,13 @@ const show = (value: unknown) => (typeof value === 'bigint' ? `${value}n` : `${v
 
 function runOriginal(bytes: Uint8Array): Outcome | 'stack' {
   const module = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
-  const instance = new WebAssembly.Instance(module, {});
+  let instance: WebAssembly.Instance;
+  try {
+    instance = new WebAssembly.Instance(module, {});
+  } catch (error) {
+    if (!(error instanceof WebAssembly.RuntimeError)) throw error;
+    return { kind: 'trap', text: `instantiation: ${describeError(error)}` };
+  }
   const results: string[] = [];
   try {
     for (const [name, f] of entryPoints(module, instance)) results.push(`${name}=${show(f())}`);
@@ -234,7 +240,15 @@ const memoryOf = (instance: WebAssembly.Instance) => {
 function runInstrumented(module: WebAssembly.Module, memoryPages: { initial: number; maximum: number } | undefined) {
   const memory = memoryPages && new WebAssembly.Memory(memoryPages);
   const imports: WebAssembly.Imports = memory ? { [MEMORY_IMPORT.module]: { [MEMORY_IMPORT.name]: memory } } : {};
-  const instance = new WebAssembly.Instance(module, imports);
+  let instance: WebAssembly.Instance;
+  try {
+    instance = new WebAssembly.Instance(module, imports);
+  } catch (error) {
+    // a start function (metered from a gas limit of 0) or a data segment that does not fit: the original is not
+    // run, since its start function could run forever
+    if (!(error instanceof WebAssembly.RuntimeError)) throw error;
+    return { kind: 'limit', text: `instantiation: ${describeError(error)}` } as Outcome;
+  }
   const global = (name: string) => instance.exports[name] as WebAssembly.Global;
   global(INJECTED.gasLimit).value = GAS;
   global(INJECTED.depthLimit).value = CALL_DEPTH_BUDGET;

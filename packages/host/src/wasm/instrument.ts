@@ -232,7 +232,10 @@ function instrumentCode(layout: ModuleLayout, opcodeCosts: readonly number[], gl
   const w = new BinaryWriter().u32(layout.bodies.length);
   layout.bodies.forEach((body, i) => {
     const type = layout.types[layout.functionTypes[i]];
-    w.sized(instrumentBody(layout.bytes, body, type.params.length, type.results[0], opcodeCosts, globals));
+    const functionCount = layout.imports.length + layout.functionTypes.length;
+    w.sized(
+      instrumentBody(layout.bytes, body, type.params.length, type.results[0], opcodeCosts, globals, functionCount),
+    );
   });
   return w.toBytes();
 }
@@ -245,6 +248,7 @@ const OP = {
   end: 0x0b,
   br: 0x0c,
   return: 0x0f,
+  call: 0x10,
   localGet: 0x20,
   globalGet: 0x23,
   globalSet: 0x24,
@@ -266,6 +270,7 @@ function instrumentBody(
   result: number | undefined,
   opcodeCosts: readonly number[],
   g: InjectedGlobals,
+  functionCount: number,
 ): Uint8Array {
   const r = new BinaryReader(bytes, range.start, range.end);
   const w = new BinaryWriter();
@@ -310,7 +315,12 @@ function instrumentBody(
         );
       if (info.float) invalid(`float instruction ${info.name} is not allowed`);
       costIndex = info.costIndex;
-      skipImmediate(r, info.immediate);
+      const index = skipImmediate(r, info.immediate);
+      // Indices past the module's own functions and globals would reach the injected ones (reset, useGas, the gas
+      // counters) in the rewritten module, where V8 then finds them valid.
+      if (op === OP.call && index! >= functionCount) invalid(`call to function ${index}, which does not exist`);
+      if ((op === OP.globalGet || op === OP.globalSet) && index! >= g.gasUsed)
+        invalid(`global ${index} does not exist`);
     }
 
     pending += opcodeCosts[costIndex];
@@ -360,7 +370,8 @@ function trapWithBreakpoint(w: BinaryWriter, g: InjectedGlobals, breakpoint: num
     .u8(OP.end);
 }
 
-function skipImmediate(r: BinaryReader, immediate: string): void {
+/** Skips an instruction's immediate; a function, local or global index is returned. */
+function skipImmediate(r: BinaryReader, immediate: string): number | undefined {
   switch (immediate) {
     case 'none':
       return;
@@ -377,10 +388,11 @@ function skipImmediate(r: BinaryReader, immediate: string): void {
       return invalid(type === 0x7b ? 'SIMD (v128) is not supported' : 'multi-value block types are not supported');
     }
     case 'label':
-    case 'func':
-    case 'index':
       r.u32();
       return;
+    case 'func':
+    case 'index':
+      return r.u32();
     case 'labelTable': {
       const n = r.u32();
       if (n > WASM_LIMITS.brTableTargets) invalid('br_table too large');

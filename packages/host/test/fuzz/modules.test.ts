@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fuzzModules, grammarModule, mutate, Rng } from '@vm/host';
+import { fuzzModules, grammarModule, instrumentModule, InvalidModule, mutate, Rng } from '@vm/host';
 import { wat } from '@vm/testkit';
 
 // The built executable, as users run it.
@@ -56,6 +56,31 @@ describe('[@vm/host] vm-fuzz modules', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('vm-fuzz modules: seed 3, 5 modules + 2 from binaryen');
     expect(r.out).toMatch(/held: 7 modules \(\d+ from the grammar, \d+ mutated, 2 from binaryen\)/);
+  });
+
+  // Found by `vm-fuzz modules --seed 11 --runs 1000` (a mutated call index): indices past the module's own functions
+  // and globals reached the injected ones of the rewritten module (reset, useGas, the gas counters), where V8 found
+  // them valid.
+  it.each([
+    ['a call', '(func (export "run") (call 1))', /call to function 1, which does not exist/],
+    ['a global.get', '(func (export "run") (result i64) (global.get 0))', /global 0 does not exist/],
+    ['a global.set', '(func (export "run") (global.set 0 (i64.const 0)))', /global 0 does not exist/],
+    ['an export', '(func) (export "reset" (func 1))', /export reset of function 1, which does not exist/],
+    [
+      'a table element',
+      '(table 1 funcref) (elem (i32.const 0) 2) (func)',
+      /element segment of a function that does not exist/,
+    ],
+  ])("%s past the module's own functions or globals is rejected", async (_what, body, message) => {
+    const bytes = await wat(`(module ${body})`, { validate: false });
+    expect(() => instrumentModule(bytes, new Array(1000).fill(1))).toThrow(InvalidModule);
+    expect(() => instrumentModule(bytes, new Array(1000).fill(1))).toThrow(message);
+  });
+
+  it('seed 11: the thousand modules that found it hold', () => {
+    const r = run('modules', '--seed', '11', '--runs', '1000', '--out', freshDir());
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/; 0 wrong\n$/);
   });
 
   it('bad input: exit 2', () => {

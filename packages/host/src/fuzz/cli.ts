@@ -6,9 +6,11 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Command } from 'commander';
+import { delegationFuzzer } from './delegation';
 import { erc20Fuzzer } from './erc20';
 import type { Fuzzer } from './framework';
 import { fuzzDifferential } from './differential';
+import { fuzzModules, type ModuleFuzzReport } from './modules';
 import { fuzzRun, parseSeed, type FuzzRunOptions, type FuzzRunReport } from './run';
 
 export interface FuzzCliIo {
@@ -26,10 +28,12 @@ interface CliOptions {
   runs: string;
   out: string;
   contract?: string;
-  accounts: string;
-  checkEvery: string;
+  accounts?: string;
+  checkEvery?: string;
   mintOnTransfer?: string;
   processes?: boolean;
+  protectedPrefix?: string;
+  binaryen?: string;
 }
 
 /** The fuzzers by name: their default contract and how they are built from the options. */
@@ -40,9 +44,19 @@ const FUZZERS: Record<string, { contract: string; make(o: CliOptions, contract: 
     make: (o, contract) =>
       erc20Fuzzer({
         contract,
-        accounts: positive(o.accounts, '--accounts'),
-        checkEvery: positive(o.checkEvery, '--check-every'),
+        accounts: o.accounts === undefined ? undefined : positive(o.accounts, '--accounts'),
+        checkEvery: o.checkEvery === undefined ? undefined : positive(o.checkEvery, '--check-every'),
         mintOnTransfer: o.mintOnTransfer === undefined ? undefined : positive(o.mintOnTransfer, '--mint-on-transfer'),
+      }),
+  },
+  delegation: {
+    contract: path.join(CONFORMANCE, 'test', 'delegation_v0.3', 'delegation.wasm'),
+    make: (o, contract) =>
+      delegationFuzzer({
+        contract,
+        auction: path.join(path.dirname(contract), 'auction-mock.wasm'),
+        delegators: o.accounts === undefined ? undefined : positive(o.accounts, '--accounts'),
+        checkEvery: o.checkEvery === undefined ? undefined : positive(o.checkEvery, '--check-every'),
       }),
   },
 };
@@ -81,14 +95,16 @@ export async function runFuzzCli(
   const program = new Command()
     .name('vm-fuzz')
     .description('Seeded, replayable, shrinking fuzzing of a contract against a model, with invariants.')
-    .argument('<fuzzer>', `one of: ${Object.keys(FUZZERS).join(', ')}`)
+    .argument('<fuzzer>', `one of: ${[...Object.keys(FUZZERS), 'modules'].join(', ')}`)
     .option('--seed <n>', "the first run's seed (default: random, printed)")
     .option('--steps <n>', 'events per run', '300')
-    .option('--runs <n>', 'runs, with seeds seed, seed+1, ...', '1')
+    .option('--runs <n>', 'runs, with seeds seed, seed+1, ... (modules: how many modules)', '1')
+    .option('--binaryen <n>', "modules: this many more from binaryen's translate-to-fuzz (a process each)", '0')
     .option('--out <dir>', 'where the replays are written', 'fuzz-out')
     .option('--contract <file>', "the contract (default: the conformance suite's)")
-    .option('--accounts <n>', 'token holders (erc20)', '5')
-    .option('--check-every <n>', 'on-chain invariant checks every N events (erc20)', '20')
+    .option('--accounts <n>', 'token holders (erc20, default 5), delegators besides the owner (delegation, default 10)')
+    .option('--check-every <n>', 'on-chain invariant checks every N events (default: erc20 20, delegation 100)')
+    .option('--protected-prefix <p>', "the protocol's storage-key prefix (default: delegation ELROND, else KALYAN3104)")
     .option('--progress', 'progress lines (steps/s, events so far) also when stdout is not a TTY')
     .option('--processes', 'differential: also run each seed through VMDriver (JSON and Binary), compare every step')
     .option('--mint-on-transfer <n>', 'plant a bug: the model mints a token on the n-th transfer (erc20)')
@@ -101,6 +117,7 @@ export async function runFuzzCli(
   }
   const options = program.opts<CliOptions>();
   const name = program.args[0];
+  if (name === 'modules') return moduleCli(options, io);
   const entry = FUZZERS[name];
   let fuzzer: Fuzzer<unknown>, seed: bigint, steps: number, runs: number;
   try {
@@ -109,7 +126,8 @@ export async function runFuzzCli(
     seed = options.seed === undefined ? BigInt(randomBytes(4).readUInt32BE()) : parseSeed(options.seed);
     steps = positive(options.steps, '--steps');
     runs = positive(options.runs, '--runs');
-    fuzzer = entry.make(options, path.resolve(options.contract ?? entry.contract));
+    const made = entry.make(options, path.resolve(options.contract ?? entry.contract));
+    fuzzer = { ...made, protectedKeyPrefix: options.protectedPrefix ?? made.protectedKeyPrefix };
   } catch (error) {
     io.out(`vm-fuzz: ${(error as Error).message}`);
     return 2;
@@ -155,6 +173,43 @@ export async function runFuzzCli(
   }
   io.out(`${runs - failed} held, ${failed} failed`);
   return failed === 0 ? 0 : 1;
+}
+
+export function moduleSummary(r: ModuleFuzzReport): string[] {
+  const g = r.generated;
+  const total = g.grammar + g.mutated + g.binaryen;
+  return [
+    `${r.wrong.length === 0 ? 'held' : 'FAILED'}: ${total} modules (${g.grammar} from the grammar, ${g.mutated} mutated, ` +
+      `${g.binaryen} from binaryen) in ${(r.durationMs / 1000).toFixed(1)} s (${((total * 1000) / r.durationMs).toFixed(0)} modules/s)`,
+    `  ${r.rejected} rejected with a typed error; ${r.accepted} accepted: ${r.same} ran as under V8, ` +
+      `${r.limited} ended by our limits first, ${r.notRun} not run (imports); ${r.wrong.length} wrong`,
+    ...r.wrong.map((w) => `  module ${w.index} (${w.source}, seed ${r.seed}): ${w.problem}`),
+    ...(r.wrong.length > 0 ? [`  first wrong module: ${r.wrong[0].file}`] : []),
+  ];
+}
+
+async function moduleCli(options: CliOptions, io: FuzzCliIo): Promise<number> {
+  let seed: bigint, modules: number, binaryen: number;
+  try {
+    seed = options.seed === undefined ? BigInt(randomBytes(4).readUInt32BE()) : parseSeed(options.seed);
+    modules = positive(options.runs, '--runs');
+    binaryen = options.binaryen === '0' ? 0 : positive(options.binaryen ?? '0', '--binaryen');
+  } catch (error) {
+    io.out(`vm-fuzz: ${(error as Error).message}`);
+    return 2;
+  }
+  io.out(`vm-fuzz modules: seed ${seed}, ${modules} modules${binaryen > 0 ? ` + ${binaryen} from binaryen` : ''}`);
+  const report = await fuzzModules({
+    seed,
+    modules,
+    binaryen,
+    outDir: path.resolve(options.out),
+    onModule: io.progress
+      ? (index) => index % 100 === 0 && io.progress!(`${index}/${modules + binaryen} modules`)
+      : undefined,
+  });
+  for (const line of moduleSummary(report)) io.out(line);
+  return report.wrong.length === 0 ? 0 : 1;
 }
 
 /** The `vm-fuzz` executable. */

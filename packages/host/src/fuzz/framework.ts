@@ -23,12 +23,33 @@ export interface FuzzContext {
   file(absolutePath: string): string;
 }
 
-/** The steps an event runs, whether the model predicts the transaction succeeds, and the bookkeeping for it. */
+/**
+ * The steps an event runs, whether the model predicts the transaction succeeds, and the bookkeeping for it. Where
+ * the model cannot predict (a query's value, whether the contract accepts a call), `then` reacts to the outputs of
+ * `steps` with the plan that follows (whose `ok` is then the event's): the steps it plans are recorded with the
+ * values read, so the replay is plain data.
+ */
 export interface EventPlan {
   readonly steps: readonly Step[];
   readonly ok: boolean;
   /** Called after every step passed. */
   readonly apply?: () => void;
+  /** Called after `apply`, with the VMOutput of each of `steps` (null for steps without one) and the world. */
+  readonly then?: (outputs: readonly (VMOutput | null)[], world: ScenarioWorld) => EventPlan | undefined;
+}
+
+/** Plans run one after the other, each (with its reactions) to the end before the next is made. */
+export function sequence(plans: readonly (() => EventPlan)[]): EventPlan {
+  if (plans.length === 0) return { steps: [], ok: true };
+  const [first, ...rest] = plans;
+  const chain = (plan: EventPlan): EventPlan => ({
+    ...plan,
+    then: (outputs, world) => {
+      const next = plan.then?.(outputs, world);
+      return next ? chain(next) : rest.length > 0 ? sequence(rest) : undefined;
+    },
+  });
+  return chain(first());
 }
 
 export interface FuzzEvent<M, P = unknown> {
@@ -45,10 +66,19 @@ export interface Invariant<M> {
   readonly kind: 'on-chain' | 'off-chain';
   /** Checked after every `every` events (default 1) and after the last one. */
   readonly every?: number;
-  /** Recorded steps whose expectations are the property. */
-  steps?(model: M, ctx: FuzzContext): readonly Step[];
+  /** Recorded steps whose expectations are the property (the world: e.g. for the fields a checkState must list). */
+  steps?(model: M, ctx: FuzzContext, world: ScenarioWorld): readonly Step[];
+  /** The same, reacting to outputs (e.g. a checkState of a balance against the sum of two queries). */
+  plan?(model: M, ctx: FuzzContext): EventPlan;
   /** Differences of the model against the world (not part of the replay). */
   check?(model: M, world: ScenarioWorld): readonly string[];
+}
+
+/** A step of the teardown: run once, in order, after the events and their invariants; then its own invariants. */
+export interface TeardownPhase<M> {
+  readonly name: string;
+  plan(model: M, ctx: FuzzContext): EventPlan;
+  readonly invariants?: readonly Invariant<M>[];
 }
 
 export interface FuzzSetup<M> {
@@ -65,7 +95,14 @@ export interface Fuzzer<M> {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly events: readonly FuzzEvent<M, any>[];
   readonly invariants: readonly Invariant<M>[];
+  /** After the events (also when a shrunk subset is replayed). */
+  readonly teardown?: readonly TeardownPhase<M>[];
+  /** Why a run that held proved nothing (e.g. no reward was ever claimed), or undefined. */
+  vacuous?(counts: ReadonlyMap<string, { ran: number; ok: number }>, model: M): string | undefined;
 }
+
+/** The title of a run that held but proved nothing (not shrunk: any subset is as vacuous). */
+export const VACUOUS = 'vacuous run';
 
 /** One drawn event, as data. */
 export interface EventInstance {
@@ -74,9 +111,12 @@ export interface EventInstance {
 }
 
 export interface FuzzFailure {
-  /** `unexpected result of <event>`, `invariant <name> broken`, `runner error in <event>`. */
+  /**
+   * `unexpected result of <event>`, `unexpected result of teardown <phase>`, `invariant <name> broken`,
+   * `runner error in <event>`, `vacuous run`.
+   */
   readonly title: string;
-  /** 1-based index of the event (0: the set-up). */
+  /** 1-based index of the event (0: the set-up; events + 1: the teardown). */
   readonly event: number;
   /** 1-based index of the step in the replay file. */
   readonly step: number;
@@ -155,7 +195,12 @@ export async function play<M>(
   });
 
   /** Executes steps; the failure, if one did not pass or the runner refused it. */
-  const run = async (steps: readonly Step[], title: string, event: number): Promise<FuzzFailure | undefined> => {
+  const run = async (
+    steps: readonly Step[],
+    title: string,
+    event: number,
+    outputs: (VMOutput | null)[] = [],
+  ): Promise<FuzzFailure | undefined> => {
     for (const step of steps) {
       stepCount++;
       let result: StepResult;
@@ -166,37 +211,76 @@ export async function play<M>(
         return { title: `runner error in ${title}`, event, step: stepCount, differences: [error.message] };
       }
       options.onOutput?.(stepCount, result.vmOutput);
+      outputs.push(result.vmOutput);
       if (!result.passed) return { title, event, step: stepCount, differences: result.differences };
     }
     return undefined;
   };
+  /** Executes a plan and the plans it reacts with; whether the last one expected success. */
+  const runPlan = async (
+    first: EventPlan,
+    title: string,
+    event: number,
+  ): Promise<{ failure?: FuzzFailure; ok: boolean }> => {
+    for (let plan: EventPlan | undefined = first; ;) {
+      const outputs: (VMOutput | null)[] = [];
+      const failure = await run(plan.steps, title, event, outputs);
+      if (failure) return { failure, ok: false };
+      plan.apply?.();
+      const next: EventPlan | undefined = plan.then?.(outputs, executor.world);
+      if (!next) return { ok: plan.ok };
+      plan = next;
+    }
+  };
+  const check = async (invariant: Invariant<M>, index: number): Promise<FuzzFailure | undefined> => {
+    const title = `invariant ${invariant.name} broken`;
+    const failure =
+      (await run(invariant.steps?.(model, options.ctx, executor.world) ?? [], title, index)) ??
+      (invariant.plan ? (await runPlan(invariant.plan(model, options.ctx), title, index)).failure : undefined);
+    if (failure) return failure;
+    const differences = invariant.check?.(model, executor.world) ?? [];
+    return differences.length > 0 ? { title, event: index, step: stepCount, differences } : undefined;
+  };
   const invariants = async (index: number, last: boolean): Promise<FuzzFailure | undefined> => {
     for (const invariant of fuzzer.invariants) {
       if (!last && index % (invariant.every ?? 1) !== 0) continue;
-      const title = `invariant ${invariant.name} broken`;
-      const failure = await run(invariant.steps?.(model, options.ctx) ?? [], title, index);
+      const failure = await check(invariant, index);
       if (failure) return failure;
-      const differences = invariant.check?.(model, executor.world) ?? [];
-      if (differences.length > 0) return { title, event: index, step: stepCount, differences };
     }
     return undefined;
+  };
+  /** The teardown phases and their invariants, then whether the run proved anything. */
+  const end = async (index: number): Promise<FuzzFailure | undefined> => {
+    for (const phase of fuzzer.teardown ?? []) {
+      const { failure } = await runPlan(
+        phase.plan(model, options.ctx),
+        `unexpected result of teardown ${phase.name}`,
+        index,
+      );
+      if (failure) return failure;
+      for (const invariant of phase.invariants ?? []) {
+        const broken = await check(invariant, index);
+        if (broken) return broken;
+      }
+    }
+    const vacuous = fuzzer.vacuous?.(counts, model);
+    return vacuous ? { title: VACUOUS, event: index, step: stepCount, differences: [vacuous] } : undefined;
   };
 
   const setupFailure = await run(setup.steps, 'unexpected result of the set-up', 0);
   if (setupFailure) return done(setupFailure);
   for (let index = 1; ; index++) {
     const instance = next(model, index);
-    if (!instance) return done(await invariants(index - 1, true));
+    if (!instance) return done((await invariants(index - 1, true)) ?? (await end(index)));
     const event = fuzzer.events.find((e) => e.name === instance.name);
     if (!event) throw new ScenarioError(`${fuzzer.name}: no event named ${JSON.stringify(instance.name)}`);
     events.push(instance);
     const plan = event.plan(model, instance.params, options.ctx);
     const count = counts.get(event.name)!;
     count.ran++;
-    const failure = await run(plan.steps, `unexpected result of ${event.name}`, index);
+    const { failure, ok } = await runPlan(plan, `unexpected result of ${event.name}`, index);
     if (failure) return done(failure);
-    if (plan.ok) count.ok++;
-    plan.apply?.();
+    if (ok) count.ok++;
     options.onEvent?.(index, stepCount);
     // The VM may finish every step without a macrotask; yielding now and then lets a SIGINT handler run.
     if (index % 64 === 0) await new Promise((resolve) => setImmediate(resolve));

@@ -16,6 +16,7 @@ import {
   type Fuzzer,
   type PlayOptions,
   type PlayResult,
+  VACUOUS,
 } from './framework';
 import { Rng } from './rng';
 import { ddmin } from './shrink';
@@ -110,7 +111,8 @@ export async function fuzzRun<M>(fuzzer: Fuzzer<M>, options: FuzzRunOptions): Pr
     replayFile,
     durationMs,
   };
-  if (!result.failure || options.shrink === false) return { ...report, durationMs: performance.now() - started };
+  if (!result.failure || result.failure.title === VACUOUS || options.shrink === false)
+    return { ...report, durationMs: performance.now() - started };
 
   // Shrinking: the same kind of failure, replaying a subset of the events from the set-up.
   const title = result.failure.title;

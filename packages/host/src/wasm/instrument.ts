@@ -262,6 +262,12 @@ function snippets(g: InjectedGlobals): Snippets {
   };
 }
 
+/** How many functions and globals the module itself has: the injected ones are numbered after them. */
+interface OwnIndices {
+  readonly functions: number;
+  readonly globals: number;
+}
+
 function instrumentCode(
   w: BinaryWriter,
   layout: ModuleLayout,
@@ -271,13 +277,14 @@ function instrumentCode(
 ): void {
   const costs = costsByOpcode(opcodeCosts);
   const s = snippets(globals);
+  const own: OwnIndices = { functions: layout.imports.length + layout.functionTypes.length, globals: globals.gasUsed };
   w.u32(layout.bodies.length + 2);
   const r = new BinaryReader(bytes);
   for (let i = 0; i < layout.bodies.length; i++) {
     const body = layout.bodies[i];
     const type = layout.types[layout.functionTypes[i]];
     const mark = w.startSized();
-    instrumentBody(w, r, body.start, body.end, type.params.length, type.results[0], costs, s);
+    instrumentBody(w, r, body.start, body.end, type.params.length, type.results[0], costs, s, own);
     w.endSized(mark);
   }
   let mark = w.startSized();
@@ -308,6 +315,7 @@ function instrumentBody(
   result: number | undefined,
   costs: Float64Array,
   s: Snippets,
+  own: OwnIndices,
 ): void {
   const bytes = r.bytes;
   r.pos = start;
@@ -345,8 +353,17 @@ function instrumentBody(
       const immediate = immediates[op];
       if (immediate <= ImmediateCode.Float) rejectOpcode(op);
       pending += costs[op];
-      // The common immediates inline: one-byte indices (local.get 0, call 12, ...) and memory arguments.
-      if (immediate === ImmediateCode.None) {
+      // Call and global indices are read and checked; the other common immediates are skipped inline (one-byte
+      // indices, memory arguments).
+      if (op === OP.Call || op === OP.GlobalGet || op === OP.GlobalSet) {
+        // Indices past the module's own functions and globals would reach the injected ones (reset, useGas, the
+        // gas counters) in the rewritten module, where V8 then finds them valid.
+        const index = r.u32();
+        if (op === OP.Call ? index >= own.functions : index >= own.globals)
+          invalid(
+            op === OP.Call ? `call to function ${index}, which does not exist` : `global ${index} does not exist`,
+          );
+      } else if (immediate === ImmediateCode.None) {
         // nothing to skip
       } else if (immediate === ImmediateCode.U32 && bytes[r.pos] < 0x80) r.pos++;
       else if (immediate === ImmediateCode.MemArg && bytes[r.pos] < 0x80 && bytes[r.pos + 1] < 0x80) r.pos += 2;

@@ -251,7 +251,13 @@ function parseSection(id: number, reader: BinaryReader, layout: MutableLayout): 
         const name = reader.name(WASM_LIMITS.nameBytes);
         const kind = reader.u8();
         if (kind > 3) invalid(`export ${name} has an unknown kind`);
-        layout.exports.push({ name, kind, index: reader.u32() });
+        const index = reader.u32();
+        // past the module's own, it would export an injected function or global of the rewritten module
+        if (kind === EXPORT_KIND.func && index >= layout.imports.length + layout.functionTypes.length)
+          invalid(`export ${name} of function ${index}, which does not exist`);
+        if (kind === EXPORT_KIND.global && index >= layout.globalCount)
+          invalid(`export ${name} of global ${index}, which does not exist`);
+        layout.exports.push({ name, kind, index });
       }
       return;
     case SectionId.Start:
@@ -261,7 +267,9 @@ function parseSection(id: number, reader: BinaryReader, layout: MutableLayout): 
         if (reader.u32() !== 0)
           invalid('only active element segments of table 0 are supported (bulk memory / reference types)');
         constExpr(reader);
-        for (let n = reader.u32(); n > 0; n--) reader.u32();
+        for (let n = reader.u32(); n > 0; n--)
+          if (reader.u32() >= layout.imports.length + layout.functionTypes.length)
+            invalid('element segment of a function that does not exist');
       }
       return;
     case SectionId.Code:

@@ -2,7 +2,17 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runScenario } from '@vm/host/scenario';
-import { ddmin, fuzzRun, parseSeed, Rng, type Fuzzer } from '@vm/host/fuzz';
+import {
+  ddmin,
+  fuzzRun,
+  parseSeed,
+  Rng,
+  sequence,
+  VACUOUS,
+  type EventPlan,
+  type FuzzContext,
+  type Fuzzer,
+} from '@vm/host/fuzz';
 import { contractDir, OWNER, SC } from '../scenario/fixtures';
 
 describe('[@vm/host] fuzz PRNG', () => {
@@ -148,5 +158,104 @@ describe('[@vm/host] fuzz framework on a contract of our own', () => {
     expect(report.shrunk!.events).toHaveLength(1);
     expect(report.shrunk!.events[0]).toMatchObject({ name: 'store', params: { key: 'k2' } });
     expect(readFileSync(report.shrunk!.file, 'utf8')).toContain('"function": "store"');
+  });
+});
+
+// Reactions, a teardown and vacuity, on the same contract: `echo` returns its argument, which the next step stores.
+const echoFuzzer = (contract: string): Fuzzer<StoreModel> => {
+  const store = (ctx: FuzzContext, key: string, value: string) =>
+    ctx.step({
+      step: 'scCall',
+      tx: {
+        from: OWNER,
+        to: SC,
+        value: '0',
+        function: 'store',
+        arguments: [`''${key}`, `0x${value}`],
+        gasLimit: '100,000',
+        gasPrice: '0',
+      },
+      expect: { out: [], status: '0', logs: '*', gas: '*', refund: '*' },
+    });
+  const echoThenStore = (m: StoreModel, ctx: FuzzContext, key: string, value: number): EventPlan => ({
+    ok: false,
+    steps: [
+      ctx.step({
+        step: 'scCall',
+        tx: {
+          from: OWNER,
+          to: SC,
+          value: '0',
+          function: 'echo',
+          arguments: [`${value}`],
+          gasLimit: '100,000',
+          gasPrice: '0',
+        },
+        expect: { out: ['*'], status: '0', logs: '*', gas: '*', refund: '*' },
+      }),
+    ],
+    then: ([output]) => {
+      const echoed = Buffer.from(output!.ReturnData![0]!).toString('hex');
+      return {
+        ok: true,
+        steps: [store(ctx, key, echoed)],
+        apply: () => m.entries.set(key, Buffer.from(echoed, 'hex').toString()),
+      };
+    },
+  });
+  const base = storeFuzzer(contract);
+  return {
+    ...base,
+    name: 'echo',
+    events: [
+      {
+        name: 'echoStore',
+        weight: 1,
+        draw: (_m, rng) => ({ key: `k${rng.int(3)}`, value: 1 + rng.int(1000) }),
+        plan: (m, { key, value }: { key: string; value: number }, ctx) => echoThenStore(m, ctx, key, value),
+      },
+    ],
+    teardown: [
+      {
+        name: 'two final stores',
+        plan: (m, ctx) => sequence([() => echoThenStore(m, ctx, 'end1', 1), () => echoThenStore(m, ctx, 'end2', 2)]),
+        invariants: base.invariants,
+      },
+    ],
+    vacuous: (counts) => ((counts.get('echoStore')?.ok ?? 0) < 3 ? 'fewer than 3 echoes stored' : undefined),
+  };
+};
+
+describe('[@vm/host] fuzz framework: reactions, teardown, vacuity', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await contractDir('fuzz-echo-');
+  });
+
+  it('events react to outputs, the teardown runs after them with its invariants, and the replay passes', async () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'fuzz-out-'));
+    const report = await fuzzRun(echoFuzzer(path.join(dir, 'contract.wasm')), { seed: 2n, steps: 10, outDir: out });
+    expect(report.failure).toBeUndefined();
+    expect(report.counts.get('echoStore')).toEqual({ ran: 10, ok: 10 });
+    // set-up, echo + store per event, then the teardown's two echoes and stores
+    expect(report.steps).toBe(1 + 2 * 10 + 4);
+    const steps = (
+      JSON.parse(readFileSync(report.replayFile, 'utf8')) as {
+        steps: { tx?: { function: string; arguments: string[] } }[];
+      }
+    ).steps;
+    // the store after an echo of 5 stores what the contract returned: 0x05
+    const echo = report.events[0].params as { value: number };
+    expect(steps[1].tx).toMatchObject({ function: 'echo', arguments: [`${echo.value}`] });
+    expect(steps[2].tx!.arguments[1]).toBe(`0x${echo.value.toString(16).padStart(echo.value > 255 ? 4 : 2, '0')}`);
+    expect(steps[steps.length - 1].tx!.arguments[0]).toBe("''end2");
+    expect(await runScenario(report.replayFile)).toMatchObject({ passed: true });
+  });
+
+  it('a run that held but proved nothing fails as vacuous, and is not shrunk', async () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'fuzz-out-'));
+    const report = await fuzzRun(echoFuzzer(path.join(dir, 'contract.wasm')), { seed: 2n, steps: 2, outDir: out });
+    expect(report.failure).toMatchObject({ title: VACUOUS, event: 3, differences: ['fewer than 3 echoes stored'] });
+    expect(report.shrunk).toBeUndefined();
   });
 });

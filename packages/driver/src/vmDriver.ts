@@ -5,7 +5,7 @@
  * graceful with a kill after a grace period; nothing leaks across restarts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { Readable, Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
 import {
   assertContractInput,
   blockchainHookMethods,
@@ -21,6 +21,8 @@ import {
   DEFAULT_VM_TYPE,
   DEFAULT_MAX_FRAME_SIZE,
   MIN_FRAME_SIZE,
+  vmPipes,
+  vmSpawnStdio,
   type AsyncBlockchainHook,
   type ContractCallInput,
   type ContractCreateInput,
@@ -282,7 +284,7 @@ export class VMDriver implements VMExecutionHandler {
     log.info('ArwenDriver.startArwen()', { path: arwen });
     this.starts++;
     const child = spawn(command, args, {
-      stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe'],
+      stdio: vmSpawnStdio(),
       // the node's current levels from the first line on (fd 6 carries later changes)
       env: {
         ...process.env,
@@ -292,29 +294,25 @@ export class VMDriver implements VMExecutionHandler {
         ...this.options.env,
       },
     });
-    const stdio = child.stdio as unknown as [
-      null,
-      Readable,
-      Readable,
-      Writable,
-      Writable,
-      Readable,
-      Writable,
-      Readable,
-    ];
-    const messenger = new AsyncMessenger(stdio[5], stdio[4], {
+    const pipes = vmPipes(child);
+    const messenger = new AsyncMessenger(pipes.arwenToNode, pipes.nodeToArwen, {
       name: 'NODE',
       busyPollMicros: this.busyPollMicros,
       codec: this.codec,
       maxFrameSize: this.maxFrameSize,
     });
     const stderrTail: string[] = [];
-    captureChildOutput(stdio[1], stdio[2], stdio[7], (line) => stderrTail.push(line) > 5 && stderrTail.shift());
-    for (const stream of [stdio[3], stdio[4], stdio[6]]) stream.on('error', () => undefined);
+    captureChildOutput(
+      pipes.stdout,
+      pipes.stderr,
+      pipes.logLines,
+      (line) => stderrTail.push(line) > 5 && stderrTail.shift(),
+    );
+    for (const stream of [pipes.init, pipes.nodeToArwen, pipes.logProfile]) stream.on('error', () => undefined);
     const state: Child = {
       process: child,
       messenger,
-      profile: stdio[6],
+      profile: pipes.logProfile,
       exitReason: undefined,
       expectedExit: false,
       exited: new Promise<void>((resolve) => {
@@ -340,8 +338,8 @@ export class VMDriver implements VMExecutionHandler {
         });
       }),
     };
-    stdio[3].end(encodeFrame(createMessage(MessageKind.Initialize, { Arguments: this.arguments() })));
-    stdio[6].write(profileFrame(this.childLogLevels ?? getLogLevels()));
+    pipes.init.end(encodeFrame(createMessage(MessageKind.Initialize, { Arguments: this.arguments() })));
+    pipes.logProfile.write(profileFrame(this.childLogLevels ?? getLogLevels()));
     return state;
   }
 

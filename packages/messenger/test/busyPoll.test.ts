@@ -1,9 +1,8 @@
 import { openSync, closeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Writable } from 'node:stream';
 import { AsyncMessenger, Deadline, PollPolicy, openBlockingSwitch } from '@vm/messenger';
-import { createMessage, MessageKind, VMError, type MessageOf } from '@vm/protocol';
+import { createMessage, MessageKind, VMError, vmPipes, type MessageOf } from '@vm/protocol';
 import { memoryPipes } from '@vm/testkit';
 import { callInput, startPeer } from './vmPeer';
 
@@ -104,7 +103,7 @@ describe('[@vm/messenger] busy polling over real socketpairs', () => {
   it('VM side: the node closing its end is PeerClosed, whether seen while polling or sleeping', async () => {
     const { child, node, stdout, exit } = startPeer('serve', [], { env: { PEER_BUSY_POLL_US: '100000' } });
     await dialogue(node, 1);
-    ((child.stdio as unknown[])[4] as Writable).end();
+    vmPipes(child).nodeToArwen.end();
     expect(await exit).toBe(3);
     expect(JSON.parse(await stdout).code).toBe('PeerClosed');
   });

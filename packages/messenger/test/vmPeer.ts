@@ -1,9 +1,8 @@
 // Starts the stand-in VM process (fixtures/vmPeer.js) with the reference's fd layout, and the node's messenger on it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import type { Readable, Writable } from 'node:stream';
 import { AsyncMessenger } from '@vm/messenger';
-import { MarshalizerKind, type ContractCallInput, type MessageCodec } from '@vm/protocol';
+import { MarshalizerKind, vmPipes, vmSpawnStdio, type ContractCallInput, type MessageCodec } from '@vm/protocol';
 
 const PEER = path.join(__dirname, 'fixtures', 'vmPeer.js');
 
@@ -22,19 +21,20 @@ export function startPeer(
   options: PeerOptions = {},
 ): { child: ChildProcess; node: AsyncMessenger; stdout: Promise<string>; exit: Promise<number | null> } {
   const child = spawn(process.execPath, [PEER, mode, ...args], {
-    stdio: ['ignore', 'pipe', 'inherit', 'ignore', 'pipe', 'pipe'],
+    stdio: vmSpawnStdio({ stderr: 'inherit', init: 'ignore', logProfile: 'ignore', logLines: 'ignore' }),
     env: {
       ...process.env,
       PEER_CODEC: options.codec?.marshalizer === MarshalizerKind.Binary ? 'binary' : 'json',
       ...options.env,
     },
   });
-  const node = new AsyncMessenger((child.stdio as unknown[])[5] as Readable, child.stdio[4] as Writable, {
+  const pipes = vmPipes(child);
+  const node = new AsyncMessenger(pipes.arwenToNode, pipes.nodeToArwen, {
     busyPollMicros: options.busyPollMicros ?? 0,
     codec: options.codec,
   });
   let out = '';
-  child.stdout!.on('data', (d) => (out += d));
+  pipes.stdout.on('data', (d) => (out += d));
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { child, node, stdout: exit.then(() => out), exit };
 }

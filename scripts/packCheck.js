@@ -71,7 +71,7 @@ function checkTarball(pack, dir) {
 const CONSUMER_TS = `import { VMDriver } from '@vm/driver';
 import { biguint, createTestWorld, expectFailure, loadGasSchedule, MemoryWorld, VMHost, type TxFailure } from '@vm/host';
 import { ReturnCode, type VMOutput } from '@vm/protocol';
-import { getLogger } from '@vm/messenger';
+import { getLogger } from '@vm/logging';
 import { runNodePart } from '@vm/node-part';
 
 const world = new MemoryWorld();

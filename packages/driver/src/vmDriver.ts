@@ -33,7 +33,8 @@ import {
   type VMExecutionHandler,
   type VMOutput,
 } from '@vm/protocol';
-import { AsyncMessenger, getLogger, getLogLevels } from '@vm/messenger';
+import { getLogger, getLogLevels } from '@vm/logging';
+import { AsyncMessenger } from '@vm/messenger';
 import { runNodePart } from '@vm/node-part';
 import { captureChildOutput, profileFrame } from './childLogs';
 import { DriverError } from './errors';

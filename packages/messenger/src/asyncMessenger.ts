@@ -9,7 +9,7 @@ import { VMError, ErrorCode, JSON_CODEC, describeMessage, type Message, type Mes
 import { Deadline } from './deadline';
 import { Dialogue } from './dialogue';
 import { DEFAULT_MAX_FRAME_SIZE, FrameReader, assertFrameFits } from './frameReader';
-import { getLogger } from './logging';
+import { getLogger } from '@vm/logging';
 import { NOTHING_YET, PollPolicy, pollDeadline, pollExpired, streamFd, tryRead } from './busyPoll';
 
 export interface AsyncMessengerOptions {

@@ -5,6 +5,7 @@ export { AsyncMessenger } from './asyncMessenger';
 export { SyncMessenger } from './syncMessenger';
 export { FdByteSource, WatchedFdByteSource } from './byteSource';
 export { PollPolicy, tryRead, openBlockingSwitch, NOTHING_YET } from './busyPoll';
+// logging lives in @vm/logging; re-exported here for the code that still imports it from the messenger
 export {
   getLogger,
   rootLogger,
@@ -14,11 +15,11 @@ export {
   emitRecord,
   NamedLogger,
   LOG_LEVELS,
-} from './logging';
+} from '@vm/logging';
 
 export type { Frame } from './frameReader';
 export type { AsyncMessengerOptions, MessengerState } from './asyncMessenger';
 export type { SyncMessengerOptions } from './syncMessenger';
 export type { SyncByteSource } from './byteSource';
 export type { BlockingSwitch } from './busyPoll';
-export type { LogLevel } from './logging';
+export type { LogLevel } from '@vm/logging';

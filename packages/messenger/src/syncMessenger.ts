@@ -16,7 +16,7 @@ import { Deadline } from './deadline';
 import { Dialogue } from './dialogue';
 import { DEFAULT_MAX_FRAME_SIZE, FrameReader, assertFrameFits } from './frameReader';
 import { FdByteSource, WatchedFdByteSource, type SyncByteSource } from './byteSource';
-import { getLogger } from './logging';
+import { getLogger } from '@vm/logging';
 import { PollPolicy } from './busyPoll';
 import type { MessengerState } from './asyncMessenger';
 

@@ -4,7 +4,8 @@
  * every read, write and hook answer included (one timer); any protocol violation is a critical error. The dialogue
  * always ends reset.
  */
-import { getLogger, type AsyncMessenger } from '@vm/messenger';
+import { getLogger } from '@vm/logging';
+import type { AsyncMessenger } from '@vm/messenger';
 import {
   isContractResponse,
   isDiagnose,

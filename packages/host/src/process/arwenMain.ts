@@ -23,7 +23,8 @@ import {
   VM_FD,
   type MessageOf,
 } from '@vm/protocol';
-import { FrameReader, SyncMessenger, getLogger, setLogLevels } from '@vm/messenger';
+import { getLogger, setLogLevels } from '@vm/logging';
+import { FrameReader, SyncMessenger } from '@vm/messenger';
 import { VMHost } from '../vmHost';
 import { createBlockchainGateway } from './blockchainGateway';
 import { runArwenLoop } from './arwenPart';

@@ -1,7 +1,7 @@
 // Starts the stand-in VM process (fixtures/vmPeer.js) with the reference's fd layout, and the node's messenger on it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { AsyncMessenger } from '@vm/messenger';
+import { AsyncMessenger, type PollPolicy } from '@vm/messenger';
 import { MarshalizerKind, vmPipes, vmSpawnStdio, type ContractCallInput, type MessageCodec } from '@vm/protocol';
 
 const PEER = path.join(__dirname, 'fixtures', 'vmPeer.js');
@@ -11,6 +11,8 @@ export interface PeerOptions {
   env?: Record<string, string>;
   /** The node messenger's busy polling. */
   busyPollMicros?: number;
+  /** Or its whole policy (e.g. with a clock of the test's own). */
+  pollPolicy?: PollPolicy;
   /** The codec of both ends (JSON by default). */
   codec?: MessageCodec;
 }
@@ -31,6 +33,7 @@ export function startPeer(
   const pipes = vmPipes(child);
   const node = new AsyncMessenger(pipes.arwenToNode, pipes.nodeToArwen, {
     busyPollMicros: options.busyPollMicros ?? 0,
+    pollPolicy: options.pollPolicy,
     codec: options.codec,
   });
   let out = '';

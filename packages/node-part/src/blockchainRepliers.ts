@@ -28,6 +28,14 @@ export type Replier = (hook: AsyncBlockchainHook, request: Message) => Promise<H
 const log = getLogger('arwenDriver');
 
 export async function replyToHookCall(hook: AsyncBlockchainHook, request: Message): Promise<HookReply> {
+  return answerHookCall(hook, request);
+}
+
+/**
+ * replyToHookCall without a promise when the hook answers synchronously (the node's request loop then answers
+ * the VM at once); a promise when the hook returns one. An unknown kind throws.
+ */
+export function answerHookCall(hook: AsyncBlockchainHook, request: Message): HookReply | Promise<HookReply> {
   const call = HOOK_CALLS[request.Kind];
   const responseKind = responseKindOf(request.Kind);
   if (!call || responseKind === undefined)
@@ -36,14 +44,26 @@ export async function replyToHookCall(hook: AsyncBlockchainHook, request: Messag
   const args = call.fromRequest(request as unknown as Record<string, unknown>);
   const answer = (result: unknown, error = '') =>
     createMessage(responseKind as WireKind, call.toResponse(result) as never, error) as Message;
-  try {
-    return { response: answer(await method.apply(hook, args)) };
-  } catch (error) {
+  const failed = (error: unknown): HookReply => {
     if (error instanceof VMError && error.critical) throw error;
     // a built-in function's own failure is its outcome, carried as the reference does (ErrorMessage)
     if (VMError.is(error, ErrorCode.BuiltinFunctionFailed)) return { response: answer(null, error.detail ?? '') };
     return hookFailure(request, error instanceof Error ? error.message : String(error), error);
+  };
+  try {
+    const result = method.apply(hook, args);
+    if (isPromiseLike(result))
+      return Promise.resolve(result)
+        .then((value) => ({ response: answer(value) }))
+        .catch(failed);
+    return { response: answer(result) };
+  } catch (error) {
+    return failed(error);
   }
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
 /** The reply to a hook call the node could not answer (the hook threw, or its answer cannot be sent). */

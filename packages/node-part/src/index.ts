@@ -1,4 +1,4 @@
 export { runNodePart } from './nodePart';
-export { replyToHookCall, hookFailure } from './blockchainRepliers';
+export { replyToHookCall, answerHookCall, hookFailure } from './blockchainRepliers';
 export type { NodePartOptions } from './nodePart';
 export type { Replier, HookReply } from './blockchainRepliers';

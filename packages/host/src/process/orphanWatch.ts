@@ -23,9 +23,9 @@ export function watchParent(intervalMs: number = ORPHAN_CHECK_INTERVAL_MS): Work
   const worker = new Worker(WATCHER, {
     eval: true,
     workerData: { ppid: process.ppid, intervalMs },
-    // the watcher allocates next to nothing: small heaps keep an idle VM process ~6 MiB smaller
-    resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 2, codeRangeSizeMb: 1, stackSizeMb: 1 },
   });
+  // a watcher that fails leaves the VM running without it (the node still ends it through its pipes)
+  worker.on('error', (error) => process.stderr.write(`arwen: the orphan watcher stopped: ${error.message}\n`));
   worker.unref();
   return worker;
 }

@@ -31,7 +31,7 @@ function logLineSink(fd: number): LogSink {
     frame.writeUInt32LE(length, 0);
     frame.write(line, 4, 'utf8');
     try {
-      for (let offset = 0; offset < frame.length; ) offset += writeSync(fd, frame, offset);
+      for (let offset = 0; offset < frame.length;) offset += writeSync(fd, frame, offset);
     } catch {
       // the node stopped reading logs: logging must never stop the VM
     }

@@ -7,7 +7,7 @@ const path = require('node:path');
 const { codecBenchmarks } = require('./codec');
 const { ipcBenchmarks } = require('./ipc');
 const { hostBenchmarks } = require('./host');
-const { stackBenchmarks } = require('./stack');
+const { stackBenchmarks, stackRows } = require('./stack');
 const { roundTripBenchmarks, roundTripRows } = require('./roundTrips');
 
 const us = (ns) => (ns / 1000).toFixed(2);
@@ -120,54 +120,7 @@ async function main() {
 
   const stack = await stackBenchmarks();
   results.stack = stack;
-  rows.push({
-    benchmark: 'raw ping-pong measured around the hook round trips',
-    median: `${us(stack.rawBaseline.median)} µs`,
-    p99: `${us(stack.rawBaseline.p99)} µs`,
-    note: 'baseline',
-  });
-  const raw = stack.rawBaseline.median;
-  rows.push({
-    benchmark: 'hook round trip: driver -> arwen -> gateway -> node-part (amortized over 100 hooks)',
-    median: `${us(stack.perHook.median)} µs`,
-    p99: `${us(stack.perHook.p99)} µs`,
-    note: `${(stack.perHook.median / raw).toFixed(2)}x raw ping-pong (target <= 1.5x)`,
-  });
-  rows.push({
-    benchmark: 'the same, busy polling off (blocking reads on both ends)',
-    median: `${us(stack.perHookBlocking.median)} µs`,
-    p99: `${us(stack.perHookBlocking.p99)} µs`,
-    note: `${(stack.perHookBlocking.median / raw).toFixed(2)}x raw ping-pong`,
-  });
-  if (stack.erc20) {
-    const inProcess = host.erc20 ? ` (in process ${Math.round(host.erc20.txPerSecond)})` : '';
-    const figures = (r) =>
-      `${Math.round(r.txPerSecond)} tx/s at the median, ${Math.round(r.sustainedTxPerSecond)} sustained`;
-    rows.push({
-      benchmark: 'ERC20 transferToken through the process stack',
-      median: `${us(stack.erc20.median)} µs`,
-      p99: `${us(stack.erc20.p99)} µs`,
-      note: `${figures(stack.erc20)} (target >= 5,000)${inProcess}`,
-    });
-    rows.push({
-      benchmark: 'the same, JSON messages',
-      median: `${us(stack.erc20.json.median)} µs`,
-      p99: `${us(stack.erc20.json.p99)} µs`,
-      note: figures(stack.erc20.json),
-    });
-    rows.push({
-      benchmark: 'the same, busy polling off',
-      median: `${us(stack.erc20.blocking.median)} µs`,
-      p99: `${us(stack.erc20.blocking.p99)} µs`,
-      note: figures(stack.erc20.blocking),
-    });
-  }
-  rows.push({
-    benchmark: 'killed arwen -> next answered request (restart included)',
-    median: `${(stack.restart.median / 1e6).toFixed(1)} ms`,
-    p99: `${(stack.restart.p99 / 1e6).toFixed(1)} ms`,
-    note: 'target <= 300 ms',
-  });
+  stackRows(stack, rows);
 
   results.roundTrips = await roundTripBenchmarks();
   rows.push(...roundTripRows(results.roundTrips, us));

@@ -1,14 +1,17 @@
-// The process stack: hook round trips through driver -> arwen -> gateway -> node-part, ERC20 through the stack,
-// and the time from a killed child to the next answered request.
+// The process stack, each row next to a baseline measured in the same run: ERC20 through the stack vs the same
+// transfers in process (interleaved blocks), hook round trips vs a raw ping-pong with the same waiting strategy,
+// the reference's wire mode (bench/peers/referenceNode.js) vs its round trips at the raw floor, a restart vs a
+// bare `node -e 0`, and an idle arwen's memory vs an idle bare node.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
+const { spawn } = require('node:child_process');
 const { VMDriver } = require('@vm/driver');
-const { GAS_SECTION_KEYS, MemoryWorld } = require('@vm/host');
+const { GAS_SECTION_KEYS, MemoryWorld, VMHost, createGasSchedule } = require('@vm/host');
 const { MarshalizerKind } = require('@vm/protocol');
 const { wat } = require('@vm/testkit');
 const { summarize } = require('./stats');
-const { rawPingPong } = require('./ipc');
+const { rawPingPong, rawPollingPingPong } = require('./ipc');
 
 const CONFORMANCE = path.resolve(__dirname, '..', '..', 'shared', 'conformance');
 const gasSchedule = Object.fromEntries(
@@ -73,6 +76,69 @@ async function alternate(runs, { blocks = 4, perBlock = 750, warmup = 500 } = {}
   );
 }
 
+/** A hook that counts the calls it answers (the VM's round trips to the node, less the request's own). */
+function counting(world) {
+  const counter = { calls: 0 };
+  const hook = new Proxy(world, {
+    get(target, key) {
+      const value = target[key];
+      if (typeof value !== 'function') return value;
+      return (...args) => {
+        counter.calls++;
+        return value.apply(target, args);
+      };
+    },
+  });
+  return { hook, counter };
+}
+
+const median = (list) => summarize(list).median;
+
+/** ms from spawn to exit of a bare `node -e 0`. */
+function bareNodeStart() {
+  const start = process.hrtime.bigint();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+    child.on('error', reject);
+    child.on('exit', () => resolve(Number(process.hrtime.bigint() - start)));
+  });
+}
+
+/** Resident memory of a process, in bytes (Linux /proc). */
+function rssOf(pid) {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)[1]) * 1024;
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** An idle bare node's resident memory (a process that loads nothing and waits). */
+async function bareNodeRss() {
+  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+  await sleep(500);
+  const rss = rssOf(child.pid);
+  child.kill('SIGKILL');
+  return rss;
+}
+
+/** The reference's wire mode: calls answered by a node speaking only the reference protocol (JSON, blocking). */
+function referenceWire(contract, count = 400, warmup = 100) {
+  const child = spawn(
+    process.execPath,
+    [path.join(__dirname, 'peers', 'referenceNode.js'), String(count), String(warmup), contract],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  return new Promise((resolve, reject) =>
+    child.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`referenceNode exited with ${code}`));
+      const { times, roundTrips } = JSON.parse(out);
+      resolve({ ...summarize(times), roundTrips });
+    }),
+  );
+}
+
 async function stackBenchmarks() {
   const world = new MemoryWorld();
   const driver = new VMDriver({ blockchainHook: world, gasSchedule, maxLoopTimeMs: 30000 });
@@ -96,17 +162,24 @@ async function stackBenchmarks() {
       (func (export "one") (drop (call $t))))`),
       }),
     );
-    // the raw ping-pong baseline is measured right before and right after, so both see the same machine
-    const before = await rawPingPong();
+    // each raw ping-pong baseline (blocking, and busy polling as the driver's default) is measured right before
+    // and right after the stack's, so both see the same machine
     const perHookOn = async (d) => {
       const hundred = await timeRequests(() => d.runSmartContractCall(callInput(hooks, 'run', [], caller)), 300);
       const one = await timeRequests(() => d.runSmartContractCall(callInput(hooks, 'one', [], caller)), 300);
       return { hundred, one, median: (hundred.median - one.median) / 99, p99: (hundred.p99 - one.median) / 99 };
     };
-    const perHook = await perHookOn(driver);
-    const perHookBlocking = await perHookOn(blocking);
-    const after = await rawPingPong();
-    const rawBaseline = { median: (before.median + after.median) / 2, p99: Math.max(before.p99, after.p99) };
+    const around = async (baseline, measure) => {
+      const before = await baseline();
+      const result = await measure();
+      const after = await baseline();
+      return { result, raw: { median: (before.median + after.median) / 2, p99: Math.max(before.p99, after.p99) } };
+    };
+    const polled = await around(rawPollingPingPong, () => perHookOn(driver));
+    const plain = await around(rawPingPong, () => perHookOn(blocking));
+    const perHook = { ...polled.result, raw: polled.raw, ratio: polled.result.median / polled.raw.median };
+    const perHookBlocking = { ...plain.result, raw: plain.raw, ratio: plain.result.median / plain.raw.median };
+    const rawBaseline = plain.raw;
 
     let erc20;
     if (fs.existsSync(CONFORMANCE)) {
@@ -123,17 +196,47 @@ async function stackBenchmarks() {
         }),
       );
       const input = callInput(token, 'transferToken', [Buffer.alloc(32, 0x42), Uint8Array.of(0x17)], from);
+      // the same transfers in process, on the same world (counted: the hook calls a transfer makes)
+      const inProcessHook = counting(world);
+      const vm = new VMHost({ blockchainHook: inProcessHook.hook, gasSchedule: createGasSchedule(gasSchedule) });
+      for (const output of [vm.runSmartContractCall(input), await driver.runSmartContractCall(input)])
+        if (output.ReturnCode !== 0) throw new Error(`transferToken failed: ${output.ReturnMessage}`);
       const r = await alternate({
+        inProcess: () => vm.runSmartContractCall(input),
         busyPolling: () => driver.runSmartContractCall(input),
         json: () => json.runSmartContractCall(input),
         blocking: () => blocking.runSmartContractCall(input),
       });
-      erc20 = { ...r.busyPolling, json: r.json, blocking: r.blocking };
+      const stackHook = counting(world);
+      const countingDriver = new VMDriver({ blockchainHook: stackHook.hook, gasSchedule, maxLoopTimeMs: 30000 });
+      await countingDriver.runSmartContractCall(input);
+      stackHook.counter.calls = 0;
+      for (let i = 0; i < 10; i++) await countingDriver.runSmartContractCall(input);
+      await countingDriver.close();
+      erc20 = {
+        ...r.busyPolling,
+        json: r.json,
+        blocking: r.blocking,
+        inProcess: r.inProcess,
+        throughputRatio: r.inProcess.median / r.busyPolling.median,
+        roundTripsPerTransfer: stackHook.counter.calls / 10 + 1,
+      };
+      // the reference's wire mode, between two raw blocking baselines
+      const contract = path.join(CONFORMANCE, 'test', 'erc20', 'contracts', 'erc20-c.wasm');
+      const wire = await around(rawPingPong, () => referenceWire(contract));
+      erc20.referenceWire = {
+        ...wire.result,
+        raw: wire.raw,
+        ratio: wire.result.median / (wire.result.roundTrips * wire.raw.median),
+      };
     }
 
-    // a killed child: time until the next request is answered (including the restart)
+    // a killed child: time until the next request is answered (including the restart), each next to a bare node
     const restarts = [];
+    const bareStarts = [];
+    // (5 at most: more kills within a minute would trip the driver's crash-loop breaker)
     for (let i = 0; i < 5; i++) {
+      bareStarts.push(await bareNodeStart());
       await driver.runSmartContractCall(callInput(hooks, 'one', [], caller));
       process.kill(driver.pid, 'SIGKILL');
       const start = process.hrtime.bigint();
@@ -147,7 +250,46 @@ async function stackBenchmarks() {
       }
       restarts.push(Number(process.hrtime.bigint() - start));
     }
-    return { perHook, perHookBlocking, rawBaseline, erc20, restart: summarize(restarts) };
+    const restart = { ...summarize(restarts), bare: summarize(bareStarts) };
+    restart.ratio = restart.median / restart.bare.median;
+    // the same with a warm standby (opt-in): the next request is handed to a child started in the background
+    const standbyDriver = new VMDriver({ blockchainHook: world, gasSchedule, maxLoopTimeMs: 30000, warmStandby: true });
+    const handOvers = [];
+    try {
+      for (let i = 0; i < 5; i++) {
+        await standbyDriver.runSmartContractCall(callInput(hooks, 'one', [], caller));
+        while (standbyDriver.standbyPid === undefined) await sleep(10);
+        await sleep(1500); // the standby has booted and waits on its fd 4 (a hand-over, not a boot, is measured)
+        process.kill(standbyDriver.pid, 'SIGKILL');
+        const start = process.hrtime.bigint();
+        for (;;) {
+          try {
+            await standbyDriver.runSmartContractCall(callInput(hooks, 'one', [], caller));
+            break;
+          } catch {
+            // the request in flight at the kill fails; the next one goes to the standby
+          }
+        }
+        handOvers.push(Number(process.hrtime.bigint() - start));
+      }
+    } finally {
+      await standbyDriver.close();
+    }
+    restart.warmStandby = summarize(handOvers);
+    restart.warmStandby.ratio = restart.warmStandby.median / restart.bare.median;
+
+    // an idle arwen (initialised, one request answered) vs an idle bare node
+    await driver.runSmartContractCall(callInput(hooks, 'one', [], caller));
+    await sleep(500);
+    const arwenRss = [];
+    const bareRss = [];
+    for (let i = 0; i < 3; i++) {
+      arwenRss.push(rssOf(driver.pid));
+      bareRss.push(await bareNodeRss());
+    }
+    const memory = { arwen: median(arwenRss), bare: median(bareRss) };
+    memory.ratio = memory.arwen / memory.bare;
+    return { perHook, perHookBlocking, rawBaseline, erc20, restart, memory };
   } finally {
     await driver.close();
     await blocking.close();
@@ -155,4 +297,78 @@ async function stackBenchmarks() {
   }
 }
 
-module.exports = { stackBenchmarks };
+const us = (ns) => (ns / 1000).toFixed(2);
+
+/** The process stack's rows (bench/stack.js), each with its same-run baseline and ratio. */
+function stackRows(stack, rows) {
+  const row = (benchmark, r, note) =>
+    rows.push({ benchmark, median: `${us(r.median)} µs`, p99: `${us(r.p99)} µs`, note });
+  const erc20 = stack.erc20;
+  if (erc20) {
+    row('baseline: ERC20 transferToken in process (VMHost), interleaved with the stack', erc20.inProcess, 'baseline');
+    const figures = (r) =>
+      `${Math.round(r.txPerSecond)} tx/s at the median, ${Math.round(r.sustainedTxPerSecond)} sustained`;
+    row(
+      'ERC20 transferToken through the process stack (VMDriver defaults)',
+      erc20,
+      `${erc20.throughputRatio.toFixed(2)}x in-process throughput (target >= 0.5x); ${erc20.roundTripsPerTransfer} round trips (target <= 2); ${figures(erc20)}`,
+    );
+    row('the same, JSON messages', erc20.json, figures(erc20.json));
+    row('the same, busy polling off', erc20.blocking, figures(erc20.blocking));
+  }
+  row('baseline: raw ping-pong, 2 processes, busy polling both ends (as the driver)', stack.perHook.raw, 'baseline');
+  row(
+    'hook round trip: driver -> arwen -> gateway -> node-part (amortized over 100 hooks)',
+    stack.perHook,
+    `${stack.perHook.ratio.toFixed(2)}x raw busy-polling ping-pong (target <= 1.5x)`,
+  );
+  row('baseline: raw ping-pong, 2 processes, blocking reads both ends', stack.perHookBlocking.raw, 'baseline');
+  row(
+    'the same hook round trip, busy polling off',
+    stack.perHookBlocking,
+    `${stack.perHookBlocking.ratio.toFixed(2)}x raw blocking ping-pong (target <= 1.5x)`,
+  );
+  if (erc20) {
+    const wire = erc20.referenceWire;
+    row('baseline: raw blocking ping-pong, around the reference-wire calls', wire.raw, 'baseline');
+    row(
+      `reference wire mode: ERC20 call from a JSON-only blocking peer (${wire.roundTrips} round trips)`,
+      wire,
+      `${wire.ratio.toFixed(2)}x its round trips at the raw floor (target <= 1.5x)`,
+    );
+  }
+  const ms = (ns) => `${(ns / 1e6).toFixed(1)} ms`;
+  rows.push({
+    benchmark: 'baseline: bare `node -e 0`, spawn to exit',
+    median: ms(stack.restart.bare.median),
+    p99: ms(stack.restart.bare.p99),
+    note: 'baseline',
+  });
+  rows.push({
+    benchmark: 'killed arwen -> next answered request (restart included)',
+    median: ms(stack.restart.median),
+    p99: ms(stack.restart.p99),
+    note: `${stack.restart.ratio.toFixed(2)}x bare node start (target <= 2x)`,
+  });
+  rows.push({
+    benchmark: 'the same with warmStandby: true (a hand-over to a child started in the background)',
+    median: ms(stack.restart.warmStandby.median),
+    p99: ms(stack.restart.warmStandby.p99),
+    note: `${stack.restart.warmStandby.ratio.toFixed(2)}x bare node start (target <= 2x)`,
+  });
+  const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+  rows.push({
+    benchmark: 'baseline: idle bare node, resident memory',
+    median: mib(stack.memory.bare),
+    p99: '',
+    note: 'baseline',
+  });
+  rows.push({
+    benchmark: 'idle arwen (initialised, one request answered), resident memory',
+    median: mib(stack.memory.arwen),
+    p99: '',
+    note: `${stack.memory.ratio.toFixed(2)}x bare node (target <= 1.3x)`,
+  });
+}
+
+module.exports = { stackBenchmarks, stackRows };

@@ -75,7 +75,7 @@ import { runScenario, type ScenarioResult } from '@vm/host/scenario';
 import { fuzzRun, type FuzzRunReport } from '@vm/host/fuzz';
 import { startDebugServer, type DebugServer } from '@vm/host/debug';
 import { ReturnCode, type VMOutput } from '@vm/protocol';
-import { getLogger } from '@vm/messenger';
+import { getLogger } from '@vm/logging';
 import { runNodePart } from '@vm/node-part';
 
 const world = new MemoryWorld();

@@ -4,26 +4,36 @@
 // readSync/writeSync, the floor the messenger is compared against.
 'use strict';
 const { readSync, writeSync } = require('node:fs');
-const { SyncMessenger } = require('@vm/messenger');
-const { createMessage, MessageKind } = require('@vm/protocol');
+const { FdByteSource, PollPolicy, SyncMessenger } = require('@vm/messenger');
+const { createMessage, MessageKind, VM_FD } = require('@vm/protocol');
 
 const [mode, countText, warmupText] = process.argv.slice(2);
 const count = Number(countText);
 const warmup = Number(warmupText);
 const times = [];
 
+// 'raw-poll' reads through the messenger's byte source (a poll of at most 1 ms, then a blocking read): nothing else
+const source = mode === 'raw-poll' ? new FdByteSource(VM_FD.nodeToArwen, new PollPolicy(1000)) : undefined;
+const read = source
+  ? (buffer, got, need) => source.read(buffer.subarray(got, need))
+  : (buffer, got, need) => readSync(VM_FD.nodeToArwen, buffer, got, need - got, null);
+
 function rawRoundTrip(frame, buffer) {
-  writeSync(5, frame);
+  writeSync(VM_FD.arwenToNode, frame);
   let got = 0;
   let need = 8;
   while (got < need) {
-    got += readSync(4, buffer, got, need - got, null);
+    got += read(buffer, got, need);
     if (got >= 8 && need === 8) need = 8 + buffer.readUInt32LE(0);
   }
 }
 
 if (mode === 'messenger' || mode === 'messenger-poll') {
-  const messenger = new SyncMessenger({ readFd: 4, writeFd: 5, busyPollMicros: mode === 'messenger-poll' ? 1000 : 0 });
+  const messenger = new SyncMessenger({
+    readFd: VM_FD.nodeToArwen,
+    writeFd: VM_FD.arwenToNode,
+    busyPollMicros: mode === 'messenger-poll' ? 1000 : 0,
+  });
   const request = createMessage(MessageKind.BlockchainGetStorageDataRequest, {
     Address: Buffer.alloc(32, 7),
     Index: Buffer.from('mycounter'.padEnd(32, '\0')),

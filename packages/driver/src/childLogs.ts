@@ -5,7 +5,7 @@
  */
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { emitRecord, getLogger, type LogLevel } from '@vm/messenger';
+import { emitRecord, getLogger, type LogLevel } from '@vm/logging';
 
 const output = getLogger('arwen/child');
 const LEVELS: LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error'];

@@ -17,7 +17,8 @@ import {
   type PrefetchedAccount,
   type PrefetchedStorage,
 } from '@vm/protocol';
-import { getLogger, type AsyncMessenger } from '@vm/messenger';
+import { getLogger } from '@vm/logging';
+import type { AsyncMessenger } from '@vm/messenger';
 import { accountByHash, type NodeSession } from '@vm/node-part';
 import { DriverError } from './errors';
 

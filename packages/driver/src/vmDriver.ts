@@ -5,7 +5,7 @@
  * graceful with a kill after a grace period; nothing leaks across restarts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { Readable, Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
 import {
   ALL_CAPABILITIES,
   assertContractInput,
@@ -25,6 +25,8 @@ import {
   DEFAULT_VM_TYPE,
   DEFAULT_MAX_FRAME_SIZE,
   MIN_FRAME_SIZE,
+  vmPipes,
+  vmSpawnStdio,
   type AsyncBlockchainHook,
   type ContractCallInput,
   type ContractCreateInput,
@@ -36,7 +38,8 @@ import {
   type VMExecutionHandler,
   type VMOutput,
 } from '@vm/protocol';
-import { AsyncMessenger, getLogger, getLogLevels } from '@vm/messenger';
+import { getLogger, getLogLevels } from '@vm/logging';
+import { AsyncMessenger } from '@vm/messenger';
 import { runNodePart } from '@vm/node-part';
 import { captureChildOutput, profileFrame } from './childLogs';
 import { DriverError } from './errors';
@@ -85,6 +88,12 @@ export interface VMDriverOptions {
    * accepts it. `[]` for a VM that speaks only the reference protocol (the reference's Initialize, byte for byte).
    */
   capabilities?: readonly Capability[];
+  /**
+   * Keep a second child started and initialised in the background (default false): a restart after a crash is
+   * then a hand-over to it, not a boot, and a new standby starts when the request that needed it ends. It costs
+   * one more idle process (see the benchmark's idle-memory row).
+   */
+  warmStandby?: boolean;
 }
 
 /**
@@ -137,6 +146,8 @@ interface Child {
 
 export class VMDriver implements VMExecutionHandler {
   private child: Child | undefined;
+  /** The warm standby (warmStandby), started in the background, not yet used. */
+  private standby: Child | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly breaker: CrashLoopBreaker;
   private closedForGood = false;
@@ -191,6 +202,11 @@ export class VMDriver implements VMExecutionHandler {
   /** The pid of the running child, if any. */
   get pid(): number | undefined {
     return this.child?.process.pid;
+  }
+
+  /** The pid of the warm standby, if one is up (warmStandby). */
+  get standbyPid(): number | undefined {
+    return this.standby && !this.standby.exitReason ? this.standby.process.pid : undefined;
   }
 
   /** Rejects with InvalidContractInput (before anything is sent) for values a node never sends. */
@@ -248,11 +264,12 @@ export class VMDriver implements VMExecutionHandler {
           const response = await this.request(change);
           if (response.ErrorMessage !== '') throw new VMError(DriverError.GasScheduleRefused, response.ErrorMessage);
           this.gasSchedule = map;
+          await this.stopChild(this.takeStandby()); // started with the old schedule: never handed over
           return;
         }
       }
       this.gasSchedule = map;
-      await this.stopChild();
+      await Promise.all([this.stopChild(this.child), this.stopChild(this.takeStandby())]);
     });
   }
 
@@ -276,7 +293,21 @@ export class VMDriver implements VMExecutionHandler {
     await this.child?.exited;
     const refusal = this.breaker.refusal();
     if (refusal) throw refusal;
-    this.child = this.start();
+    this.child = this.takeStandby() ?? this.start();
+  }
+
+  /** The standby, if it is still up (it leaves the standby slot either way). */
+  private takeStandby(): Child | undefined {
+    const standby = this.standby;
+    this.standby = undefined;
+    return standby && !standby.exitReason ? standby : undefined;
+  }
+
+  /** Starts a standby when warmStandby asks for one and none is up (not while the driver is closing for good). */
+  private ensureStandby(): void {
+    if (!this.options.warmStandby || this.closedForGood || this.standbyPid !== undefined) return;
+    if (this.breaker.refusal()) return;
+    this.standby = this.start();
   }
 
   /**
@@ -285,12 +316,17 @@ export class VMDriver implements VMExecutionHandler {
    */
   setLogLevels(pattern: string = getLogLevels()): void {
     this.childLogLevels = pattern;
-    if (this.child && !this.isClosed()) this.child.profile.write(profileFrame(pattern));
+    for (const child of [this.child, this.standby])
+      if (child && !child.exitReason) child.profile.write(profileFrame(pattern));
   }
 
   /** Graceful Stop, then a kill after the grace period. The driver can be used again afterwards (it restarts). */
   async close(): Promise<void> {
-    await this.serialized(() => this.stopChild());
+    await this.serialized(async () => {
+      const standby = this.standby;
+      this.standby = undefined;
+      await Promise.all([this.stopChild(this.child), this.stopChild(standby)]);
+    });
   }
 
   /** Stops the child and refuses further requests. */
@@ -334,6 +370,14 @@ export class VMDriver implements VMExecutionHandler {
 
   /** One dialogue; `needs`: a capability the VM must have agreed to (NotNegotiated otherwise, nothing sent). */
   private async request(message: Message, needs?: Capability): Promise<Message> {
+    try {
+      return await this.exchange(message, needs);
+    } finally {
+      this.ensureStandby(); // after the request: a standby's start never competes with it
+    }
+  }
+
+  private async exchange(message: Message, needs?: Capability): Promise<Message> {
     this.requests++;
     // one budget for the whole request: a fresh child's start and handshake, the reads ahead, the dialogue
     const started = performance.now();
@@ -388,7 +432,7 @@ export class VMDriver implements VMExecutionHandler {
     log.info('ArwenDriver.startArwen()', { path: arwen });
     this.starts++;
     const child = spawn(command, args, {
-      stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe'],
+      stdio: vmSpawnStdio(),
       // the node's current levels from the first line on (fd 6 carries later changes)
       env: {
         ...process.env,
@@ -398,25 +442,21 @@ export class VMDriver implements VMExecutionHandler {
         ...this.options.env,
       },
     });
-    const stdio = child.stdio as unknown as [
-      null,
-      Readable,
-      Readable,
-      Writable,
-      Writable,
-      Readable,
-      Writable,
-      Readable,
-    ];
-    const messenger = new AsyncMessenger(stdio[5], stdio[4], {
+    const pipes = vmPipes(child);
+    const messenger = new AsyncMessenger(pipes.arwenToNode, pipes.nodeToArwen, {
       name: 'NODE',
       busyPollMicros: this.busyPollMicros,
       codec: this.codec,
       maxFrameSize: this.maxFrameSize,
     });
     const stderrTail: string[] = [];
-    captureChildOutput(stdio[1], stdio[2], stdio[7], (line) => stderrTail.push(line) > 5 && stderrTail.shift());
-    for (const stream of [stdio[3], stdio[4], stdio[6]]) stream.on('error', () => undefined);
+    captureChildOutput(
+      pipes.stdout,
+      pipes.stderr,
+      pipes.logLines,
+      (line) => stderrTail.push(line) > 5 && stderrTail.shift(),
+    );
+    for (const stream of [pipes.init, pipes.nodeToArwen, pipes.logProfile]) stream.on('error', () => undefined);
     // the VM's first message, when capabilities were offered; awaited by the first request (never left unhandled)
     const acknowledged =
       this.offered === 0 ? Promise.resolve(undefined) : awaitAcknowledgement(messenger, this.offered);
@@ -424,7 +464,7 @@ export class VMDriver implements VMExecutionHandler {
     const state: Child = {
       process: child,
       messenger,
-      profile: stdio[6],
+      profile: pipes.logProfile,
       exitReason: undefined,
       acknowledged,
       expectedExit: false,
@@ -451,8 +491,8 @@ export class VMDriver implements VMExecutionHandler {
         });
       }),
     };
-    stdio[3].end(encodeFrame(createMessage(MessageKind.Initialize, { Arguments: this.arguments() })));
-    stdio[6].write(profileFrame(this.childLogLevels ?? getLogLevels()));
+    pipes.init.end(encodeFrame(createMessage(MessageKind.Initialize, { Arguments: this.arguments() })));
+    pipes.logProfile.write(profileFrame(this.childLogLevels ?? getLogLevels()));
     return state;
   }
 
@@ -471,8 +511,7 @@ export class VMDriver implements VMExecutionHandler {
     };
   }
 
-  private async stopChild(): Promise<void> {
-    const child = this.child;
+  private async stopChild(child: Child | undefined): Promise<void> {
     if (!child || child.exitReason) return;
     child.expectedExit = true;
     try {

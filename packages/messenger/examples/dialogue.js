@@ -5,10 +5,18 @@
 'use strict';
 const { spawn } = require('node:child_process');
 const { AsyncMessenger, SyncMessenger, Deadline } = require('@vm/messenger');
-const { createMessage, describeMessage, encodeMessage, MessageKind } = require('@vm/protocol');
+const {
+  createMessage,
+  describeMessage,
+  encodeMessage,
+  MessageKind,
+  VM_FD,
+  vmPipes,
+  vmSpawnStdio,
+} = require('@vm/protocol');
 
 function vmProcess() {
-  const vm = new SyncMessenger({ readFd: 4, writeFd: 5, receiveTimeoutMs: 5000 });
+  const vm = new SyncMessenger({ readFd: VM_FD.nodeToArwen, writeFd: VM_FD.arwenToNode, receiveTimeoutMs: 5000 });
   const request = vm.receive();
   const answer = vm.request(
     createMessage(MessageKind.BlockchainGetStorageDataRequest, {
@@ -49,9 +57,16 @@ function vmProcess() {
 
 async function nodeProcess() {
   const child = spawn(process.execPath, [__filename, '--vm'], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ignore', 'pipe', 'pipe'],
+    stdio: vmSpawnStdio({
+      stdout: 'inherit',
+      stderr: 'inherit',
+      init: 'ignore',
+      logProfile: 'ignore',
+      logLines: 'ignore',
+    }),
   });
-  const node = new AsyncMessenger(child.stdio[5], child.stdio[4]);
+  const { arwenToNode, nodeToArwen } = vmPipes(child);
+  const node = new AsyncMessenger(arwenToNode, nodeToArwen);
   const show = (direction, message) =>
     console.log(`${direction} ${describeMessage(message)} ${encodeMessage(message).toString()}`);
   const deadline = Deadline.after(5000); // one budget for the whole request

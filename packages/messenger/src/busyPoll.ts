@@ -6,7 +6,6 @@
  * sleeps exactly as before.
  */
 import { readSync } from 'node:fs';
-import { Socket } from 'node:net';
 
 /** What `tryRead` returns when no byte is available yet. */
 export const NOTHING_YET = -1;
@@ -38,7 +37,21 @@ export class PollPolicy {
   hits = 0;
   misses = 0;
 
-  constructor(readonly micros: number) {}
+  /** `clock`: nanoseconds, monotonic (process.hrtime.bigint); a test can pass its own. */
+  constructor(
+    readonly micros: number,
+    private readonly clock: () => bigint = process.hrtime.bigint,
+  ) {}
+
+  /** The end of a poll of `micros` microseconds from now. */
+  budget(micros: number = this.micros): bigint {
+    return this.clock() + BigInt(Math.round(micros * 1000));
+  }
+
+  /** Whether a poll's budget is spent. */
+  expired(budget: bigint): boolean {
+    return this.clock() >= budget;
+  }
 
   /** Whether the coming wait polls first. */
   shouldPoll(): boolean {
@@ -59,48 +72,4 @@ export class PollPolicy {
     this.backoff = Math.min(Math.max(1, this.backoff * 2), PollPolicy.MAX_BACKOFF);
     this.skip = this.backoff;
   }
-}
-
-/** A clock for poll budgets, in nanoseconds. */
-export function pollDeadline(micros: number): bigint {
-  return process.hrtime.bigint() + BigInt(Math.round(micros * 1000));
-}
-
-export function pollExpired(deadline: bigint): boolean {
-  return process.hrtime.bigint() >= deadline;
-}
-
-/**
- * Switches an inherited socket or pipe fd between blocking and non-blocking mode (Node has no fcntl: a libuv
- * pipe handle that never reads or writes does it). Null when the fd is of another type (a file, a terminal).
- * The mode belongs to the open file description, which only this process holds for the VM's own pipe ends.
- */
-export interface BlockingSwitch {
-  setBlocking(blocking: boolean): void;
-}
-
-export function openBlockingSwitch(fd: number): BlockingSwitch | null {
-  let socket: Socket;
-  try {
-    // readable/writable false: the handle never reads, so it cannot take bytes from the fd
-    socket = new Socket({ fd, readable: false, writable: false });
-  } catch {
-    return null;
-  }
-  const handle = (socket as unknown as { _handle?: { setBlocking?(blocking: boolean): number } })._handle;
-  if (typeof handle?.setBlocking !== 'function') return null;
-  const setBlocking = (blocking: boolean): void => {
-    void socket; // kept referenced with its handle for the life of the switch
-    const status = (handle.setBlocking as (blocking: boolean) => number).call(handle, blocking);
-    if (status !== 0)
-      throw new Error(`cannot make fd ${fd} ${blocking ? 'blocking' : 'non-blocking'} (uv error ${status})`);
-  };
-  setBlocking(true); // opening the handle made it non-blocking
-  return { setBlocking };
-}
-
-/** The fd under a Node stream over a pipe or socket (e.g. a child's stdio), if it has one. */
-export function streamFd(stream: object): number | undefined {
-  const fd = (stream as { _handle?: { fd?: unknown } })._handle?.fd;
-  return typeof fd === 'number' && fd >= 0 ? fd : undefined;
 }

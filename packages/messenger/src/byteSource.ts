@@ -10,15 +10,8 @@ import { readSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { VMError, ErrorCode } from '@vm/protocol';
 import { type Deadline } from './deadline';
-import {
-  NOTHING_YET,
-  PollPolicy,
-  openBlockingSwitch,
-  pollDeadline,
-  pollExpired,
-  tryRead,
-  type BlockingSwitch,
-} from './busyPoll';
+import { NOTHING_YET, PollPolicy, tryRead } from './busyPoll';
+import { NODE_PLATFORM, type BlockingSwitch, type FdPlatform } from './platform';
 
 export interface SyncByteSource {
   /** Blocks until at least one byte is available (or EOF: returns 0, or the deadline: throws Timeout). */
@@ -34,8 +27,9 @@ export class FdByteSource implements SyncByteSource {
   constructor(
     private readonly fd: number,
     private readonly policy = new PollPolicy(0),
+    platform: FdPlatform = NODE_PLATFORM,
   ) {
-    this.mode = policy.micros > 0 ? openBlockingSwitch(fd) : null;
+    this.mode = policy.micros > 0 ? platform.blockingSwitch(fd) : null;
   }
 
   read(target: Buffer): number {
@@ -57,11 +51,11 @@ export class FdByteSource implements SyncByteSource {
 
   private poll(target: Buffer, mode: BlockingSwitch): number {
     if (!this.nonBlocking) this.setNonBlocking(mode, true);
-    const deadline = pollDeadline(this.policy.micros);
+    const deadline = this.policy.budget();
     do {
       const n = tryRead(this.fd, target);
       if (n !== NOTHING_YET) return n; // the fd stays non-blocking: the next read most likely polls again
-    } while (!pollExpired(deadline));
+    } while (!this.policy.expired(deadline));
     return NOTHING_YET;
   }
 
@@ -137,11 +131,11 @@ export class WatchedFdByteSource implements SyncByteSource {
 
   /** Watches the ring (not the fd: the reader thread owns it) until bytes arrive or the budget is spent. */
   private pollRing(): boolean {
-    const budget = pollDeadline(this.policy.micros);
+    const budget = this.policy.budget();
     const empty = (): boolean =>
       Atomics.load(this.control, WRITTEN) === Atomics.load(this.control, READ) &&
       Atomics.load(this.control, STATE) === 0;
-    while (empty()) if (pollExpired(budget)) return false;
+    while (empty()) if (this.policy.expired(budget)) return false;
     return true;
   }
 

@@ -1,10 +1,15 @@
 export { FrameReader, DEFAULT_MAX_FRAME_SIZE } from './frameReader';
 export { Dialogue } from './dialogue';
 export { Deadline } from './deadline';
-export { AsyncMessenger } from './asyncMessenger';
+export { AsyncMessenger } from './connection';
+export { StreamMessageReader } from './messageReader';
+export { StreamMessageWriter } from './messageWriter';
+export { NODE_PLATFORM } from './platform';
 export { SyncMessenger } from './syncMessenger';
 export { FdByteSource, WatchedFdByteSource } from './byteSource';
-export { PollPolicy, tryRead, openBlockingSwitch, NOTHING_YET } from './busyPoll';
+export { PollPolicy, tryRead, NOTHING_YET } from './busyPoll';
+export { openBlockingSwitch } from './platform';
+// logging lives in @vm/logging; re-exported here for the code that still imports it from the messenger
 export {
   getLogger,
   rootLogger,
@@ -14,11 +19,13 @@ export {
   emitRecord,
   NamedLogger,
   LOG_LEVELS,
-} from './logging';
+} from '@vm/logging';
 
 export type { Frame } from './frameReader';
-export type { AsyncMessengerOptions, MessengerState } from './asyncMessenger';
+export type { AsyncMessengerOptions, ConnectionState, MessengerState } from './connection';
+export type { MessageReaderOptions } from './messageReader';
+export type { FdPlatform } from './platform';
 export type { SyncMessengerOptions } from './syncMessenger';
 export type { SyncByteSource } from './byteSource';
-export type { BlockingSwitch } from './busyPoll';
-export type { LogLevel } from './logging';
+export type { BlockingSwitch } from './platform';
+export type { LogLevel } from '@vm/logging';

@@ -16,9 +16,9 @@ import { Deadline } from './deadline';
 import { Dialogue } from './dialogue';
 import { DEFAULT_MAX_FRAME_SIZE, FrameReader, assertFrameFits } from './frameReader';
 import { FdByteSource, WatchedFdByteSource, type SyncByteSource } from './byteSource';
-import { getLogger } from './logging';
+import { getLogger } from '@vm/logging';
 import { PollPolicy } from './busyPoll';
-import type { MessengerState } from './asyncMessenger';
+import type { ConnectionState } from './connection';
 
 export interface SyncMessengerOptions {
   readFd: number;
@@ -67,7 +67,7 @@ export class SyncMessenger {
         : new WatchedFdByteSource(options.readFd, this.pollPolicy);
   }
 
-  get state(): MessengerState {
+  get state(): ConnectionState {
     return this.closed ? 'closed' : this.failure ? 'failed' : 'open';
   }
 

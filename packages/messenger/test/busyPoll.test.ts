@@ -1,9 +1,8 @@
-import { openSync, closeSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Writable } from 'node:stream';
 import { AsyncMessenger, Deadline, PollPolicy, openBlockingSwitch } from '@vm/messenger';
-import { createMessage, MessageKind, VMError, type MessageOf } from '@vm/protocol';
+import { createMessage, MessageKind, VMError, vmPipes, type MessageOf } from '@vm/protocol';
 import { memoryPipes } from '@vm/testkit';
 import { callInput, startPeer } from './vmPeer';
 
@@ -65,15 +64,39 @@ describe('[@vm/messenger] busy polling: when to poll', () => {
   });
 });
 
+/** Holds this thread (so libuv cannot read the pipe either) until the peer created `file`. */
+function spinUntil(file: string): void {
+  const deadline = Date.now() + 60_000;
+  while (!existsSync(file)) if (Date.now() > deadline) throw new Error(`the peer never created ${file}`);
+}
+
 describe('[@vm/messenger] busy polling over real socketpairs', () => {
-  it('both ends hear a prompt peer by polling, and every dialogue is exact', async () => {
-    const { node, stdout, exit } = startPeer('serve', [], { env: { PEER_BUSY_POLL_US: '2000' }, busyPollMicros: 2000 });
-    for (let i = 0; i < 200; i++) {
-      const response = await dialogue(node, i % 200);
-      expect(response.VMOutput!.ReturnData![0]).toEqual(Uint8Array.of((i % 200) + 1));
+  // Gated (PEER_GATE): each side's bytes are already in the pipe when the other starts to wait for them, so the
+  // first poll of each end hears them whatever the scheduler does (no timing assumption).
+  it('both ends hear a peer whose bytes are already there by polling, and every dialogue is exact', async () => {
+    const gate = mkdtempSync(path.join(os.tmpdir(), 'dme-vm-gate-'));
+    const { node, stdout, exit } = startPeer('serve', [], {
+      env: { PEER_BUSY_POLL_US: '2000', PEER_GATE: gate },
+      busyPollMicros: 2000,
+    });
+    const deadline = Deadline.after(30_000);
+    for (let i = 0; i < 20; i++) {
+      await node.send(createMessage(MessageKind.ContractCallRequest, { CallInput: callInput('increment') }), deadline);
+      writeFileSync(path.join(gate, `node-${i}`), '');
+      spinUntil(path.join(gate, `vm-${i}`));
+      const hook = node.tryReceive(deadline) ?? (await node.receive(deadline));
+      expect(hook.Kind).toBe(MessageKind.BlockchainGetStorageDataRequest);
+      await node.send(
+        createMessage(MessageKind.BlockchainGetStorageDataResponse, { Data: Uint8Array.of(i) }),
+        deadline,
+      );
+      const response = (await node.receive(deadline)) as MessageOf<MessageKind.ContractResponse>;
+      node.resetDialogue();
+      expect(response.VMOutput!.ReturnData![0]).toEqual(Uint8Array.of(i + 1));
     }
     expect(node.busyPolls.hits).toBeGreaterThan(0);
     await node.send(createMessage(MessageKind.Stop, {}));
+    writeFileSync(path.join(gate, 'node-20'), '');
     expect(await exit).toBe(0);
     expect(JSON.parse(await stdout).hits).toBeGreaterThan(0);
   });
@@ -104,14 +127,16 @@ describe('[@vm/messenger] busy polling over real socketpairs', () => {
   it('VM side: the node closing its end is PeerClosed, whether seen while polling or sleeping', async () => {
     const { child, node, stdout, exit } = startPeer('serve', [], { env: { PEER_BUSY_POLL_US: '100000' } });
     await dialogue(node, 1);
-    ((child.stdio as unknown[])[4] as Writable).end();
+    vmPipes(child).nodeToArwen.end();
     expect(await exit).toBe(3);
     expect(JSON.parse(await stdout).code).toBe('PeerClosed');
   });
 
   it('node side: bytes that are not a frame, read while polling, fail the messenger with a typed error', async () => {
-    const { child, node } = startPeer('garbage', [], { busyPollMicros: 1_000_000 });
+    const gate = mkdtempSync(path.join(os.tmpdir(), 'dme-vm-gate-'));
+    const { child, node } = startPeer('garbage', [], { busyPollMicros: 1_000_000, env: { PEER_GATE: gate } });
     await node.send(createMessage(MessageKind.ContractCallRequest, { CallInput: callInput('x') }));
+    spinUntil(path.join(gate, 'vm-0')); // the garbage is in the pipe: the first read of the poll gets it
     const error = await node.receive(Deadline.after(5000)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(VMError);
     expect((error as VMError).code).toBe('UnknownKind');
@@ -119,15 +144,17 @@ describe('[@vm/messenger] busy polling over real socketpairs', () => {
     child.kill('SIGKILL');
   });
 
-  it('node side: a frame trickling in byte by byte never holds the event loop beyond the budget', async () => {
-    const { child, node } = startPeer('trickle', [], { busyPollMicros: 5000 });
+  it('node side: a poll ends when its budget is spent even while bytes trickle in; the rest comes by events', async () => {
+    // a clock of the test's own: the budget is spent at its first check, i.e. after exactly one read of the fd
+    let checks = 0;
+    const clock = (): bigint => BigInt(checks++ === 0 ? 0 : 1e12);
+    const pollPolicy = new PollPolicy(5000, clock);
+    const { child, node } = startPeer('trickle', [], { pollPolicy });
     await node.send(createMessage(MessageKind.DiagnoseWaitRequest, { Milliseconds: 0 }));
-    let ticks = 0;
-    const ticker = setInterval(() => ticks++, 1);
     const message = await node.receive(Deadline.after(10_000));
-    clearInterval(ticker);
     expect(message.Kind).toBe(MessageKind.DiagnoseWaitResponse);
-    expect(ticks).toBeGreaterThan(5); // the ~60 ms the frame took were not spent inside one poll
+    expect(checks).toBe(2); // the budget taken, one check after the one read: the poll did not go on reading
+    expect(pollPolicy.hits + pollPolicy.misses).toBe(1);
     child.kill('SIGKILL');
   });
 

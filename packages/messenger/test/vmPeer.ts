@@ -1,9 +1,8 @@
 // Starts the stand-in VM process (fixtures/vmPeer.js) with the reference's fd layout, and the node's messenger on it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import type { Readable, Writable } from 'node:stream';
-import { AsyncMessenger } from '@vm/messenger';
-import { MarshalizerKind, type ContractCallInput, type MessageCodec } from '@vm/protocol';
+import { AsyncMessenger, type PollPolicy } from '@vm/messenger';
+import { MarshalizerKind, vmPipes, vmSpawnStdio, type ContractCallInput, type MessageCodec } from '@vm/protocol';
 
 const PEER = path.join(__dirname, 'fixtures', 'vmPeer.js');
 
@@ -12,6 +11,8 @@ export interface PeerOptions {
   env?: Record<string, string>;
   /** The node messenger's busy polling. */
   busyPollMicros?: number;
+  /** Or its whole policy (e.g. with a clock of the test's own). */
+  pollPolicy?: PollPolicy;
   /** The codec of both ends (JSON by default). */
   codec?: MessageCodec;
 }
@@ -22,19 +23,21 @@ export function startPeer(
   options: PeerOptions = {},
 ): { child: ChildProcess; node: AsyncMessenger; stdout: Promise<string>; exit: Promise<number | null> } {
   const child = spawn(process.execPath, [PEER, mode, ...args], {
-    stdio: ['ignore', 'pipe', 'inherit', 'ignore', 'pipe', 'pipe'],
+    stdio: vmSpawnStdio({ stderr: 'inherit', init: 'ignore', logProfile: 'ignore', logLines: 'ignore' }),
     env: {
       ...process.env,
       PEER_CODEC: options.codec?.marshalizer === MarshalizerKind.Binary ? 'binary' : 'json',
       ...options.env,
     },
   });
-  const node = new AsyncMessenger((child.stdio as unknown[])[5] as Readable, child.stdio[4] as Writable, {
+  const pipes = vmPipes(child);
+  const node = new AsyncMessenger(pipes.arwenToNode, pipes.nodeToArwen, {
     busyPollMicros: options.busyPollMicros ?? 0,
+    pollPolicy: options.pollPolicy,
     codec: options.codec,
   });
   let out = '';
-  child.stdout!.on('data', (d) => (out += d));
+  pipes.stdout.on('data', (d) => (out += d));
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { child, node, stdout: exit.then(() => out), exit };
 }

@@ -4,7 +4,7 @@
  * throws could not answer: the VM is told so in ErrorMessage (it aborts the execution) and the request fails with
  * HookFailed on the node side too, whatever the VM answers. An unknown kind is a critical error, never a no-op.
  */
-import { getLogger } from '@vm/messenger';
+import { getLogger } from '@vm/logging';
 import {
   Capability,
   codeHash,
@@ -46,6 +46,18 @@ export async function replyToHookCall(
   request: Message,
   session?: NodeSession,
 ): Promise<HookReply> {
+  return answerHookCall(hook, request, session);
+}
+
+/**
+ * replyToHookCall without a promise when the hook answers synchronously (the node's request loop then answers
+ * the VM at once); a promise when the hook returns one. An unknown kind throws.
+ */
+export function answerHookCall(
+  hook: AsyncBlockchainHook,
+  request: Message,
+  session?: NodeSession,
+): HookReply | Promise<HookReply> {
   session?.onVmRequest?.(request);
   if (request.Kind === MessageKind.BlockchainGetCodeRequest && byHash(session)) return replyWithCode(hook, request);
   const call = HOOK_CALLS[request.Kind];
@@ -54,19 +66,33 @@ export async function replyToHookCall(
     throw new VMError(ErrorCode.BadMessageFromArwen, `no replier for ${kindName(request.Kind) ?? request.Kind}`);
   const method = hook[call.method] as (...args: unknown[]) => unknown;
   const args = call.fromRequest(request as unknown as Record<string, unknown>);
+  const accountByHashToo = request.Kind === MessageKind.BlockchainGetUserAccountRequest && byHash(session);
   const answer = (result: unknown, error = '') =>
-    createMessage(responseKind as WireKind, call.toResponse(result) as never, error) as Message;
-  try {
-    let result = await method.apply(hook, args);
-    if (request.Kind === MessageKind.BlockchainGetUserAccountRequest && byHash(session))
-      result = accountByHash(result as Account | null);
-    return { response: answer(result) };
-  } catch (error) {
+    createMessage(
+      responseKind as WireKind,
+      call.toResponse(accountByHashToo && error === '' ? accountByHash(result as Account | null) : result) as never,
+      error,
+    ) as Message;
+  const failed = (error: unknown): HookReply => {
     if (error instanceof VMError && error.critical) throw error;
     // a built-in function's own failure is its outcome, carried as the reference does (ErrorMessage)
     if (VMError.is(error, ErrorCode.BuiltinFunctionFailed)) return { response: answer(null, error.detail ?? '') };
     return hookFailure(request, error instanceof Error ? error.message : String(error), error);
+  };
+  try {
+    const result = method.apply(hook, args);
+    if (isPromiseLike(result))
+      return Promise.resolve(result)
+        .then((value) => ({ response: answer(value) }))
+        .catch(failed);
+    return { response: answer(result) };
+  } catch (error) {
+    return failed(error);
   }
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
 /** The code of the account, if it is still the one the VM was told about (its hash). */

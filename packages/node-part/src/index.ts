@@ -1,5 +1,5 @@
 export { runNodePart } from './nodePart';
-export { replyToHookCall, hookFailure } from './blockchainRepliers';
+export { replyToHookCall, answerHookCall, hookFailure } from './blockchainRepliers';
 export { accountByHash } from './session';
 export type { NodePartOptions } from './nodePart';
 export type { NodeSession } from './session';

@@ -2,9 +2,11 @@
  * The node's per-request loop (reference ipc/nodepart/part.go): send the request, answer every hook call through
  * the repliers, finish at the contract or diagnose response. One deadline (MaxLoopTime) covers the whole request,
  * every read, write and hook answer included (one timer); any protocol violation is a critical error. The dialogue
- * always ends reset.
+ * always ends reset. When the hook answers synchronously and the messenger has the next message at hand (busy
+ * polling) or takes a frame at once, a round trip costs no promise at all.
  */
-import { getLogger, type AsyncMessenger } from '@vm/messenger';
+import { getLogger } from '@vm/logging';
+import type { AsyncMessenger } from '@vm/messenger';
 import {
   endsDialogue,
   isContractResponse,
@@ -15,7 +17,7 @@ import {
   type AsyncBlockchainHook,
   type Message,
 } from '@vm/protocol';
-import { hookFailure, replyToHookCall } from './blockchainRepliers';
+import { answerHookCall, hookFailure } from './blockchainRepliers';
 import type { NodeSession } from './session';
 
 const log = getLogger('arwenDriver');
@@ -45,18 +47,20 @@ export async function runNodePart(
   expired.catch(() => undefined);
   try {
     try {
-      await messenger.send(request);
+      await messenger.post(request);
     } catch (error) {
       throw critical(error, ErrorCode.CannotSendContractRequest);
     }
     let failedHook: VMError | undefined;
     for (;;) {
-      const message = await messenger.receive();
+      const message = messenger.tryReceive() ?? (await messenger.receive());
       if (isVmRequest(message.Kind)) {
+        const answered = answerHookCall(hook, message, options.session);
         // the node's own hook work counts against the same budget: a hook that never answers times out too
-        let reply = await Promise.race([replyToHookCall(hook, message, options.session), expired]);
+        let reply = answered instanceof Promise ? await Promise.race([answered, expired]) : answered;
         try {
-          await messenger.send(reply.response);
+          const pending = messenger.post(reply.response);
+          if (pending) await pending;
         } catch (error) {
           if (!VMError.is(error, ErrorCode.MessageTooLarge))
             throw critical(error, ErrorCode.CannotSendHookCallResponse);

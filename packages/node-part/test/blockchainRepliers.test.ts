@@ -1,9 +1,16 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import type { Readable, Writable } from 'node:stream';
 import { AsyncMessenger } from '@vm/messenger';
 import { replyToHookCall } from '@vm/node-part';
-import { isHookRequest, HOOK_CALLS, HOOK_REQUEST_KINDS, type AsyncBlockchainHook, type VMOutput } from '@vm/protocol';
+import {
+  isHookRequest,
+  HOOK_CALLS,
+  HOOK_REQUEST_KINDS,
+  vmPipes,
+  vmSpawnStdio,
+  type AsyncBlockchainHook,
+  type VMOutput,
+} from '@vm/protocol';
 import { FakeBlockchainHook } from '@vm/testkit';
 
 // The reference's gateway tests (anchor-ipc.md §5.3): the VM-side gateway in a child process, the node's
@@ -15,12 +22,12 @@ async function gatewayCalls(
   calls: { method: string; args: unknown[] }[],
 ): Promise<Record<string, unknown>[]> {
   const child = spawn(process.execPath, [PEER, JSON.stringify(calls)], {
-    stdio: ['ignore', 'pipe', 'inherit', 'ignore', 'pipe', 'pipe'],
+    stdio: vmSpawnStdio({ stderr: 'inherit', init: 'ignore', logProfile: 'ignore', logLines: 'ignore' }),
   });
-  const stdio = child.stdio as unknown as [null, Readable, null, null, Writable, Readable];
-  const node = new AsyncMessenger(stdio[5], stdio[4]);
+  const pipes = vmPipes(child);
+  const node = new AsyncMessenger(pipes.arwenToNode, pipes.nodeToArwen);
   let out = '';
-  stdio[1].on('data', (d) => (out += d));
+  pipes.stdout.on('data', (d) => (out += d));
   const exited = new Promise((resolve) => child.on('exit', resolve));
   (async () => {
     for (;;) {

@@ -16,6 +16,7 @@ export {
 export { Capability, ALL_CAPABILITIES, capabilitySet, capabilityNames, hasCapability, codeHash } from './capabilities';
 export { DEFAULT_MAX_FRAME_SIZE, MIN_FRAME_SIZE, DEFAULT_MAX_OUTPUT_BYTES, outputLimitForFrame } from './limits';
 export { PREAMBLE_SIZE, encodePreamble, decodePreamble } from './preamble';
+export { VM_FD, vmSpawnStdio, vmPipes } from './fdLayout';
 export { VMError, ErrorCode, defineErrors } from './errors';
 export { encodeMessage, encodeFrame, decodeMessage, createMessage, describeMessage } from './message';
 export { MarshalizerKind, assertSupportedMarshalizer } from './marshalizer';
@@ -59,6 +60,7 @@ export {
 export type { ErrorDefinition } from './errors';
 export type { MessageCodec } from './codecs';
 export type { Preamble } from './preamble';
+export type { VMFdName, VMStdioMode, VMPipes } from './fdLayout';
 export type { KindFamily, KindDirection } from './messageKinds';
 export type { Bytes, BytesMapEntry, GasScheduleMap, Field, Shape, ShapeValue } from './wire/fields';
 export type { Message, MessageOf, WireKind } from './wire/messageShapes';

@@ -6,7 +6,7 @@
  * built-in function's `BuiltinFunctionFailed` is its outcome).
  */
 import { blockchainHookMethods, ErrorCode, VMError, type BlockchainHook } from '@vm/protocol';
-import { getLogger } from '@vm/messenger';
+import { getLogger } from '@vm/logging';
 import { HostError } from '../errors';
 
 const log = getLogger('arwen/host');

@@ -3,7 +3,7 @@
  * the code (cached) and instantiates it with the gas limit, reusing a pooled instance or a pooled memory; the
  * finished frame's instance goes back to its pool. At most MAX_INSTANCES live at once.
  */
-import { getLogger } from '@vm/messenger';
+import { getLogger } from '@vm/logging';
 import { MEMORY_IMPORT } from '../wasm/instrument';
 import { CALL_DEPTH_BUDGET } from '../wasm/limits';
 import { halt } from './contractErrors';

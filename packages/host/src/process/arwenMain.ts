@@ -20,10 +20,12 @@ import {
   MessageKind,
   VMError,
   ErrorCode,
+  VM_FD,
   type GasScheduleMap,
   type MessageOf,
 } from '@vm/protocol';
-import { FrameReader, SyncMessenger, getLogger, setLogLevels } from '@vm/messenger';
+import { getLogger, setLogLevels } from '@vm/logging';
+import { FrameReader, SyncMessenger } from '@vm/messenger';
 import { VMHost } from '../vmHost';
 import { createBlockchainGateway } from './blockchainGateway';
 import { runArwenLoop } from './arwenPart';
@@ -32,7 +34,8 @@ import { startLogPipes } from './logPipes';
 import { watchParent } from './orphanWatch';
 import { keccakReady } from '../eei/keccak';
 
-export const FD = Object.freeze({ init: 3, nodeToArwen: 4, arwenToNode: 5, logProfile: 6, logLines: 7 });
+/** The fd layout (one table in @vm/protocol, shared with the driver). */
+export const FD = VM_FD;
 export const EXIT_CODE = Object.freeze({ success: 0, cannotCreateFile: 1, init: 2, terminated: 3 });
 
 const log = getLogger('arwen/host');

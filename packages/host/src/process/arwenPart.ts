@@ -16,7 +16,8 @@ import {
   type VMExecutionHandler,
   type VMOutput,
 } from '@vm/protocol';
-import { getLogger, type SyncMessenger } from '@vm/messenger';
+import { getLogger } from '@vm/logging';
+import type { SyncMessenger } from '@vm/messenger';
 import { HostError } from '../errors';
 
 const log = getLogger('arwen/part');

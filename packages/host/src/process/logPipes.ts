@@ -1,46 +1,41 @@
 /**
- * The VM process's logging (reference dme-logger-go pipes/childPart): records of the named winston loggers go to
- * fd 7 as length-prefixed JSON log lines; log-level patterns (`*:INFO,arwen/host:TRACE`) arrive on fd 6.
+ * The VM process's logging (reference dme-logger-go pipes/childPart): records of the named loggers go to fd 7 as
+ * length-prefixed JSON log lines (the process's log sink: winston is never loaded); log-level patterns
+ * (`*:INFO,arwen/host:TRACE`) arrive on fd 6.
  */
 import { readSync, writeSync } from 'node:fs';
 import { Socket } from 'node:net';
-import Transport from 'winston-transport';
-import { rootLogger, setLogLevels, setLevelRefresher, LOG_LEVELS } from '@vm/messenger';
+import { setLogLevels, setLevelRefresher, setLogSink, LOG_LEVELS, type LogSink } from '@vm/logging';
 
 /** The reference's numeric levels: TRACE 0 … ERROR 4. */
 const REFERENCE_LEVEL: Record<string, number> = { trace: 0, debug: 1, info: 2, warn: 3, error: 4 };
 
-class LogLineTransport extends Transport {
-  constructor(private readonly fd: number) {
-    super({ level: 'trace' });
-  }
-
-  override log(info: Record<string | symbol, unknown>, done: () => void): void {
-    const { level, message, logger, timestamp: _t, ...args } = info as Record<string, unknown>;
+/** A sink writing each record to `fd` as one length-prefixed LogLineWrapper. */
+function logLineSink(fd: number): LogSink {
+  return (level, loggerName, message, meta) => {
     const line = JSON.stringify({
-      Message: String(message),
-      LogLevel: REFERENCE_LEVEL[String(level)] ?? 2,
-      Args: Object.entries(args).flatMap(([k, v]) => [
+      Message: message,
+      LogLevel: REFERENCE_LEVEL[level] ?? 2,
+      Args: Object.entries(meta).flatMap(([k, v]) => [
         k,
         typeof v === 'string'
           ? v
           : JSON.stringify(v, (_key, value) => (typeof value === 'bigint' ? value.toString() : value)),
       ]),
       Timestamp: Number(process.hrtime.bigint() % BigInt(Number.MAX_SAFE_INTEGER)),
-      LoggerName: String(logger ?? ''),
+      LoggerName: loggerName,
       Correlation: {},
     });
-    const payload = Buffer.from(line, 'utf8');
-    const frame = Buffer.allocUnsafe(4 + payload.length);
-    frame.writeUInt32LE(payload.length, 0);
-    payload.copy(frame, 4);
+    const length = Buffer.byteLength(line, 'utf8');
+    const frame = Buffer.allocUnsafe(4 + length);
+    frame.writeUInt32LE(length, 0);
+    frame.write(line, 4, 'utf8');
     try {
-      for (let offset = 0; offset < frame.length;) offset += writeSync(this.fd, frame, offset);
+      for (let offset = 0; offset < frame.length;) offset += writeSync(fd, frame, offset);
     } catch {
       // the node stopped reading logs: logging must never stop the VM
     }
-    done();
-  }
+  };
 }
 
 export interface LogPipes {
@@ -81,8 +76,7 @@ const LOOKUP_REFRESH_MS = 50;
  * never-read libuv stream does (the node's end, its own file description, keeps its mode).
  */
 export function startLogPipes(profileFd: number, logFd: number): LogPipes {
-  rootLogger().clear();
-  rootLogger().add(new LogLineTransport(logFd));
+  setLogSink(logLineSink(logFd));
   let fd: number | undefined;
   let stream: Socket | undefined;
   try {

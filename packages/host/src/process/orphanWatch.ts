@@ -20,7 +20,12 @@ setInterval(() => {
 
 /** Starts the watcher for the current parent; it never keeps the process alive. */
 export function watchParent(intervalMs: number = ORPHAN_CHECK_INTERVAL_MS): Worker {
-  const worker = new Worker(WATCHER, { eval: true, workerData: { ppid: process.ppid, intervalMs } });
+  const worker = new Worker(WATCHER, {
+    eval: true,
+    workerData: { ppid: process.ppid, intervalMs },
+  });
+  // a watcher that fails leaves the VM running without it (the node still ends it through its pipes)
+  worker.on('error', (error) => process.stderr.write(`arwen: the orphan watcher stopped: ${error.message}\n`));
   worker.unref();
   return worker;
 }

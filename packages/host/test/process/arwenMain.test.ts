@@ -1,7 +1,15 @@
 import { spawn, spawnSync } from 'node:child_process';
-import type { Readable, Writable } from 'node:stream';
 import { AsyncMessenger, Deadline } from '@vm/messenger';
-import { BINARY_CODEC, createMessage, encodeFrame, MarshalizerKind, MessageKind, DEFAULT_VM_TYPE } from '@vm/protocol';
+import {
+  BINARY_CODEC,
+  createMessage,
+  encodeFrame,
+  MarshalizerKind,
+  MessageKind,
+  DEFAULT_VM_TYPE,
+  vmPipes,
+  vmSpawnStdio,
+} from '@vm/protocol';
 import { binPath, testGasScheduleMap } from '@vm/testkit/host';
 
 // The built executable, as the driver finds it in the installed @vm/host.
@@ -13,16 +21,16 @@ function startArwen(
   messagesMarshalizer: number = MarshalizerKind.JSON,
 ) {
   const child = spawn(process.execPath, [ARWEN], {
-    stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe'],
+    stdio: vmSpawnStdio(),
     env: { ...process.env, ...env },
   });
-  const stdio = child.stdio as unknown as [null, Readable, Readable, Writable, Writable, Readable, Writable, Readable];
+  const pipes = vmPipes(child);
   let stderr = '';
-  stdio[2].on('data', (d) => (stderr += d));
-  stdio[7].resume();
-  stdio[1].resume();
-  for (const s of [stdio[3], stdio[4], stdio[6]]) s.on('error', () => undefined);
-  stdio[3].end(
+  pipes.stderr.on('data', (d) => (stderr += d));
+  pipes.logLines.resume();
+  pipes.stdout.resume();
+  for (const s of [pipes.init, pipes.nodeToArwen, pipes.logProfile]) s.on('error', () => undefined);
+  pipes.init.end(
     encodeFrame(
       createMessage(MessageKind.Initialize, {
         Arguments: {
@@ -38,7 +46,7 @@ function startArwen(
     ),
   );
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, stdio, exit, stderr: () => stderr };
+  return { child, pipes, exit, stderr: () => stderr };
 }
 
 describe('[@vm/host] the arwen executable, driven by hand', () => {
@@ -55,15 +63,15 @@ describe('[@vm/host] the arwen executable, driven by hand', () => {
   }, 20000);
 
   it('announced Binary, then sent JSON: the loop ends naming the mix-up, exit code 3', async () => {
-    const { stdio, exit, stderr } = startArwen({}, testGasScheduleMap(), MarshalizerKind.Binary);
-    stdio[4].write(encodeFrame({ ...createMessage(MessageKind.Stop, {}), DialogueNonce: 1 }));
+    const { pipes, exit, stderr } = startArwen({}, testGasScheduleMap(), MarshalizerKind.Binary);
+    pipes.nodeToArwen.write(encodeFrame({ ...createMessage(MessageKind.Stop, {}), DialogueNonce: 1 }));
     expect(await exit).toBe(3);
     expect(stderr()).toMatch(/Ended Arwen loop: payload is not a valid binary message: Stop: this is a JSON payload/);
   }, 20000);
 
   it('speaks Binary when Initialize says so', async () => {
-    const { stdio, exit } = startArwen({}, testGasScheduleMap(), MarshalizerKind.Binary);
-    const node = new AsyncMessenger(stdio[5], stdio[4], { codec: BINARY_CODEC });
+    const { pipes, exit } = startArwen({}, testGasScheduleMap(), MarshalizerKind.Binary);
+    const node = new AsyncMessenger(pipes.arwenToNode, pipes.nodeToArwen, { codec: BINARY_CODEC });
     await node.send(createMessage(MessageKind.DiagnoseWaitRequest, { Milliseconds: 1 }));
     expect((await node.receive(Deadline.after(5000))).Kind).toBe(MessageKind.DiagnoseWaitResponse);
     node.resetDialogue();
@@ -72,22 +80,22 @@ describe('[@vm/host] the arwen executable, driven by hand', () => {
   }, 20000);
 
   it('garbage from the node: the loop ends, exit code 3', async () => {
-    const { stdio, exit, stderr } = startArwen();
-    stdio[4].write(Buffer.from('garbage garbage garbage'));
+    const { pipes, exit, stderr } = startArwen();
+    pipes.nodeToArwen.write(Buffer.from('garbage garbage garbage'));
     expect(await exit).toBe(3);
     expect(stderr()).toMatch(/Ended Arwen loop: unknown message kind/);
   }, 20000);
 
   it('Stop ends the loop with the reference exit code, quietly (stderr is for trouble)', async () => {
-    const { stdio, exit, stderr } = startArwen();
-    stdio[4].write(encodeFrame({ ...createMessage(MessageKind.Stop, {}), DialogueNonce: 1 }));
+    const { pipes, exit, stderr } = startArwen();
+    pipes.nodeToArwen.write(encodeFrame({ ...createMessage(MessageKind.Stop, {}), DialogueNonce: 1 }));
     expect(await exit).toBe(3);
     expect(stderr()).not.toContain('Ended Arwen loop');
   }, 20000);
 
   it('a node that stops answering a hook call: arwen gives up after ARWEN_NODE_TIMEOUT_MS and exits', async () => {
-    const { stdio, exit, stderr } = startArwen({ ARWEN_NODE_TIMEOUT_MS: '300' });
-    const node = new AsyncMessenger(stdio[5], stdio[4]);
+    const { pipes, exit, stderr } = startArwen({ ARWEN_NODE_TIMEOUT_MS: '300' });
+    const node = new AsyncMessenger(pipes.arwenToNode, pipes.nodeToArwen);
     const input = {
       CallerAddr: Buffer.alloc(32, 1),
       Arguments: [],

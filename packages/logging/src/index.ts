@@ -1,23 +1,51 @@
 /**
- * Named loggers over winston, with the reference's names (`arwen/baseMessenger`, `arwen/host`, ...) and its
- * level patterns: `setLogLevels("*:INFO,arwen/host:TRACE")` — `*` sets every logger, other names match as
- * substrings, later entries win. Hot paths guard their trace calls with `isLevelEnabled('trace')`.
+ * Process-wide named loggers with the reference's names (`arwen/baseMessenger`, `arwen/host`, ...) and its level
+ * patterns: `setLogLevels("*:INFO,arwen/host:TRACE")` — `*` sets every logger, other names match as substrings,
+ * later entries win. Hot paths guard their trace calls with `isLevelEnabled('trace')`.
+ *
+ * Records go to one sink per process. The default sink is a winston logger (JSON lines on stderr), created on the
+ * first record that reaches it: a process that logs nothing, or sends its records elsewhere (`setLogSink`, as the
+ * VM process does with its fd 7), never loads winston.
  */
-import winston from 'winston';
+import type { Logger } from 'winston';
 
 /** winston's levels, most severe first; `none` disables a logger. */
 export const LOG_LEVELS = { none: 0, error: 1, warn: 2, info: 3, debug: 4, trace: 5 } as const;
 export type LogLevel = Exclude<keyof typeof LOG_LEVELS, 'none'>;
 
-const root = winston.createLogger({
-  levels: LOG_LEVELS,
-  level: 'trace', // filtering is per named logger, below
-  format: winston.format.combine(
-    winston.format.timestamp(),
-    winston.format.json({ replacer: (_key, value) => (typeof value === 'bigint' ? value.toString() : value) }),
-  ),
-  transports: [new winston.transports.Console({ stderrLevels: Object.keys(LOG_LEVELS) })],
-});
+/** Where records go: the level, the logger's name, the message and its fields. */
+export type LogSink = (level: LogLevel, loggerName: string, message: string, meta: Record<string, unknown>) => void;
+
+let root: Logger | undefined;
+
+/** The winston logger of the default sink, created on first use. */
+function winstonRoot(): Logger {
+  if (!root) {
+    // loaded on first use: winston and its formats cost a VM process's start tens of milliseconds
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const winston = require('winston') as typeof import('winston');
+    root = winston.createLogger({
+      levels: LOG_LEVELS,
+      level: 'trace', // filtering is per named logger, below
+      format: winston.format.combine(
+        winston.format.timestamp(),
+        winston.format.json({ replacer: (_key, value) => (typeof value === 'bigint' ? value.toString() : value) }),
+      ),
+      transports: [new winston.transports.Console({ stderrLevels: Object.keys(LOG_LEVELS) })],
+    });
+  }
+  return root;
+}
+
+const winstonSink: LogSink = (level, loggerName, message, meta) =>
+  winstonRoot().log(level, message, { logger: loggerName, ...meta });
+
+let sink: LogSink = winstonSink;
+
+/** Sends every record to `next` (undefined: back to the default winston sink). */
+export function setLogSink(next: LogSink | undefined): void {
+  sink = next ?? winstonSink;
+}
 
 interface Rule {
   readonly match: string;
@@ -76,7 +104,7 @@ export class NamedLogger {
   }
 
   log(level: LogLevel, message: string, meta: Record<string, unknown> = {}): void {
-    if (this.isLevelEnabled(level)) root.log(level, message, { logger: this.name, ...meta });
+    if (this.isLevelEnabled(level)) sink(level, this.name, message, meta);
   }
 
   error = (message: string, meta?: Record<string, unknown>): void => this.log('error', message, meta);
@@ -95,9 +123,9 @@ export function getLogger(name: string): NamedLogger {
   return logger;
 }
 
-/** The winston logger every named logger writes through (to add or replace transports). */
-export function rootLogger(): winston.Logger {
-  return root;
+/** The winston logger of the default sink (to add or replace transports). */
+export function rootLogger(): Logger {
+  return winstonRoot();
 }
 
 /** Writes a record as it is (used to re-emit a child process's log lines under their own logger name and level). */
@@ -107,5 +135,5 @@ export function emitRecord(
   message: string,
   meta: Record<string, unknown> = {},
 ): void {
-  root.log(level, message, { logger: loggerName, ...meta });
+  sink(level, loggerName, message, meta);
 }

@@ -62,7 +62,10 @@ describe('[@vm/driver] logs', () => {
       await driver.diagnoseWait(1);
       const childTrace = () =>
         records.filter((r) => r.logger === 'arwen/baseMessenger' && String(r.message).startsWith('[ARWEN]'));
-      expect(records.some((r) => r.logger === 'arwen/host' && r.message === 'arwen started')).toBe(true);
+      // the child's lines travel on their own pipe (fd 7), apart from the answer: waited for
+      const started = () => records.some((r) => r.logger === 'arwen/host' && r.message === 'arwen started');
+      await eventually(started, 20_000);
+      expect(started()).toBe(true);
       expect(childTrace()).toHaveLength(0);
       driver.setLogLevels('*:INFO,arwen/baseMessenger:TRACE');
       // the very next request runs at the new levels: one request, then its trace lines (they travel on fd 7, apart

@@ -16,7 +16,7 @@ import {
 import { MemoryWorld, VMHost } from '@vm/host';
 import { DriverError, VMDriver } from '@vm/driver';
 import { tmpdir } from 'node:os';
-import { rejection, wat } from '@vm/testkit';
+import { eventually, rejection, wat } from '@vm/testkit';
 import { testGasScheduleMap } from '@vm/testkit/host';
 
 const ADDER_CODE = new Uint8Array(readFileSync(path.join(__dirname, '..', '..', 'host', 'examples', 'adder.wasm')));
@@ -193,6 +193,40 @@ describe('[@vm/driver] negotiated extensions, each on and off, through a real ar
     },
     60_000,
   );
+
+  it('gasScheduleChange with a warm standby: the standby started with the old schedule is never handed over', async () => {
+    const world = adderWorld();
+    const driver = new VMDriver({
+      blockchainHook: world,
+      gasSchedule: testGasScheduleMap(),
+      maxLoopTimeMs: 30_000,
+      warmStandby: true,
+    });
+    drivers.push(driver);
+    const before = await session(driver, world, 1);
+    const oldStandby = driver.standbyPid;
+    expect(oldStandby).toBeDefined();
+    await driver.gasScheduleChange(doubled());
+    await driver.diagnoseWait(0); // a request after the change: its standby starts with the new schedule
+    const newStandby = driver.standbyPid;
+    expect(newStandby).toBeDefined();
+    expect(newStandby).not.toBe(oldStandby);
+    const child = driver.pid!;
+    process.kill(child, 'SIGKILL');
+    await eventually(() => driver.isClosed(), 20_000); // the driver saw the exit
+    const after = await session(driver, world, 2);
+    expect(driver.pid).toBe(newStandby); // handed over, not booted
+    const expectedWorld = adderWorld();
+    expect(before).toEqual(
+      await session(new VMHost({ blockchainHook: expectedWorld, gasSchedule: testGasScheduleMap() }), expectedWorld, 1),
+    );
+    const expected = await session(
+      new VMHost({ blockchainHook: expectedWorld, gasSchedule: doubled() }),
+      expectedWorld,
+      2,
+    );
+    expect(after).toEqual(expected);
+  }, 60_000);
 
   it('gasScheduleChange with an invalid schedule: GasScheduleRefused, the old schedule stays', async () => {
     const world = adderWorld();

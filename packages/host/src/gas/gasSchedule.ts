@@ -3,7 +3,6 @@
  * validates them (every key present and non-zero), loadable from the reference's TOML or JSON.
  */
 import { readFileSync } from 'node:fs';
-import { parse as parseToml } from 'smol-toml';
 import { parseJsonLossless, VMError, type GasScheduleMap } from '@vm/protocol';
 import { HostError } from '../errors';
 import { OPCODE_COST_KEYS } from './opcodeCostKeys';
@@ -177,7 +176,11 @@ export function createGasSchedule(map: GasScheduleMap): GasSchedule {
 /** Reads a schedule map from a `.toml` (the reference's format) or `.json` file. Unknown sections are kept (and ignored). */
 export function readGasScheduleFile(path: string): GasScheduleMap {
   const text = readFileSync(path, 'utf8');
-  const raw = path.endsWith('.toml') ? parseToml(text, { integersAsBigInt: true }) : parseJsonLossless(text);
+  // smol-toml is required only for a TOML file: the VM process gets its schedule as JSON and never loads it
+  const raw = path.endsWith('.toml')
+    ? // eslint-disable-next-line @typescript-eslint/no-require-imports
+      (require('smol-toml') as typeof import('smol-toml')).parse(text, { integersAsBigInt: true })
+    : parseJsonLossless(text);
   return toGasScheduleMap(raw, path);
 }
 

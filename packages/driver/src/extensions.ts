@@ -18,31 +18,17 @@ import {
   type PrefetchedStorage,
 } from '@vm/protocol';
 import { getLogger } from '@vm/logging';
-import type { AsyncMessenger } from '@vm/messenger';
 import { accountByHash, type NodeSession } from '@vm/node-part';
 import { DriverError } from './errors';
 
 const log = getLogger('arwenDriver');
-const HINT = 'a VM that speaks only the reference protocol needs capabilities: []';
-
-export interface Acknowledgement {
-  readonly capabilities: number;
-  readonly version: { readonly version: string; readonly build: string };
-}
 
 /**
- * The VM's InitializeAcknowledge (its first message), checked to accept only what was offered. The wait has no
- * deadline of its own: the first request waits for it within its budget (a start on a loaded machine is slow).
+ * The capabilities of the VM's InitializeAcknowledge (the first message our VM sends, before it reads a request),
+ * checked to accept only what was offered. A reference VM sends none: its first message belongs to the first
+ * request's dialogue, and the driver then uses no capability (see VMDriver's first request).
  */
-export async function awaitAcknowledgement(messenger: AsyncMessenger, offered: number): Promise<Acknowledgement> {
-  let message: Message;
-  try {
-    message = await messenger.receive();
-  } finally {
-    messenger.resetDialogue();
-  }
-  if (message.Kind !== MessageKind.InitializeAcknowledge)
-    throw new VMError(DriverError.NoHandshake, `the first message was kind ${message.Kind} (${HINT})`);
+export function acceptAcknowledgement(message: Message, offered: number): number {
   const { Capabilities, Version, Build } = message as MessageOf<MessageKind.InitializeAcknowledge>;
   if ((Capabilities & ~offered) !== 0)
     throw new VMError(
@@ -50,7 +36,7 @@ export async function awaitAcknowledgement(messenger: AsyncMessenger, offered: n
       `accepted what was not offered: ${capabilityNames(Capabilities & ~offered)}`,
     );
   log.debug('arwen acknowledged', { version: Version, build: Build, capabilities: capabilityNames(Capabilities) });
-  return { capabilities: Capabilities, version: { version: Version, build: Build } };
+  return Capabilities;
 }
 
 const hex = (bytes: Uint8Array | null) => Buffer.from(bytes ?? []).toString('hex');

@@ -45,7 +45,7 @@ import { captureChildOutput, profileFrame } from './childLogs';
 import { DriverError } from './errors';
 import { arwenCommand, locateArwen } from './locateArwen';
 import { CrashLoopBreaker, type RestartPolicy } from './restartPolicy';
-import { awaitAcknowledgement, Prefetcher, type Acknowledgement } from './extensions';
+import { acceptAcknowledgement, Prefetcher } from './extensions';
 
 export interface VMDriverOptions {
   blockchainHook: AsyncBlockchainHook;
@@ -85,7 +85,8 @@ export interface VMDriverOptions {
   maxFrameSize?: number;
   /**
    * The extensions offered to the VM in Initialize (default: every Capability); each is used only if the VM
-   * accepts it. `[]` for a VM that speaks only the reference protocol (the reference's Initialize, byte for byte).
+   * accepts it, from a child's second request on (the first is sent in the reference form). A VM that speaks
+   * only the reference protocol works with the default too; `[]` sends the reference's Initialize byte for byte.
    */
   capabilities?: readonly Capability[];
   /**
@@ -127,6 +128,8 @@ const CLOSED_BY_PEER = [ErrorCode.PeerClosed, ErrorCode.PeerClosedMidFrame, Erro
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 export const DEFAULT_BUSY_POLL_MICROS = 1000;
+/** The request that decides what an undecided child agreed to (see agreement()): a reference request, no work. */
+const PROBE = createMessage(MessageKind.DiagnoseWaitRequest, { Milliseconds: 0 });
 export const DEFAULT_MAX_LOOP_TIME_MS = 10_000;
 export const DEFAULT_MESSAGES_MARSHALIZER = MarshalizerKind.Binary;
 
@@ -138,8 +141,11 @@ interface Child {
   readonly profile: Writable;
   readonly exited: Promise<void>;
   exitReason: VMError | undefined;
-  /** What the VM agreed to in the handshake (undefined when nothing was offered). */
-  readonly acknowledged: Promise<Acknowledgement | undefined>;
+  /**
+   * What the VM agreed to: undefined until its first message decides (capabilities offered), then the
+   * capabilities of its InitializeAcknowledge, or 0 when the first message was anything else (a reference VM).
+   */
+  agreed: number | undefined;
   /** Set when the driver itself stops or kills the child: such an exit is not a crash. */
   expectedExit: boolean;
 }
@@ -225,7 +231,7 @@ export class VMDriver implements VMExecutionHandler {
   async capabilities(): Promise<number> {
     return this.serialized(async () => {
       await this.restartIfNecessary();
-      return (await this.agreement(this.child!, this.maxLoopTimeMs)).capabilities;
+      return this.agreement(this.child!, this.maxLoopTimeMs);
     });
   }
 
@@ -254,12 +260,7 @@ export class VMDriver implements VMExecutionHandler {
       if (hasCapability(this.offered, Capability.GasScheduleChange)) {
         // a VM that may agree is asked (started if none runs: it checks the schedule, the next request needs it)
         await this.restartIfNecessary();
-        if (
-          hasCapability(
-            (await this.agreement(this.child!, this.maxLoopTimeMs)).capabilities,
-            Capability.GasScheduleChange,
-          )
-        ) {
+        if (hasCapability(await this.agreement(this.child!, this.maxLoopTimeMs), Capability.GasScheduleChange)) {
           const change = createMessage(MessageKind.GasScheduleChangeRequest, { GasSchedule: map });
           const response = await this.request(change);
           if (response.ErrorMessage !== '') throw new VMError(DriverError.GasScheduleRefused, response.ErrorMessage);
@@ -352,20 +353,13 @@ export class VMDriver implements VMExecutionHandler {
   }
 
   /**
-   * What the child agreed to, waited for within `budgetMs` (a fresh child's start counts against the request
-   * that started it, as before the handshake); a child that does not answer in time is killed.
+   * What the child agreed to. Undecided (nothing answered yet), it is decided by a probe: a DiagnoseWait of 0 ms
+   * in the reference form, whose first answer is our VM's acknowledgement or a reference VM's response. A probe
+   * rather than a wait: a reference VM sends nothing of its own, and no deadline can tell it from a slow start.
    */
-  private async agreement(child: Child, budgetMs: number): Promise<{ capabilities: number }> {
-    try {
-      return (await withinBudget(child.acknowledged, budgetMs, this.maxLoopTimeMs)) ?? { capabilities: 0 };
-    } catch (error) {
-      const exitedFirst = child.exitReason;
-      if (!exitedFirst) {
-        this.counts[VMError.is(error, ErrorCode.Timeout) ? 'timeouts' : 'protocolErrors']++;
-        await this.kill(child);
-      }
-      throw exitedFirst ?? asCritical(error);
-    }
+  private async agreement(child: Child, budgetMs: number): Promise<number> {
+    if (child.agreed === undefined) await this.dialogue(child, PROBE, budgetMs);
+    return child.agreed ?? 0;
   }
 
   /** One dialogue; `needs`: a capability the VM must have agreed to (NotNegotiated otherwise, nothing sent). */
@@ -388,9 +382,27 @@ export class VMDriver implements VMExecutionHandler {
       throw asCritical(error);
     }
     const child = this.child!;
-    const agreed = (await this.agreement(child, budget())).capabilities;
-    if (needs !== undefined && !hasCapability(agreed, needs))
-      throw new VMError(DriverError.NotNegotiated, Capability[needs]);
+    if (needs !== undefined) {
+      const agreed = await this.agreement(child, budget());
+      if (!hasCapability(agreed, needs)) throw new VMError(DriverError.NotNegotiated, Capability[needs]);
+    }
+    return this.dialogue(child, message, budget());
+  }
+
+  /**
+   * One dialogue with `child`, within `budgetMs`. Until the child's first message decides what it agreed to, the
+   * request goes in the reference form (exactly what `capabilities: []` sends), so a reference VM can answer it;
+   * our VM sent its InitializeAcknowledge before reading the request, so the ack comes first, in a dialogue of its
+   * own (the messenger's preamble), and the extensions are used from the next request on.
+   */
+  private async dialogue(child: Child, message: Message, budgetMs: number): Promise<Message> {
+    const started = performance.now();
+    const budget = () => Math.max(1, budgetMs - (performance.now() - started));
+    if (child.agreed === undefined)
+      child.messenger.expectPreamble(MessageKind.InitializeAcknowledge, (ack) => {
+        child.agreed = ack ? acceptAcknowledgement(ack, this.offered) : 0;
+      });
+    const agreed = child.agreed ?? 0;
     const { session, finish } = this.prefetcher.session(message, agreed, () => this.counts.roundTrips++);
     try {
       const prepared = await withinBudget(this.prefetcher.prepare(message, agreed), budget(), this.maxLoopTimeMs);
@@ -457,16 +469,12 @@ export class VMDriver implements VMExecutionHandler {
       (line) => stderrTail.push(line) > 5 && stderrTail.shift(),
     );
     for (const stream of [pipes.init, pipes.nodeToArwen, pipes.logProfile]) stream.on('error', () => undefined);
-    // the VM's first message, when capabilities were offered; awaited by the first request (never left unhandled)
-    const acknowledged =
-      this.offered === 0 ? Promise.resolve(undefined) : awaitAcknowledgement(messenger, this.offered);
-    acknowledged.catch(() => undefined);
     const state: Child = {
       process: child,
       messenger,
       profile: pipes.logProfile,
       exitReason: undefined,
-      acknowledged,
+      agreed: this.offered === 0 ? 0 : undefined,
       expectedExit: false,
       exited: new Promise<void>((resolve) => {
         const onExit = (code: number | null, signal: NodeJS.Signals | null) => {

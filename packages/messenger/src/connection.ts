@@ -51,6 +51,8 @@ export class AsyncMessenger {
   private current: ConnectionState = 'open';
   /** Why the connection is no longer open. */
   private reason: VMError | null = null;
+  /** expectPreamble(): what the next message received may be, and who hears whether it was. */
+  private preamble: { kind: number; decide: (preamble: Message | undefined) => void } | undefined;
 
   constructor(input: Readable, output: Writable, options: AsyncMessengerOptions = {}) {
     this.name = options.name ?? 'NODE';
@@ -117,10 +119,13 @@ export class AsyncMessenger {
     this.throwIfUnusable();
     if (this.reader.waiting)
       throw new VMError(ErrorCode.InvalidMessage, 'receive() while another receive() is pending');
-    this.reader.poll(deadline, this.writer.idle);
-    this.throwIfUnusable();
-    const queued = this.reader.take();
-    return queued && this.accept(queued);
+    for (;;) {
+      this.reader.poll(deadline, this.writer.idle);
+      this.throwIfUnusable();
+      const queued = this.reader.take();
+      if (!queued) return undefined;
+      if (!this.tookPreamble(queued)) return this.accept(queued);
+    }
   }
 
   /** The next message of the dialogue (its nonce checked), before the deadline. */
@@ -133,11 +138,39 @@ export class AsyncMessenger {
           () => this.fail(new VMError(ErrorCode.Timeout, `no message from the peer within the deadline`)),
           deadline.remaining(),
         );
+    let message: Message;
     try {
-      return this.accept(await this.reader.wait());
+      message = await this.reader.wait();
     } finally {
       if (timer) clearTimeout(timer);
     }
+    return this.tookPreamble(message) ? this.receive(deadline) : this.accept(message);
+  }
+
+  /**
+   * The next message received may be a `kind` message the peer sent in a dialogue of its own (nonce 1) before it
+   * read anything, e.g. a VM's InitializeAcknowledge, which a reference VM never sends. `decide` hears it (and it
+   * is not part of the current dialogue), or hears undefined when the first message is anything else (then
+   * received as usual). What `decide` throws fails the connection.
+   */
+  expectPreamble(kind: number, decide: (preamble: Message | undefined) => void): void {
+    this.preamble = { kind, decide };
+  }
+
+  /** Whether `message` was the preamble expected (decided on the first message after expectPreamble). */
+  private tookPreamble(message: Message): boolean {
+    const expected = this.preamble;
+    if (!expected) return false;
+    this.preamble = undefined;
+    const isPreamble = message.Kind === expected.kind && message.DialogueNonce === 1;
+    try {
+      expected.decide(isPreamble ? message : undefined);
+    } catch (error) {
+      const failure = error instanceof VMError ? error : new VMError(ErrorCode.InvalidMessage, String(error));
+      this.fail(failure);
+      throw failure;
+    }
+    return isPreamble;
   }
 
   /** Fails the connection now with `error` (e.g. its owner's deadline passed): pending and later calls reject with it. */

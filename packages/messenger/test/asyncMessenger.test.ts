@@ -31,6 +31,45 @@ function pair() {
 }
 
 describe('[@vm/messenger] AsyncMessenger', () => {
+  describe('expectPreamble: the first message decides, it may be of a dialogue of its own', () => {
+    const ack = createMessage(MessageKind.InitializeAcknowledge, { Version: '1', Build: 'b', Capabilities: 3 });
+
+    it('a preamble (nonce 1, sent before the peer read the request) is handed over, and the dialogue goes on', async () => {
+      const { node, vm } = pair();
+      await vm.send(ack);
+      vm.resetDialogue();
+      const heard: unknown[] = [];
+      node.expectPreamble(MessageKind.InitializeAcknowledge, (m) => heard.push(m?.Kind));
+      await node.send(callRequest);
+      expect((await vm.receive()).DialogueNonce).toBe(1);
+      await vm.send(storageRequest);
+      const first = await node.receive();
+      expect([first.Kind, first.DialogueNonce]).toEqual([MessageKind.BlockchainGetStorageDataRequest, 2]);
+      expect(heard).toEqual([MessageKind.InitializeAcknowledge]);
+    });
+
+    it('any other first message: undefined is heard and the message is received as usual', async () => {
+      const { node, vm } = pair();
+      const heard: unknown[] = [];
+      node.expectPreamble(MessageKind.InitializeAcknowledge, (m) => heard.push(m));
+      await node.send(callRequest);
+      await vm.receive();
+      await vm.send(storageRequest);
+      expect((await node.receive()).Kind).toBe(MessageKind.BlockchainGetStorageDataRequest);
+      expect(heard).toEqual([undefined]);
+    });
+
+    it('what the decision throws fails the connection', async () => {
+      const { node, vm } = pair();
+      await vm.send(ack);
+      node.expectPreamble(MessageKind.InitializeAcknowledge, () => {
+        throw new Error('refused');
+      });
+      await expectRejects(node.receive(), ErrorCode.InvalidMessage, /refused/);
+      expect(node.state).toBe('failed');
+    });
+  });
+
   it('refuses a message over the frame limit before writing or stamping it; the dialogue goes on', async () => {
     const { node, vm } = pair();
     const huge = createMessage(MessageKind.BlockchainGetStorageDataResponse, { Data: Buffer.alloc(8192) });

@@ -6,7 +6,8 @@
  * ORPHAN_CHECK_INTERVAL_MS whatever the VM is doing (orphanWatch). ARWEN_BUSY_POLL_US: microseconds to poll fd 4
  * before sleeping in a read (default 0; the driver passes its own setting). ARWEN_MAX_LOOP_TIME_MS: the node's
  * budget for one request (the driver passes it); a DiagnoseWait never sleeps a second longer (the node's own
- * timeout still comes first).
+ * timeout still comes first). ARWEN_REFERENCE_ONLY=1: ignore the capabilities offered in Initialize and send no
+ * InitializeAcknowledge, as a VM that speaks only the reference protocol (a testing aid).
  */
 import { fstatSync, readFileSync, readSync } from 'node:fs';
 import path from 'node:path';
@@ -81,7 +82,8 @@ function positiveEnv(name: string): number | undefined {
 export const USAGE = `arwen: the dme-vm VM process. It is not run by hand: a node's driver starts it (@vm/driver's
 VMDriver, or any node speaking the reference's protocol) and passes one Initialize frame on fd 3, requests on
 fd 4, answers on fd 5, log levels on fd 6 and log lines on fd 7. Environment: ARWEN_NODE_TIMEOUT_MS,
-ARWEN_BUSY_POLL_US, ARWEN_MAX_LOOP_TIME_MS, ARWEN_LOG_LEVELS (set by the driver).
+ARWEN_BUSY_POLL_US, ARWEN_MAX_LOOP_TIME_MS, ARWEN_LOG_LEVELS (set by the driver); ARWEN_REFERENCE_ONLY=1 (testing:
+speak only the reference protocol, never acknowledging offered capabilities).
 `;
 
 /** Whether fd 3 is a pipe or socket (a node's driver passes the Initialize pipe there; a terminal has none). */
@@ -143,7 +145,9 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
         maxOutputBytes: outputLimitForFrame(maxFrameSize),
       });
     vm = createVM(args.GasSchedule ?? {});
-    accepted = acknowledgeCapabilities(messenger, args.Capabilities ?? 0);
+    // ARWEN_REFERENCE_ONLY=1 (a testing aid): behave as a reference VM, which ignores the offer and never acknowledges
+    accepted =
+      process.env.ARWEN_REFERENCE_ONLY === '1' ? 0 : acknowledgeCapabilities(messenger, args.Capabilities ?? 0);
   } catch (error) {
     process.stderr.write(`Cannot create ArwenPart: ${(error as Error).message}\n`);
     process.exit(EXIT_CODE.init);

@@ -8,8 +8,8 @@ import { BigIntContext } from '../contexts/bigInts';
 import type { ChildResult } from './asyncCalls';
 import { executeChild } from './call';
 import { ContractError, outcomeError } from './contractErrors';
-import { NO_BYTES, ExecutionContext } from './executionContext';
-import { callState } from './frame';
+import { NO_BYTES, type ExecutionContext } from './executionContext';
+import { nestedFrame } from './frame';
 import type { Host } from './host';
 import { errorMessage } from './outcome';
 
@@ -26,22 +26,8 @@ export function runOnDestContext(host: Host, parent: ExecutionContext, input: Co
   output.censor();
   storage.pushState();
   try {
-    const recipient = input.RecipientAddr ?? NO_BYTES;
-    parent.blockchain.transfer({
-      destination: recipient,
-      sender: input.CallerAddr ?? NO_BYTES,
-      value: input.CallValue ?? 0n,
-    });
-    storage.address = recipient;
-    const child = new ExecutionContext({
-      call: callState(input, input.Function),
-      address: recipient,
-      output,
-      storage,
-      blockchain: parent.blockchain,
-      bigInts: new BigIntContext(),
-      host,
-    });
+    storage.address = input.RecipientAddr ?? NO_BYTES;
+    const child = nestedFrame(host, parent, input, new BigIntContext());
     const { gasProvided, pendingAsync } = executeChild(host, parent, child, input);
     // GetVMOutput after the callee's instance is gone: its gas measured against the caller's counter (a reference quirk).
     const used = parent.instance.pointsUsed;

@@ -1,5 +1,5 @@
 /** Building frames: a top-level execution's (its own storage and big integers) and a nested call's call state. */
-import type { VMInput } from '@vm/protocol';
+import type { ContractCallInput, VMInput } from '@vm/protocol';
 import { BigIntContext } from '../contexts/bigInts';
 import type { BlockchainContext } from '../contexts/blockchain';
 import type { OutputContext } from '../contexts/output';
@@ -32,6 +32,34 @@ export function topFrame(host: Host, options: TopFrameOptions): ExecutionContext
     storage,
     blockchain: options.blockchain,
     bigInts: new BigIntContext(),
+    host,
+  });
+}
+
+/**
+ * A nested call's frame (executeOnDestContext / executeOnSameContext): the call value moves from caller to
+ * recipient first, then the callee's frame shares the caller's output, storage and blockchain contexts; the
+ * big-integer table is the caller's (same context) or a fresh one (destination context).
+ */
+export function nestedFrame(
+  host: Host,
+  parent: ExecutionContext,
+  input: ContractCallInput,
+  bigInts: BigIntContext,
+): ExecutionContext {
+  const recipient = input.RecipientAddr ?? NO_BYTES;
+  parent.blockchain.transfer({
+    destination: recipient,
+    sender: input.CallerAddr ?? NO_BYTES,
+    value: input.CallValue ?? 0n,
+  });
+  return new ExecutionContext({
+    call: callState(input, input.Function),
+    address: recipient,
+    output: parent.output,
+    storage: parent.storage,
+    blockchain: parent.blockchain,
+    bigInts,
     host,
   });
 }

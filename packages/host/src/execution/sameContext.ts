@@ -5,8 +5,8 @@
 import type { ContractCallInput } from '@vm/protocol';
 import { executeChild } from './call';
 import { ContractError } from './contractErrors';
-import { NO_BYTES, ExecutionContext } from './executionContext';
-import { callState } from './frame';
+import type { ExecutionContext } from './executionContext';
+import { nestedFrame } from './frame';
 import type { Host } from './host';
 
 export function executeOnSameContext(
@@ -20,22 +20,8 @@ export function executeOnSameContext(
   bigInts.pushState();
   storage.pushState();
   try {
-    const recipient = input.RecipientAddr ?? NO_BYTES;
-    parent.blockchain.transfer({
-      destination: recipient,
-      sender: input.CallerAddr ?? NO_BYTES,
-      value: input.CallValue ?? 0n,
-    });
     storage.readOnly = readOnly;
-    const child = new ExecutionContext({
-      call: callState(input, input.Function),
-      address: recipient,
-      output,
-      storage,
-      blockchain: parent.blockchain,
-      bigInts,
-      host,
-    });
+    const child = nestedFrame(host, parent, input, bigInts);
     executeChild(host, parent, child, input);
     output.popDiscard();
     bigInts.popDiscard();

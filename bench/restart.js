@@ -5,31 +5,19 @@
 // bare start measured in the same block: absolute times mean nothing on a shared machine.
 'use strict';
 const path = require('node:path');
-const { spawn } = require('node:child_process');
 const { summarize } = require('./stats');
+const { bareNodeStart, callInput, testGasScheduleMap } = require('./fixtures');
 
 const roots = process.argv.length > 2 ? process.argv.slice(2) : [path.resolve(__dirname, '..')];
 const BLOCKS = Number(process.env.RESTART_BLOCKS || 3);
 // 4 kills per driver: more within a minute would trip the driver's crash-loop breaker
 const KILLS_PER_DRIVER = 4;
 
-function bareNodeStart() {
-  const start = process.hrtime.bigint();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
-    child.on('error', reject);
-    child.on('exit', () => resolve(Number(process.hrtime.bigint() - start)));
-  });
-}
-
 function loadBuild(root) {
   const load = (name) => require(path.join(path.resolve(root), 'node_modules', name));
   const { VMDriver } = load('@vm/driver');
   const { GAS_SECTION_KEYS, MemoryWorld } = load('@vm/host');
-  const gasSchedule = Object.fromEntries(
-    Object.entries(GAS_SECTION_KEYS).map(([s, keys]) => [s, Object.fromEntries(keys.map((k) => [k, 1n]))]),
-  );
-  gasSchedule.Kalyan3104APICost.AsyncCallbackGasLock = 100000n;
+  const gasSchedule = testGasScheduleMap(GAS_SECTION_KEYS);
   return { root, VMDriver, MemoryWorld, gasSchedule, wat: load('@vm/testkit').wat, restarts: [], bare: [] };
 }
 
@@ -47,19 +35,7 @@ async function block(build) {
     code: await build.wat(`(module (import "env" "getBlockTimestamp" (func $t (result i64)))
       (memory (export "memory") 1) (func (export "one") (drop (call $t))))`),
   });
-  const call = () =>
-    driver.runSmartContractCall({
-      CallerAddr: caller,
-      Arguments: [],
-      CallValue: 0n,
-      CallType: 0,
-      GasPrice: 1n,
-      GasProvided: 10_000_000n,
-      OriginalTxHash: null,
-      CurrentTxHash: null,
-      RecipientAddr: contract,
-      Function: 'one',
-    });
+  const call = () => driver.runSmartContractCall(callInput(contract, 'one', [], caller));
   const driver = new build.VMDriver({ blockchainHook: world, gasSchedule: build.gasSchedule, maxLoopTimeMs: 30000 });
   try {
     for (let i = 0; i < KILLS_PER_DRIVER; i++) {

@@ -8,12 +8,10 @@ const path = require('node:path');
 const { VMDriver } = require('@vm/driver');
 const { GAS_SECTION_KEYS, MemoryWorld } = require('@vm/host');
 const { summarize } = require('./stats');
+const { callInput, testGasScheduleMap } = require('./fixtures');
 
 const CONFORMANCE = path.resolve(__dirname, '..', '..', 'shared', 'conformance');
-const gasSchedule = Object.fromEntries(
-  Object.entries(GAS_SECTION_KEYS).map(([s, keys]) => [s, Object.fromEntries(keys.map((k) => [k, 1n]))]),
-);
-gasSchedule.Kalyan3104APICost.AsyncCallbackGasLock = 100000n;
+const gasSchedule = testGasScheduleMap(GAS_SECTION_KEYS);
 
 const FROM = Buffer.from('a94f5374fce5edbc8e2a8697c15331677e6ebf0b000000000000000000000000', 'hex');
 const TOKEN = Buffer.concat([Buffer.of(0x10), Buffer.alloc(31)]);
@@ -32,18 +30,7 @@ function erc20World() {
   return world;
 }
 
-const transfer = (to) => ({
-  CallerAddr: FROM,
-  Arguments: [to, Uint8Array.of(1)],
-  CallValue: 0n,
-  CallType: 0,
-  GasPrice: 1n,
-  GasProvided: 10_000_000n,
-  OriginalTxHash: null,
-  CurrentTxHash: null,
-  RecipientAddr: TOKEN,
-  Function: 'transferToken',
-});
+const transfer = (to) => callInput(TOKEN, 'transferToken', [to, Uint8Array.of(1)], FROM);
 
 /** A driver over its own evolving world: `run(to)` transfers one token and applies the output. */
 function stack(capabilities) {

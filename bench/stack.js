@@ -11,36 +11,11 @@ const { GAS_SECTION_KEYS, MemoryWorld, VMHost, createGasSchedule } = require('@v
 const { MarshalizerKind } = require('@vm/protocol');
 const { wat } = require('@vm/testkit');
 const { summarize } = require('./stats');
+const { account, bareNodeStart, callInput, testGasScheduleMap } = require('./fixtures');
 const { rawPingPong, rawPollingPingPong } = require('./ipc');
 
 const CONFORMANCE = path.resolve(__dirname, '..', '..', 'shared', 'conformance');
-const gasSchedule = Object.fromEntries(
-  Object.entries(GAS_SECTION_KEYS).map(([s, keys]) => [s, Object.fromEntries(keys.map((k) => [k, 1n]))]),
-);
-gasSchedule.Kalyan3104APICost.AsyncCallbackGasLock = 100000n;
-
-const account = (address, fields) => ({
-  address,
-  nonce: 0n,
-  balance: 0n,
-  storage: new Map(),
-  code: new Uint8Array(0),
-  asyncCallData: '',
-  owner: new Uint8Array(0),
-  ...fields,
-});
-const callInput = (to, fn, args, from) => ({
-  CallerAddr: from,
-  Arguments: args,
-  CallValue: 0n,
-  CallType: 0,
-  GasPrice: 1n,
-  GasProvided: 10_000_000n,
-  OriginalTxHash: null,
-  CurrentTxHash: null,
-  RecipientAddr: to,
-  Function: fn,
-});
+const gasSchedule = testGasScheduleMap(GAS_SECTION_KEYS);
 
 async function timeRequests(run, count, warmup = 50) {
   for (let i = 0; i < warmup; i++) await run();
@@ -93,16 +68,6 @@ function counting(world) {
 }
 
 const median = (list) => summarize(list).median;
-
-/** ms from spawn to exit of a bare `node -e 0`. */
-function bareNodeStart() {
-  const start = process.hrtime.bigint();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
-    child.on('error', reject);
-    child.on('exit', () => resolve(Number(process.hrtime.bigint() - start)));
-  });
-}
 
 /** Resident memory of a process, in bytes (Linux /proc). */
 function rssOf(pid) {

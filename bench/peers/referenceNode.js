@@ -7,6 +7,7 @@ const fs = require('node:fs');
 const { spawn } = require('node:child_process');
 const { arwenCommand, locateArwen } = require('@vm/driver');
 const { GAS_SECTION_KEYS, MemoryWorld } = require('@vm/host');
+const { account, callInput, testGasScheduleMap } = require('../fixtures');
 const {
   HOOK_CALLS,
   MarshalizerKind,
@@ -24,22 +25,9 @@ const [countText, warmupText, contractPath] = process.argv.slice(2);
 const count = Number(countText);
 const warmup = Number(warmupText);
 
-const gasSchedule = Object.fromEntries(
-  Object.entries(GAS_SECTION_KEYS).map(([s, keys]) => [s, Object.fromEntries(keys.map((k) => [k, 1n]))]),
-);
-gasSchedule.Kalyan3104APICost.AsyncCallbackGasLock = 100000n;
+const gasSchedule = testGasScheduleMap(GAS_SECTION_KEYS);
 
 const world = new MemoryWorld();
-const account = (address, fields) => ({
-  address,
-  nonce: 0n,
-  balance: 0n,
-  storage: new Map(),
-  code: new Uint8Array(0),
-  asyncCallData: '',
-  owner: new Uint8Array(0),
-  ...fields,
-});
 const token = Buffer.alloc(32);
 token[0] = 0x10;
 const from = Buffer.from('a94f5374fce5edbc8e2a8697c15331677e6ebf0b000000000000000000000000', 'hex');
@@ -103,18 +91,7 @@ writeAll(
 );
 
 const request = createMessage(MessageKind.ContractCallRequest, {
-  CallInput: {
-    CallerAddr: from,
-    Arguments: [Buffer.alloc(32, 0x42), Uint8Array.of(0x17)],
-    CallValue: 0n,
-    CallType: 0,
-    GasPrice: 1n,
-    GasProvided: 10_000_000n,
-    OriginalTxHash: null,
-    CurrentTxHash: null,
-    RecipientAddr: token,
-    Function: 'transferToken',
-  },
+  CallInput: callInput(token, 'transferToken', [Buffer.alloc(32, 0x42), Uint8Array.of(0x17)], from),
 });
 
 /** One call: the request, every hook answered in turn, the response. Returns the number of round trips. */

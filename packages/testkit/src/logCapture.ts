@@ -1,6 +1,6 @@
 /** Log records captured from the process-wide root logger, for tests that check what was logged. */
 import Transport from 'winston-transport';
-import { rootLogger } from '@vm/messenger';
+import { rootLogger } from '@vm/logging';
 
 export interface LogRecord {
   logger?: string;

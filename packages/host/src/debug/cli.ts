@@ -156,30 +156,32 @@ export async function runDebugCli(argv: string[], io: DebugCliIo = STD_IO): Prom
 }
 
 async function operate(operation: Operation, flags: Flags, io: DebugCliIo): Promise<number> {
-  // Local use: any path the user names (relative to the working directory).
-  const facade = localFacade(flags.processes);
-  try {
+  return withLocalFacade(flags.processes, io, async (facade) => {
     io.out(goJson(await facade.execute(operation, requestOf(flags)), '\t'));
-    return 0;
-  } catch (error) {
-    io.err(`vm-debug: ${(error as Error).message}`);
-    return 1;
-  } finally {
-    await facade.close();
-  }
+  });
 }
 
-/** Local use: any path the user names (relative to the working directory). */
-const localFacade = (processes?: boolean) =>
-  new DebugFacade({ root: path.parse(process.cwd()).root, base: process.cwd(), processes });
-
 async function exportWorld(flags: { world: string; database: string; output?: string }, io: DebugCliIo) {
-  const facade = localFacade();
-  try {
+  return withLocalFacade(false, io, async (facade) => {
     const { Scenario, Notes } = await facade.scenario(flags.world, flags.database);
     for (const note of Notes) io.err(`vm-debug: ${note}`);
     if (flags.output) await writeFileAtomic(path.resolve(flags.output), Scenario);
     else io.out(Scenario.trimEnd());
+  });
+}
+
+/**
+ * One CLI verb on a facade for local use (any path the user names, relative to the working directory): exit 0, or
+ * 1 with the error on stderr; the facade is closed either way.
+ */
+async function withLocalFacade(
+  processes: boolean | undefined,
+  io: DebugCliIo,
+  verb: (facade: DebugFacade) => Promise<void>,
+): Promise<number> {
+  const facade = new DebugFacade({ root: path.parse(process.cwd()).root, base: process.cwd(), processes });
+  try {
+    await verb(facade);
     return 0;
   } catch (error) {
     io.err(`vm-debug: ${(error as Error).message}`);

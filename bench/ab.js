@@ -11,7 +11,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { FakeBlockchainHook, wat } = require('@vm/testkit');
-const { floorInstance, STORE_100_WAT } = require('./floor');
+const { floorInstance, FloorWorld, STORE_100_WAT } = require('./floor');
 
 const CONFORMANCE = path.resolve(__dirname, '..', '..', 'shared', 'conformance');
 const SECONDS = Number(process.env.AB_SECONDS ?? 3);
@@ -47,7 +47,7 @@ const callInput = (recipient, fn, args, caller) => ({
 
 /** The row's contract in a fresh world, on `host`'s VMHost: returns the call to time. */
 async function vmCall(host, row) {
-  const hook = new FakeBlockchainHook();
+  const hook = new FloorWorld();
   let input;
   if (row === 'erc20') {
     hook.setAccount(CALLER, { balance: 10n ** 12n });

@@ -3,6 +3,7 @@
 // It is the physical floor of an in-process VM; `bench/host.js` prints VMHost's time as a ratio of it.
 'use strict';
 const { createKeccak } = require('hash-wasm');
+const { FakeBlockchainHook } = require('@vm/testkit');
 
 /** The storage-heavy contract of the benchmark: `run` stores 100 distinct 32-byte keys with 32-byte values. */
 const STORE_100_WAT = `(module
@@ -153,6 +154,41 @@ function storeImports(host) {
 const IMPORTS = { erc20: erc20Imports, counter: counterImports, store: storeImports };
 
 /**
+ * The world VMHost runs against in the floor rows: the test hook with its storage and accounts kept as the floor's
+ * are (latin1-keyed Maps, account records built once), so both sides pay the same for the node's world and the
+ * ratio measures the VM alone. The test hook's hex keys cost more than some contracts' whole floor.
+ */
+class FloorWorld extends FakeBlockchainHook {
+  constructor() {
+    super();
+    this.storageOf = new Map();
+    this.records = new Map();
+  }
+
+  setAccount(address, account) {
+    super.setAccount(address, account);
+    this.records.set(keyOf(address), super.getUserAccount(address));
+    if (!this.storageOf.has(keyOf(address))) this.storageOf.set(keyOf(address), new Map());
+    return this;
+  }
+
+  setStorage(address, key, value) {
+    if (!this.records.has(keyOf(address))) this.setAccount(address, {});
+    this.storageOf.get(keyOf(address)).set(keyOf(key), value);
+    return super.setStorage(address, key, value);
+  }
+
+  getStorageData(address, key) {
+    return this.storageOf.get(keyOf(address))?.get(keyOf(key)) ?? EMPTY;
+  }
+
+  getUserAccount(address) {
+    return this.records.get(keyOf(address)) ?? null;
+  }
+}
+const EMPTY = new Uint8Array(0);
+
+/**
  * A bare instance of `code` (kind: 'erc20' | 'counter' | 'store') with the minimal host; `storage` holds the
  * initial entries as [key bytes, value bytes]. Returns `call(fn, args, caller)`, which reuses the instance.
  */
@@ -164,4 +200,4 @@ async function floorInstance(kind, code, storage = []) {
   return { host, call: (fn, args = [], caller = new Uint8Array(32)) => host.call(instance.exports, fn, args, caller) };
 }
 
-module.exports = { floorInstance, STORE_100_WAT };
+module.exports = { floorInstance, FloorWorld, STORE_100_WAT };

@@ -20,7 +20,7 @@ const memoryImports = (extra = {}) => ({
 });
 const { FakeBlockchainHook, wat } = require('@vm/testkit');
 const { summarize } = require('./stats');
-const { floorInstance, STORE_100_WAT } = require('./floor');
+const { floorInstance, FloorWorld, STORE_100_WAT } = require('./floor');
 
 const CONFORMANCE = path.resolve(__dirname, '..', '..', 'shared', 'conformance');
 
@@ -115,7 +115,7 @@ async function erc20FloorBenchmark() {
     [address('19efaebcc296cffac396adb4a60d54c05eff43926a6072498a618e943908efe1'), Buffer.from('2710', 'hex')],
     [Buffer.alloc(32), Buffer.from('2710', 'hex')],
   ];
-  const hook = new FakeBlockchainHook();
+  const hook = new FloorWorld();
   hook.setAccount(caller, { balance: 10n ** 12n });
   hook.setAccount(token, { code });
   for (const [k, v] of storage) hook.setStorage(token, k, v);
@@ -138,7 +138,7 @@ async function erc20FloorBenchmark() {
 async function counterFloorBenchmark() {
   const code = fs.readFileSync(path.join(CONFORMANCE, 'test', 'contracts', 'counter', 'output', 'counter.wasm'));
   const counter = Buffer.from('counter'.padEnd(32, '_'));
-  const hook = new FakeBlockchainHook();
+  const hook = new FloorWorld();
   hook.setAccount(counter, { code });
   const vm = new VMHost({ blockchainHook: hook, gasSchedule: schedule() });
   const input = callInput(counter, 'increment', [], Buffer.alloc(32, 1));
@@ -154,7 +154,7 @@ async function counterFloorBenchmark() {
 async function storageFloorBenchmark() {
   const code = await wat(STORE_100_WAT);
   const contract = Buffer.from('store100'.padEnd(32, '_'));
-  const hook = new FakeBlockchainHook();
+  const hook = new FloorWorld();
   hook.setAccount(contract, { code });
   const vm = new VMHost({ blockchainHook: hook, gasSchedule: schedule() });
   const input = callInput(contract, 'run', [], Buffer.alloc(32, 1));

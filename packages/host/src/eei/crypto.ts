@@ -55,7 +55,7 @@ function hashInto(
   length: number,
   resultPtr: number,
 ): number {
-  const data = ctx.load(dataPtr, length);
+  const data = ctx.peek(dataPtr, length); // hashed at once, before anything writes memory
   let digest: Uint8Array;
   try {
     digest = hash(data);

@@ -185,7 +185,8 @@ export const MAIN_EEI: readonly EeiRow[] = [
     'Kalyan3104APICost.Log',
     (ctx, dataPtr: number, length: number, topicsPtr: number, numTopics: number) => {
       if (numTopics < 0) halt('negativeLength2D', numTopics);
-      const topics = Array.from({ length: numTopics }, (_, i) => ctx.load(topicsPtr + 32 * i, 32));
+      const topics = new Array<Uint8Array>(numTopics);
+      for (let i = 0; i < numTopics; i++) topics[i] = ctx.load(topicsPtr + 32 * i, 32);
       const data = ctx.load(dataPtr, length);
       ctx.useGas(ctx.perByte('PersistPerByte', 32 * numTopics + length));
       if (!ctx.readOnly) ctx.output.writeLog(ctx.scAddress, topics, data);

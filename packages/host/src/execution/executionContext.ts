@@ -159,6 +159,11 @@ export class ExecutionContext {
     return this.instance.load(offset, length);
   }
 
+  /** `load` without the copy where it can: for bytes read at once and never kept (see ContractInstance.peek). */
+  peek(offset: number, length: number): Uint8Array {
+    return this.instance.peek(offset, length);
+  }
+
   store(offset: number, data: Uint8Array): void {
     this.instance.store(offset, data);
   }

@@ -32,21 +32,24 @@ export interface InstanceOptions {
   readonly memory: WebAssembly.Memory | undefined;
 }
 
+const NO_VIEW = new Uint8Array(0);
+
 export class ContractInstance {
   private readonly memory: WebAssembly.Memory | undefined;
   private readonly globals: Record<keyof typeof INJECTED, WebAssembly.Global>;
   private readonly useGasExport: (points: number) => void;
+  /** A view of the whole memory, made again when a grow detaches the old buffer (its length becomes 0). */
+  private view = NO_VIEW;
 
   readonly contract: CompiledContract;
   readonly instance: WebAssembly.Instance;
   /** The gas limit baked into this instance (GasProvided after the initial deductions). */
-  readonly gasLimit: bigint;
+  gasLimit = 0n;
 
   constructor(options: InstanceOptions) {
-    const { contract, instance, gasLimit, depthLimit, memory } = options;
+    const { contract, instance, memory } = options;
     this.contract = contract;
     this.instance = instance;
-    this.gasLimit = gasLimit;
     const exports = instance.exports as Record<string, WebAssembly.ExportValue>;
     this.memory = memory;
     const global = (name: string) => exports[name] as WebAssembly.Global;
@@ -58,6 +61,15 @@ export class ContractInstance {
       depthLimit: global(INJECTED.depthLimit),
     };
     this.useGasExport = exports[USE_GAS_EXPORT] as (points: number) => void;
+    this.arm(options.gasLimit, options.depthLimit);
+  }
+
+  /**
+   * Sets the call's gas limit and depth budget: at the start, and again when a pooled instance is reused (its
+   * globals were reset by the injected reset function, so only these two are left to set).
+   */
+  arm(gasLimit: bigint, depthLimit: number): void {
+    this.gasLimit = gasLimit;
     this.globals.gasLimit.value = gasLimit;
     this.globals.depthLimit.value = depthLimit;
   }
@@ -102,20 +114,41 @@ export class ContractInstance {
   }
 
   private bytes(): Uint8Array {
+    const view = this.view;
+    if (view.length > 0) return view;
     if (!this.memory || this.contract.memoryExport === undefined) halt('memLoadBadBounds');
-    return new Uint8Array(this.memory.buffer);
+    return (this.view = new Uint8Array(this.memory.buffer));
   }
 
-  /** MemLoad (§1.0): length 0 is always fine; the tail past the end is zero-padded. */
+  /** MemLoad (§1.0): length 0 is always fine; the tail past the end is zero-padded. A copy of its own. */
   load(offset: number, length: number): Uint8Array {
     if (length === 0) return new Uint8Array(0);
+    const memory = this.readable(offset, length);
+    const end = offset + length;
+    if (end <= memory.length) return memory.slice(offset, end);
+    const out = new Uint8Array(length);
+    out.set(memory.subarray(offset));
+    return out;
+  }
+
+  /**
+   * MemLoad as `load`, but a view into memory when the bytes are all inside it: for bytes that are read at once
+   * and never kept (hash input), valid only until the contract or a host function next writes memory.
+   */
+  peek(offset: number, length: number): Uint8Array {
+    if (length === 0) return NO_VIEW;
+    const memory = this.readable(offset, length);
+    const end = offset + length;
+    return end <= memory.length ? memory.subarray(offset, end) : this.load(offset, length);
+  }
+
+  /** The memory, after MemLoad's bounds checks. */
+  private readable(offset: number, length: number): Uint8Array {
     const memory = this.bytes();
     if (offset < 0 || offset > memory.length) halt('memLoadBadBounds');
     if (length < 0) halt('memLoadNegativeLength');
     if (length > MAX_MEMORY_READ) halt('memLoadBadBounds');
-    const out = new Uint8Array(length);
-    out.set(memory.subarray(offset, Math.min(offset + length, memory.length)));
-    return out;
+    return memory;
   }
 
   /** MemStore (§1.0): a write past the end grows memory by exactly one page, once. */

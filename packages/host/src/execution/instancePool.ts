@@ -6,35 +6,32 @@
  */
 import { RESET_EXPORT } from '../wasm/instrument';
 import { PAGE } from '../wasm/limits';
-import type { CompiledContract } from './instance';
-
-interface Pooled {
-  readonly instance: WebAssembly.Instance;
-  readonly memory: WebAssembly.Memory;
-}
+import type { CompiledContract, ContractInstance } from './instance';
 
 const KEEP_PER_CONTRACT = 8;
 
 export class InstancePool {
-  private readonly free = new WeakMap<CompiledContract, Pooled[]>();
+  private readonly free = new WeakMap<CompiledContract, ContractInstance[]>();
 
-  /** A reset instance of the contract, if one is available. */
-  acquire(contract: CompiledContract): Pooled | undefined {
+  /** A reset instance of the contract, if one is available, armed with the call's gas limit and depth budget. */
+  acquire(contract: CompiledContract, gasLimit: bigint, depthLimit: number): ContractInstance | undefined {
     const pooled = this.free.get(contract)?.pop();
     if (!pooled) return undefined;
-    const bytes = new Uint8Array(pooled.memory.buffer);
+    const bytes = new Uint8Array(pooled.linearMemory!.buffer);
     bytes.fill(0);
     for (const segment of contract.layout.dataSegments!) bytes.set(segment.bytes, segment.offset);
     (pooled.instance.exports[RESET_EXPORT] as () => void)();
+    pooled.arm(gasLimit, depthLimit);
     return pooled;
   }
 
   /** Keeps the instance for reuse if it can be made fresh again (its memory did not grow). */
-  release(contract: CompiledContract, instance: WebAssembly.Instance, memory: WebAssembly.Memory | undefined): void {
+  release(instance: ContractInstance): void {
+    const { contract, linearMemory: memory } = instance;
     if (!memory || !contract.memory || contract.layout.dataSegments === undefined) return;
     if (memory.buffer.byteLength !== contract.memory.initial * PAGE) return;
     let list = this.free.get(contract);
     if (!list) this.free.set(contract, (list = []));
-    if (list.length < KEEP_PER_CONTRACT) list.push({ instance, memory });
+    if (list.length < KEEP_PER_CONTRACT) list.push(instance);
   }
 }

@@ -8,7 +8,7 @@ import { MEMORY_IMPORT } from '../wasm/instrument';
 import { CALL_DEPTH_BUDGET } from '../wasm/limits';
 import { halt } from './contractErrors';
 import type { ExecutionContext } from './executionContext';
-import { ContractInstance } from './instance';
+import { ContractInstance, type CompiledContract } from './instance';
 import { InstancePool } from './instancePool';
 import { MemoryPool } from './memoryPool';
 import type { ModuleCache } from './moduleCache';
@@ -45,31 +45,29 @@ export class Instances {
       log.debug('invalid contract code', { reason: compiled.reason });
       halt('contractInvalid');
     }
-    const { memory } = compiled.contract;
-    let instance: WebAssembly.Instance;
-    let linearMemory: WebAssembly.Memory | undefined;
-    const pooled = this.pool.acquire(compiled.contract);
-    if (pooled) {
-      instance = pooled.instance;
-      linearMemory = pooled.memory;
-    } else {
-      linearMemory = memory && this.memories.acquire(memory.initial, memory.maximum);
-      const imports = linearMemory
-        ? { ...this.imports, [MEMORY_IMPORT.module]: { [MEMORY_IMPORT.name]: linearMemory } }
-        : this.imports;
-      try {
-        instance = new WebAssembly.Instance(compiled.contract.module, imports);
-      } catch (error) {
-        if (error instanceof WebAssembly.RuntimeError || error instanceof WebAssembly.LinkError)
-          halt('contractInvalid');
-        throw error;
-      }
-    }
+    const { contract } = compiled;
     ctx.attach(
-      new ContractInstance({ contract: compiled.contract, instance, gasLimit, depthLimit, memory: linearMemory }),
+      this.pool.acquire(contract, gasLimit, depthLimit) ?? this.instantiate(contract, gasLimit, depthLimit),
       code,
     );
     this.frames.push(ctx);
+  }
+
+  /** A new instance of the contract (a pooled memory if one is free); a failure to link or start is ContractInvalid. */
+  private instantiate(contract: CompiledContract, gasLimit: bigint, depthLimit: number): ContractInstance {
+    const { memory } = contract;
+    const linearMemory = memory && this.memories.acquire(memory.initial, memory.maximum);
+    const imports = linearMemory
+      ? { ...this.imports, [MEMORY_IMPORT.module]: { [MEMORY_IMPORT.name]: linearMemory } }
+      : this.imports;
+    let instance: WebAssembly.Instance;
+    try {
+      instance = new WebAssembly.Instance(contract.module, imports);
+    } catch (error) {
+      if (error instanceof WebAssembly.RuntimeError || error instanceof WebAssembly.LinkError) halt('contractInvalid');
+      throw error;
+    }
+    return new ContractInstance({ contract, instance, gasLimit, depthLimit, memory: linearMemory });
   }
 
   /** The frame has ended: off the stack, its instance back to the pool. */
@@ -90,8 +88,7 @@ export class Instances {
     const instance = ctx.instance;
     if (!instance) return;
     const { contract } = instance;
-    if (contract.layout.dataSegments !== undefined)
-      this.pool.release(contract, instance.instance, instance.linearMemory);
+    if (contract.layout.dataSegments !== undefined) this.pool.release(instance);
     else if (contract.memory && instance.linearMemory)
       this.memories.release(instance.linearMemory, contract.memory.initial, contract.memory.maximum);
   }

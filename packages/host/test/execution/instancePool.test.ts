@@ -32,3 +32,51 @@ describe('[@vm/host] every execution starts from an instance in its initial stat
     for (let i = 0; i < 3; i++) expect(vm.runSmartContractCall(callInput(SC, 'run'))).toEqual(first);
   });
 });
+
+describe('[@vm/host] host functions see the memory as it is now', () => {
+  const GROWER = address('grower');
+  const code = () =>
+    wat(`(module
+      (import "env" "finish" (func $finish (param i32 i32)))
+      (import "env" "keccak256" (func $keccak (param i32 i32 i32) (result i32)))
+      (memory (export "memory") 1)
+      (data (i32.const 0) "abc")
+      (func (export "grow")
+        (call $finish (i32.const 0) (i32.const 3))
+        (drop (memory.grow (i32.const 1)))
+        (i32.store (i32.const 65536) (i32.const 0x00646566))
+        (call $finish (i32.const 65536) (i32.const 3)))
+      (func (export "hashTail")
+        (drop (call $keccak (i32.const 65534) (i32.const 4) (i32.const 64)))
+        (call $finish (i32.const 64) (i32.const 32)))
+      (func (export "hashThenOverwrite")
+        (drop (call $keccak (i32.const 0) (i32.const 3) (i32.const 0)))
+        (call $finish (i32.const 0) (i32.const 32))))`);
+
+  it('a read after memory.grow reads the grown memory (the old buffer is gone)', async () => {
+    const { hook, vm } = newHost();
+    hook.setAccount(GROWER, { code: await code() });
+    for (let i = 0; i < 3; i++)
+      expect(vm.runSmartContractCall(callInput(GROWER, 'grow')).ReturnData!.map(hex)).toEqual(['616263', '666564']);
+  });
+
+  it('hash input past the end of memory is zero-padded; a digest may overwrite its own input', async () => {
+    const { hook, vm } = newHost();
+    hook.setAccount(GROWER, { code: await code() });
+    const { keccak256 } = await import('../../src/eei/keccak');
+    const tail = vm.runSmartContractCall(callInput(GROWER, 'hashTail'));
+    expect(tail.ReturnData!.map(hex)).toEqual([hex(keccak256(new Uint8Array(4)))]);
+    const own = vm.runSmartContractCall(callInput(GROWER, 'hashThenOverwrite'));
+    expect(own.ReturnData!.map(hex)).toEqual([hex(keccak256(Buffer.from('abc')))]);
+  });
+
+  it('a reused instance runs with the new call gas limit', async () => {
+    const { hook, vm } = newHost();
+    hook.setAccount(GROWER, { code: await code() });
+    const run = (gas: bigint) => vm.runSmartContractCall(callInput(GROWER, 'hashTail', { GasProvided: gas }));
+    const first = 1_000_000n - run(1_000_000n).GasRemaining;
+    expect(run(10n)).toMatchObject({ ReturnCode: ReturnCode.OutOfGas, GasRemaining: 0n });
+    expect(run(2_000_000n)).toMatchObject({ ReturnCode: ReturnCode.Ok, GasRemaining: 2_000_000n - first });
+    expect(run(10n).ReturnCode).toBe(ReturnCode.OutOfGas);
+  });
+});

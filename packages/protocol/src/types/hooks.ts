@@ -43,6 +43,7 @@ export type AsyncBlockchainHook = {
   [M in keyof BlockchainHook]: (...args: Parameters<BlockchainHook[M]>) => Awaitable<ReturnType<BlockchainHook[M]>>;
 };
 
+/** The hash functions of the contract API. Inputs may be views into contract memory: read them, never keep them. */
 export interface CryptoHook {
   sha256(data: Uint8Array): Uint8Array;
   /** Legacy Keccak-256 (not SHA3-256). */

@@ -10,7 +10,7 @@
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
-const { FakeBlockchainHook, wat } = require('@vm/testkit');
+const { wat } = require('@vm/testkit');
 const { floorInstance, FloorWorld, STORE_100_WAT } = require('./floor');
 
 const CONFORMANCE = path.resolve(__dirname, '..', '..', 'shared', 'conformance');

@@ -40,6 +40,8 @@ function sumOf<T>(items: readonly T[] | null | undefined, size: (item: T) => num
 /** A message counts its worst JSON escape (`\u0000`) per character. */
 const MESSAGE_BYTES_PER_CHAR = 6;
 
+const NO_BYTES = new Uint8Array(0);
+
 /**
  * The size of an output as the bound counts it: every byte string, plus a fixed amount per item and account,
  * and the message at its worst escape.
@@ -143,7 +145,7 @@ export class OutputContext implements StateStack {
 
   /** byteKey(address), remembered for the last address (storage looks the same account up on every access). */
   private lastAddress: Uint8Array | undefined;
-  private lastAddressBytes = new Uint8Array(0);
+  private lastAddressBytes = NO_BYTES;
   private lastAddressKey = '';
   private addressKey(address: Uint8Array): string {
     if (address === this.lastAddress && sameBytes(address, this.lastAddressBytes)) return this.lastAddressKey;

@@ -99,7 +99,7 @@ export class StorageContext implements StateStack {
     const length = BigInt(value.length);
     const oldLength = BigInt(old.length);
     entry.data = own(value);
-    if (Buffer.compare(old, value) === 0) {
+    if (old.length === value.length && Buffer.compare(old, value) === 0) {
       charges.useGas(base.DataCopyPerByte * length);
       return StorageStatus.Unchanged;
     }

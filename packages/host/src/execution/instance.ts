@@ -16,6 +16,10 @@ export interface CompiledContract {
   readonly memoryExport: string | undefined;
   /** Exported function names -> their type. */
   readonly functions: ReadonlyMap<string, FuncType>;
+  /** Whether the rewrite tracks the range of addresses stored to (see instrumentModule). */
+  readonly tracksStores: boolean;
+  /** The largest offset + width of a store: how far past storedHigh a store may write. */
+  readonly storeReach: number;
 }
 
 /** Longest read a host function makes from memory; the reference zero-pads reads past the end, without a bound. */
@@ -40,6 +44,9 @@ export class ContractInstance {
   private readonly useGasExport: (points: number) => void;
   /** A view of the whole memory, made again when a grow detaches the old buffer (its length becomes 0). */
   private view = NO_VIEW;
+  /** The range host functions wrote since the last wipe ([Infinity, 0): none). */
+  private hostLow = Infinity;
+  private hostHigh = 0;
 
   readonly contract: CompiledContract;
   readonly instance: WebAssembly.Instance;
@@ -59,6 +66,8 @@ export class ContractInstance {
       breakpoint: global(INJECTED.breakpoint),
       depth: global(INJECTED.depth),
       depthLimit: global(INJECTED.depthLimit),
+      storedLow: global(INJECTED.storedLow),
+      storedHigh: global(INJECTED.storedHigh),
     };
     this.useGasExport = exports[USE_GAS_EXPORT] as (points: number) => void;
     this.arm(options.gasLimit, options.depthLimit);
@@ -166,6 +175,36 @@ export class ContractInstance {
       if (offset + data.length > memory.length) halt('badUpperBounds');
     }
     memory.set(data, offset);
+    if (offset < this.hostLow) this.hostLow = offset;
+    if (offset + data.length > this.hostHigh) this.hostHigh = offset + data.length;
+  }
+
+  /**
+   * Makes the memory exactly as a fresh instance's again (the rest of a reset is the injected reset function's):
+   * what the contract's stores and the host functions wrote since the last wipe is zeroed, and the data segments
+   * are written again if any of that touched them. A module whose stores are not tracked is zeroed whole.
+   */
+  wipe(dataSegments: readonly { readonly offset: number; readonly bytes: Uint8Array }[]): void {
+    const memory = new Uint8Array(this.memory!.buffer);
+    const { tracksStores, storeReach } = this.contract;
+    let touchedSegments = false;
+    const zero = (from: number, to: number) => {
+      if (from >= to) return;
+      memory.fill(0, from, to);
+      for (const segment of dataSegments)
+        if (segment.offset < to && segment.offset + segment.bytes.length > from) touchedSegments = true;
+    };
+    if (!tracksStores) zero(0, memory.length);
+    else {
+      const low = (this.globals.storedLow.value as number) >>> 0; // 0xffffffff: no store
+      const high = (this.globals.storedHigh.value as number) >>> 0;
+      zero(low, Math.min(memory.length, high + storeReach));
+    }
+    zero(this.hostLow, this.hostHigh);
+    this.hostLow = Infinity;
+    this.hostHigh = 0;
+    // all of them, in order: data segments may overlap, and the later one wins
+    if (touchedSegments) for (const segment of dataSegments) memory.set(segment.bytes, segment.offset);
   }
 
   /** The instance's linear memory object (to return it to the pool). */

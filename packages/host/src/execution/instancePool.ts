@@ -1,7 +1,8 @@
 /**
  * Reused wasm instances. Creating an instance costs more than a whole ERC20 transfer's other work; an instance
- * whose memory did not grow is made exactly fresh again instead: its memory zeroed and its data segments written
- * again (as instantiation does), its mutable globals reset by the injected reset function. Tables cannot change
+ * whose memory did not grow is made exactly fresh again instead: what the last call wrote zeroed and the data
+ * segments written again where it touched them (ContractInstance.wipe), its mutable globals reset by the injected
+ * reset function. Tables cannot change
  * in the MVP. The reference creates a fresh instance per call; the contract cannot tell the difference.
  */
 import { RESET_EXPORT } from '../wasm/instrument';
@@ -17,9 +18,7 @@ export class InstancePool {
   acquire(contract: CompiledContract, gasLimit: bigint, depthLimit: number): ContractInstance | undefined {
     const pooled = this.free.get(contract)?.pop();
     if (!pooled) return undefined;
-    const bytes = new Uint8Array(pooled.linearMemory!.buffer);
-    bytes.fill(0);
-    for (const segment of contract.layout.dataSegments!) bytes.set(segment.bytes, segment.offset);
+    pooled.wipe(contract.layout.dataSegments!);
     (pooled.instance.exports[RESET_EXPORT] as () => void)();
     pooled.arm(gasLimit, depthLimit);
     return pooled;

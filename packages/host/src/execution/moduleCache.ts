@@ -65,10 +65,13 @@ export class ModuleCache {
   private compile(code: Uint8Array): CompileResult {
     this.compilations++;
     try {
-      const { bytes, layout, memory } = instrumentModule(code, this.opcodeCosts);
+      const { bytes, layout, memory, tracksStores, storeReach } = instrumentModule(code, this.opcodeCosts);
       checkImports(layout, this.rows);
       const module = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
-      return { ok: true, contract: { module, layout, memory, ...describeExports(layout) } };
+      return {
+        ok: true,
+        contract: { module, layout, memory, tracksStores, storeReach, ...describeExports(layout) },
+      };
     } catch (error) {
       if (error instanceof InvalidModule || error instanceof WebAssembly.CompileError)
         return { ok: false, reason: (error as Error).message };

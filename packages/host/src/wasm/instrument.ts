@@ -6,7 +6,10 @@
  *  - a deterministic call-depth limit: each function adds its frame weight to a depth counter on entry and
  *    removes it on exit (the body is wrapped in a block so that every exit passes the epilogue);
  *  - a deterministic memory cap (the declared maximum, lowered to MAX_MEMORY_PAGES); the memory becomes an
- *    import (same index 0), because creating a fresh WebAssembly.Memory per call costs far more than reusing one.
+ *    import (same index 0), because creating a fresh WebAssembly.Memory per call costs far more than reusing one;
+ *  - the range of addresses the contract's stores reach (the lowest and highest address stored to), so a reused
+ *    instance is made fresh again by zeroing what the last call wrote, not the whole memory (1 MiB for a 17-page
+ *    contract: ~9 µs per call, against ~0.2 ns per store for the tracking).
  * Injected instructions cost nothing and are stack-neutral. The rewrite works on the binary directly: costs never
  * depend on a tool's re-encoding. Opcodes are validated on the way (float, SIMD, bulk memory, ... are rejected).
  */
@@ -33,6 +36,10 @@ export const INJECTED = Object.freeze({
   breakpoint: '\u0000vm.breakpoint',
   depth: '\u0000vm.depth',
   depthLimit: '\u0000vm.depthLimit',
+  /** The lowest address a store used since the last reset (0xffffffff: none). */
+  storedLow: '\u0000vm.storedLow',
+  /** The highest address a store used since the last reset (stores reach at most `storeReach` bytes past it). */
+  storedHigh: '\u0000vm.storedHigh',
 });
 
 /**
@@ -58,7 +65,30 @@ export interface InstrumentedModule {
   readonly layout: ModuleLayout;
   /** The contract's memory (pages; maximum already capped), now imported; undefined if it declares none. */
   readonly memory: { readonly initial: number; readonly maximum: number } | undefined;
+  /**
+   * Whether every store is tracked (storedLow/storedHigh); false only when a function has no room for the three
+   * locals the tracking needs, and then a reused instance's whole memory is zeroed.
+   */
+  readonly tracksStores: boolean;
+  /** The largest offset + width of any store: the bytes written lie in [storedLow, storedHigh + storeReach). */
+  readonly storeReach: number;
 }
+
+/** Width in bytes of each store instruction, and whether its value is an i64 (the float stores are rejected). */
+const STORES: ReadonlyMap<number, { readonly width: number; readonly i64: boolean }> = new Map([
+  [OP.I32Store, { width: 4, i64: false }],
+  [OP.I32Store8, { width: 1, i64: false }],
+  [OP.I32Store16, { width: 2, i64: false }],
+  [OP.I64Store, { width: 8, i64: true }],
+  [OP.I64Store8, { width: 1, i64: true }],
+  [OP.I64Store16, { width: 2, i64: true }],
+  [OP.I64Store32, { width: 4, i64: true }],
+]);
+/** The locals the tracking adds to each function: the address, and the value (i32 or i64) set aside meanwhile. */
+const TRACKING_LOCALS = 3;
+
+/** A function with no room for the tracking's locals: the module is rewritten again without tracking. */
+class NoRoomForTracking extends Error {}
 
 const INJECTED_NAMES: ReadonlySet<string> = new Set(Object.values(INJECTED));
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
@@ -75,12 +105,34 @@ const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
  */
 export function instrumentModule(code: Uint8Array, opcodeCosts: readonly number[]): InstrumentedModule {
   const layout = parseModuleLayout(code);
+  try {
+    return rewrite(code, layout, opcodeCosts, true);
+  } catch (error) {
+    if (!(error instanceof NoRoomForTracking)) throw error;
+    return rewrite(code, layout, opcodeCosts, false);
+  }
+}
+
+function rewrite(
+  code: Uint8Array,
+  layout: ModuleLayout,
+  opcodeCosts: readonly number[],
+  tracksStores: boolean,
+): InstrumentedModule {
   for (const e of layout.exports)
     if (INJECTED_NAMES.has(e.name)) invalid(`export name ${JSON.stringify(e.name)} is reserved`);
   // A plain Uint8Array view: a Buffer's subarray costs a FastBuffer construction.
   const bytes = new Uint8Array(code.buffer, code.byteOffset, code.byteLength);
   const g = layout.globalCount;
-  const globals = { gasUsed: g, gasLimit: g + 1, breakpoint: g + 2, depth: g + 3, depthLimit: g + 4 };
+  const globals: InjectedGlobals = {
+    gasUsed: g,
+    gasLimit: g + 1,
+    breakpoint: g + 2,
+    depth: g + 3,
+    depthLimit: g + 4,
+    storedLow: g + 5,
+    storedHigh: g + 6,
+  };
 
   const memory = layout.memory && {
     initial: layout.memory.min,
@@ -109,8 +161,11 @@ export function instrumentModule(code: Uint8Array, opcodeCosts: readonly number[
         count: 2,
       },
     ],
-    [SectionId.Global, { entries: injectedGlobals(), count: 5 }],
-    [SectionId.Export, { entries: injectedExports(globals, resetFunction, useGasFunction), count: 7 }],
+    [SectionId.Global, { entries: injectedGlobals(), count: INJECTED_GLOBALS.length }],
+    [
+      SectionId.Export,
+      { entries: injectedExports(globals, resetFunction, useGasFunction), count: INJECTED_GLOBALS.length + 2 },
+    ],
   ]);
   if (memory) appends.set(SectionId.Import, { entries: memoryImport(memory), count: 1 });
   const existing = new Map(
@@ -120,11 +175,13 @@ export function instrumentModule(code: Uint8Array, opcodeCosts: readonly number[
 
   // The rewritten module is about 1.3x the original: one buffer, rarely grown.
   const out = new BinaryWriter(Math.ceil(code.length * 1.5) + 1024).copy(bytes, 0, 8);
+  const reach = { storeReach: 0 };
   for (const id of ids) {
     const section = existing.get(id);
     out.u8(id);
     const mark = out.startSized();
-    if (id === SectionId.Code) instrumentCode(out, layout, bytes, opcodeCosts, globals);
+    if (id === SectionId.Code)
+      instrumentCode(out, layout, bytes, opcodeCosts, globals, tracksStores ? reach : undefined);
     else {
       // Custom sections (names and other metadata) do not run and are dropped; the memory is now imported.
       const append = appends.get(id);
@@ -139,7 +196,7 @@ export function instrumentModule(code: Uint8Array, opcodeCosts: readonly number[
     }
     out.endSized(mark);
   }
-  return { bytes: out.toBytes(), layout, memory };
+  return { bytes: out.toBytes(), layout, memory, tracksStores, storeReach: reach.storeReach };
 }
 
 function memoryImport(memory: { initial: number; maximum: number }): Uint8Array {
@@ -153,16 +210,25 @@ function memoryImport(memory: { initial: number; maximum: number }): Uint8Array 
     .toBytes();
 }
 
+/** The injected mutable globals, in INJECTED's order: type and initial value (the reset puts them back). */
+const INJECTED_GLOBALS: readonly { readonly type: number; readonly init: number }[] = [
+  { type: VALTYPE.i64, init: 0 }, // gasUsed
+  { type: VALTYPE.i64, init: 0 }, // gasLimit
+  { type: VALTYPE.i32, init: 0 }, // breakpoint
+  { type: VALTYPE.i32, init: 0 }, // depth
+  { type: VALTYPE.i32, init: 0 }, // depthLimit
+  { type: VALTYPE.i32, init: -1 }, // storedLow: none yet (0xffffffff unsigned)
+  { type: VALTYPE.i32, init: 0 }, // storedHigh
+];
+
 function injectedGlobals(): Uint8Array {
   const w = new BinaryWriter();
-  const global = (type: number) =>
-    w
-      .u8(type)
+  for (const { type, init } of INJECTED_GLOBALS)
+    w.u8(type)
       .u8(1)
       .u8(type === VALTYPE.i64 ? OP.I64Const : OP.I32Const)
-      .u8(0)
+      .s32(init)
       .u8(OP.End);
-  [VALTYPE.i64, VALTYPE.i64, VALTYPE.i32, VALTYPE.i32, VALTYPE.i32].forEach(global);
   return w.toBytes();
 }
 
@@ -198,17 +264,12 @@ function resetBody(w: BinaryWriter, layout: ModuleLayout, bytes: Uint8Array, g: 
   for (const global of layout.mutableGlobals)
     w.copy(bytes, global.init.start, global.init.end).u8(OP.GlobalSet).u32(global.index);
   w.u8(OP.I64Const).u8(0).u8(OP.GlobalSet).u32(g.gasUsed);
-  for (const index of [g.breakpoint, g.depth]) w.u8(OP.I32Const).u8(0).u8(OP.GlobalSet).u32(index);
+  for (const index of [g.breakpoint, g.depth, g.storedHigh]) w.u8(OP.I32Const).u8(0).u8(OP.GlobalSet).u32(index);
+  w.u8(OP.I32Const).s32(-1).u8(OP.GlobalSet).u32(g.storedLow);
   w.u8(OP.End);
 }
 
-interface InjectedGlobals {
-  gasUsed: number;
-  gasLimit: number;
-  breakpoint: number;
-  depth: number;
-  depthLimit: number;
-}
+type InjectedGlobals = Record<keyof typeof INJECTED, number>;
 
 /** The injected instruction sequences that do not depend on the function: encoded once per module. */
 interface Snippets {
@@ -274,6 +335,7 @@ function instrumentCode(
   bytes: Uint8Array,
   opcodeCosts: readonly number[],
   globals: InjectedGlobals,
+  reach: { storeReach: number } | undefined,
 ): void {
   const costs = costsByOpcode(opcodeCosts);
   const s = snippets(globals);
@@ -284,7 +346,7 @@ function instrumentCode(
     const body = layout.bodies[i];
     const type = layout.types[layout.functionTypes[i]];
     const mark = w.startSized();
-    instrumentBody(w, r, body.start, body.end, type.params.length, type.results[0], costs, s, own);
+    instrumentBody(w, r, body.start, body.end, type.params.length, type.results[0], costs, s, own, globals, reach);
     w.endSized(mark);
   }
   let mark = w.startSized();
@@ -316,13 +378,16 @@ function instrumentBody(
   costs: Float64Array,
   s: Snippets,
   own: OwnIndices,
+  globals: InjectedGlobals,
+  reach: { storeReach: number } | undefined,
 ): void {
   const bytes = r.bytes;
   r.pos = start;
 
-  // Locals: copied as they are.
+  // Locals: copied as they are, and the tracking's three after them.
   let locals = 0;
-  for (let n = r.u32(); n > 0; n--) {
+  const declarations = r.u32();
+  for (let n = declarations; n > 0; n--) {
     locals += r.u32();
     if (locals > WASM_LIMITS.localsPerFunction)
       invalid(`more than ${WASM_LIMITS.localsPerFunction} locals in a function`);
@@ -330,7 +395,19 @@ function instrumentBody(
     if (type !== VALTYPE.i32 && type !== VALTYPE.i64 && type !== VALTYPE.f32 && type !== VALTYPE.f64)
       invalid(`local of unsupported type 0x${type.toString(16)}`);
   }
-  w.copy(bytes, start, r.pos);
+  const tracking = reach && storeTracking(paramCount + locals, globals);
+  if (!tracking) w.copy(bytes, start, r.pos);
+  else {
+    if (paramCount + locals + TRACKING_LOCALS > WASM_LIMITS.localsPerFunction) throw new NoRoomForTracking();
+    const first = new BinaryReader(bytes, start, r.pos);
+    first.u32();
+    w.u32(declarations + 2)
+      .copy(bytes, first.pos, r.pos)
+      .u32(2)
+      .u8(VALTYPE.i32)
+      .u32(1)
+      .u8(VALTYPE.i64);
+  }
 
   // Prologue: add the frame weight to the depth counter, trap past the limit, open the wrapper block.
   const weight = 1 + Math.ceil((paramCount + locals + (end - start) / 16) / 8);
@@ -353,6 +430,18 @@ function instrumentBody(
       const immediate = immediates[op];
       if (immediate <= ImmediateCode.Float) rejectOpcode(op);
       pending += costs[op];
+      const store = tracking && STORES.get(op);
+      if (store) {
+        // The address is kept in a local on the way (the value set aside meanwhile), and checked after the store.
+        r.u32(); // alignment
+        reach!.storeReach = Math.max(reach!.storeReach, r.u32() + store.width);
+        w.copy(bytes, run, at)
+          .bytes(store.i64 ? tracking.beforeI64 : tracking.beforeI32)
+          .copy(bytes, at, r.pos)
+          .bytes(tracking.after);
+        run = r.pos;
+        continue;
+      }
       // Call and global indices are read and checked; the other common immediates are skipped inline (one-byte
       // indices, memory arguments).
       if (op === OP.Call || op === OP.GlobalGet || op === OP.GlobalSet) {
@@ -392,6 +481,37 @@ function instrumentBody(
     } else if (op === OP.Block || op === OP.Loop || op === OP.If) nesting++;
   }
   invalid(r.pos > end ? `unexpected end at byte ${end}` : 'function body without an end');
+}
+
+/** The code around each store of a function whose tracking locals start at `local`. */
+interface StoreTracking {
+  /** `local.set value; local.tee address; local.get value` (value: the i32 or the i64 local). */
+  readonly beforeI32: Uint8Array;
+  readonly beforeI64: Uint8Array;
+  /** `if (address <u storedLow) storedLow = address; if (address >u storedHigh) storedHigh = address`. */
+  readonly after: Uint8Array;
+}
+
+function storeTracking(local: number, g: InjectedGlobals): StoreTracking {
+  const [address, valueI32, valueI64] = [local, local + 1, local + 2];
+  const before = (value: number) =>
+    new BinaryWriter(16).u8(OP.LocalSet).u32(value).u8(OP.LocalTee).u32(address).u8(OP.LocalGet).u32(value).toBytes();
+  const bound = (w: BinaryWriter, global: number, compare: number) =>
+    w
+      .u8(OP.LocalGet)
+      .u32(address)
+      .u8(OP.GlobalGet)
+      .u32(global)
+      .u8(compare)
+      .u8(OP.If)
+      .u8(TYPE_BYTE.emptyBlock)
+      .u8(OP.LocalGet)
+      .u32(address)
+      .u8(OP.GlobalSet)
+      .u32(global)
+      .u8(OP.End);
+  const after = bound(bound(new BinaryWriter(32), g.storedLow, OP.I32LtU), g.storedHigh, OP.I32GtU).toBytes();
+  return { beforeI32: before(valueI32), beforeI64: before(valueI64), after };
 }
 
 function rejectOpcode(op: number): never {

@@ -80,3 +80,70 @@ describe('[@vm/host] host functions see the memory as it is now', () => {
     expect(run(10n).ReturnCode).toBe(ReturnCode.OutOfGas);
   });
 });
+
+describe('[@vm/host] a reused instance zeroes only what the last call wrote, and is still exactly fresh', () => {
+  const WRITER = address('writer');
+  const PAGES = 2;
+  // write(address, value, how): one store of the chosen width and offset, or a host write (getArgument) there;
+  // how >= 8 also traps after writing. dump: the whole memory.
+  const code = () =>
+    wat(`(module
+      (import "env" "int64getArgument" (func $arg (param i32) (result i64)))
+      (import "env" "getArgument" (func $getArgument (param i32 i32) (result i32)))
+      (import "env" "finish" (func $finish (param i32 i32)))
+      (memory (export "memory") ${PAGES})
+      (data (i32.const 1024) "initial")
+      (data (i32.const 1027) "XY")
+      (func (export "write") (local $a i32) (local $v i64) (local $how i32)
+        (local.set $a (i32.wrap_i64 (call $arg (i32.const 0))))
+        (local.set $v (call $arg (i32.const 1)))
+        (local.set $how (i32.wrap_i64 (call $arg (i32.const 2))))
+        (block $done
+          (block $host (block $s7 (block $s6 (block $s5 (block $s4 (block $s3 (block $s2 (block $s1 (block $s0
+            (br_table $s0 $s1 $s2 $s3 $s4 $s5 $s6 $s7 $host (i32.and (local.get $how) (i32.const 7))))
+            (i32.store8 (local.get $a) (i32.wrap_i64 (local.get $v))) (br $done))
+            (i32.store16 offset=3 (local.get $a) (i32.wrap_i64 (local.get $v))) (br $done))
+            (i32.store offset=1000 (local.get $a) (i32.wrap_i64 (local.get $v))) (br $done))
+            (i64.store (local.get $a) (local.get $v)) (br $done))
+            (i64.store8 offset=9 (local.get $a) (local.get $v)) (br $done))
+            (i64.store16 (local.get $a) (local.get $v)) (br $done))
+            (i64.store32 offset=2 (local.get $a) (local.get $v)) (br $done))
+            (drop (call $getArgument (i32.const 1) (local.get $a))) (br $done))
+          (unreachable))
+        (if (i32.ge_u (local.get $how) (i32.const 8)) (then unreachable)))
+      (func (export "dump") (call $finish (i32.const 0) (i32.const ${PAGES * 65536}))))`);
+
+  const u64 = (n: bigint) => {
+    const bytes = Buffer.alloc(8);
+    bytes.writeBigUInt64BE(n);
+    return bytes;
+  };
+
+  it('after any sequence of stores and host writes (some trapping), the next call sees a fresh memory', async () => {
+    const fc = await import('fast-check');
+    const { hook, vm } = newHost();
+    hook.setAccount(WRITER, { code: await code() });
+    const dump = () => {
+      const out = vm.runSmartContractCall(callInput(WRITER, 'dump', { GasProvided: 100_000_000n }));
+      expect(out.ReturnCode).toBe(ReturnCode.Ok);
+      return hex(out.ReturnData![0]);
+    };
+    const fresh = dump();
+    expect(fresh).toContain(hex(Buffer.from('iniXYal')));
+    const write = fc.record({
+      address: fc.oneof(fc.integer({ min: 0, max: PAGES * 65536 - 1 }), fc.integer({ min: 1000, max: 1040 })),
+      value: fc.bigInt({ min: 1n, max: (1n << 64n) - 1n }),
+      how: fc.integer({ min: 0, max: 15 }),
+    });
+    fc.assert(
+      fc.property(fc.array(write, { minLength: 1, maxLength: 6 }), (writes) => {
+        for (const { address: at, value, how } of writes)
+          vm.runSmartContractCall(
+            callInput(WRITER, 'write', { Arguments: [u64(BigInt(at)), u64(value), u64(BigInt(how))] }),
+          );
+        expect(dump()).toBe(fresh);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});

@@ -6,6 +6,7 @@
   (type (;2;) (func))
   (type (;3;) (func (param i32)))
   (func (;0;) (type 0)
+    (local i32 i32 i64)
     global.get 3
     i32.const 2
     i32.add
@@ -29,6 +30,7 @@
     i32.sub
     global.set 3)
   (func (;1;) (type 1) (param i32)
+    (local i32 i32 i64)
     global.get 3
     i32.const 2
     i32.add
@@ -145,7 +147,11 @@
     i32.const 0
     global.set 2
     i32.const 0
-    global.set 3)
+    global.set 3
+    i32.const 0
+    global.set 6
+    i32.const -1
+    global.set 5)
   (func (;3;) (type 3) (param i32)
     global.get 0
     local.get 0
@@ -158,12 +164,16 @@
   (global (;2;) (mut i32) (i32.const 0))
   (global (;3;) (mut i32) (i32.const 0))
   (global (;4;) (mut i32) (i32.const 0))
+  (global (;5;) (mut i32) (i32.const -1))
+  (global (;6;) (mut i32) (i32.const 0))
   (export "f" (func 1))
   (export "\00vm.gasUsed" (global 0))
   (export "\00vm.gasLimit" (global 1))
   (export "\00vm.breakpoint" (global 2))
   (export "\00vm.depth" (global 3))
   (export "\00vm.depthLimit" (global 4))
+  (export "\00vm.storedLow" (global 5))
+  (export "\00vm.storedHigh" (global 6))
   (export "\00vm.reset" (func 2))
   (export "\00vm.useGas" (func 3))
   (elem (;0;) (i32.const 0) func 0))

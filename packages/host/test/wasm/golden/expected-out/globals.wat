@@ -5,6 +5,7 @@
   (type (;1;) (func))
   (type (;2;) (func (param i32)))
   (func (;0;) (type 0)
+    (local i32 i32 i64)
     global.get 6
     i32.const 2
     i32.add
@@ -41,7 +42,11 @@
     i32.const 0
     global.set 5
     i32.const 0
-    global.set 6)
+    global.set 6
+    i32.const 0
+    global.set 9
+    i32.const -1
+    global.set 8)
   (func (;2;) (type 2) (param i32)
     global.get 3
     local.get 0
@@ -56,11 +61,15 @@
   (global (;5;) (mut i32) (i32.const 0))
   (global (;6;) (mut i32) (i32.const 0))
   (global (;7;) (mut i32) (i32.const 0))
+  (global (;8;) (mut i32) (i32.const -1))
+  (global (;9;) (mut i32) (i32.const 0))
   (export "bump" (func 0))
   (export "\00vm.gasUsed" (global 3))
   (export "\00vm.gasLimit" (global 4))
   (export "\00vm.breakpoint" (global 5))
   (export "\00vm.depth" (global 6))
   (export "\00vm.depthLimit" (global 7))
+  (export "\00vm.storedLow" (global 8))
+  (export "\00vm.storedHigh" (global 9))
   (export "\00vm.reset" (func 1))
   (export "\00vm.useGas" (func 2)))

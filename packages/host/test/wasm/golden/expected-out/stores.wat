@@ -1,0 +1,106 @@
+;; instrumentModule(in/stores.wat) with every opcode costing 1, printed by wasm2wat.
+;; Regenerate deliberately: UPDATE_GOLDEN=1 npx jest packages/host/test/wasm/instrument.test.ts
+(module
+  (type (;0;) (func (param i32)))
+  (type (;1;) (func))
+  (type (;2;) (func (param i32)))
+  (import "\00vm" "memory" (memory (;0;) 1 1024))
+  (func (;0;) (type 0) (param i32)
+    (local i64 i32 i32 i64)
+    global.get 3
+    i32.const 2
+    i32.add
+    global.set 3
+    global.get 3
+    global.get 4
+    i32.gt_u
+    if  ;; label = @1
+      i32.const 100
+      global.set 2
+      unreachable
+    end
+    block  ;; label = @1
+      local.get 0
+      i32.const 7
+      local.set 3
+      local.tee 2
+      local.get 3
+      i32.store offset=4
+      local.get 2
+      global.get 5
+      i32.lt_u
+      if  ;; label = @2
+        local.get 2
+        global.set 5
+      end
+      local.get 2
+      global.get 6
+      i32.gt_u
+      if  ;; label = @2
+        local.get 2
+        global.set 6
+      end
+      i32.const 100
+      local.get 1
+      local.set 4
+      local.tee 2
+      local.get 4
+      i64.store8
+      local.get 2
+      global.get 5
+      i32.lt_u
+      if  ;; label = @2
+        local.get 2
+        global.set 5
+      end
+      local.get 2
+      global.get 6
+      i32.gt_u
+      if  ;; label = @2
+        local.get 2
+        global.set 6
+      end
+      global.get 0
+      i64.const 7
+      i64.add
+      global.set 0
+    end
+    global.get 3
+    i32.const 2
+    i32.sub
+    global.set 3)
+  (func (;1;) (type 1)
+    i64.const 0
+    global.set 0
+    i32.const 0
+    global.set 2
+    i32.const 0
+    global.set 3
+    i32.const 0
+    global.set 6
+    i32.const -1
+    global.set 5)
+  (func (;2;) (type 2) (param i32)
+    global.get 0
+    local.get 0
+    i64.extend_i32_u
+    i64.add
+    global.set 0)
+  (global (;0;) (mut i64) (i64.const 0))
+  (global (;1;) (mut i64) (i64.const 0))
+  (global (;2;) (mut i32) (i32.const 0))
+  (global (;3;) (mut i32) (i32.const 0))
+  (global (;4;) (mut i32) (i32.const 0))
+  (global (;5;) (mut i32) (i32.const -1))
+  (global (;6;) (mut i32) (i32.const 0))
+  (export "memory" (memory 0))
+  (export "run" (func 0))
+  (export "\00vm.gasUsed" (global 0))
+  (export "\00vm.gasLimit" (global 1))
+  (export "\00vm.breakpoint" (global 2))
+  (export "\00vm.depth" (global 3))
+  (export "\00vm.depthLimit" (global 4))
+  (export "\00vm.storedLow" (global 5))
+  (export "\00vm.storedHigh" (global 6))
+  (export "\00vm.reset" (func 1))
+  (export "\00vm.useGas" (func 2)))

@@ -75,15 +75,22 @@ export interface InstrumentedModule {
 }
 
 /** Width in bytes of each store instruction, and whether its value is an i64 (the float stores are rejected). */
-const STORES: ReadonlyMap<number, { readonly width: number; readonly i64: boolean }> = new Map([
-  [OP.I32Store, { width: 4, i64: false }],
-  [OP.I32Store8, { width: 1, i64: false }],
-  [OP.I32Store16, { width: 2, i64: false }],
-  [OP.I64Store, { width: 8, i64: true }],
-  [OP.I64Store8, { width: 1, i64: true }],
-  [OP.I64Store16, { width: 2, i64: true }],
-  [OP.I64Store32, { width: 4, i64: true }],
-]);
+const STORES: readonly [op: number, width: number, i64: boolean][] = [
+  [OP.I32Store, 4, false],
+  [OP.I32Store8, 1, false],
+  [OP.I32Store16, 2, false],
+  [OP.I64Store, 8, true],
+  [OP.I64Store8, 1, true],
+  [OP.I64Store16, 2, true],
+  [OP.I64Store32, 4, true],
+];
+/** STORES by opcode byte for the walk: the width (0: not a store), and 1 for an i64 value. */
+const STORE_WIDTH = new Uint8Array(256);
+const STORE_I64 = new Uint8Array(256);
+for (const [op, width, i64] of STORES) {
+  STORE_WIDTH[op] = width;
+  STORE_I64[op] = i64 ? 1 : 0;
+}
 /** The locals the tracking adds to each function: the address, and the value (i32 or i64) set aside meanwhile. */
 const TRACKING_LOCALS = 3;
 
@@ -430,13 +437,13 @@ function instrumentBody(
       const immediate = immediates[op];
       if (immediate <= ImmediateCode.Float) rejectOpcode(op);
       pending += costs[op];
-      const store = tracking && STORES.get(op);
-      if (store) {
+      const width = STORE_WIDTH[op];
+      if (width > 0 && tracking) {
         // The address is kept in a local on the way (the value set aside meanwhile), and checked after the store.
         r.u32(); // alignment
-        reach!.storeReach = Math.max(reach!.storeReach, r.u32() + store.width);
+        reach!.storeReach = Math.max(reach!.storeReach, r.u32() + width);
         w.copy(bytes, run, at)
-          .bytes(store.i64 ? tracking.beforeI64 : tracking.beforeI32)
+          .bytes(STORE_I64[op] ? tracking.beforeI64 : tracking.beforeI32)
           .copy(bytes, at, r.pos)
           .bytes(tracking.after);
         run = r.pos;

@@ -218,6 +218,17 @@ export class BinaryWriter {
     return this.size;
   }
 
+  /** Starts over (the buffer is kept): for a small scratch writer reused per function. */
+  clear(): this {
+    this.size = 0;
+    return this;
+  }
+
+  /** A view of bytes [from, to) written so far, without a copy: valid until the writer is cleared or grows. */
+  view(from: number, to: number): Uint8Array {
+    return this.buffer.subarray(from, to);
+  }
+
   /** The bytes written, in an ArrayBuffer of their own (consumers may read `.buffer` whole). */
   toBytes(): Uint8Array {
     return this.buffer.slice(0, this.size);

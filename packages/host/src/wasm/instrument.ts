@@ -180,8 +180,8 @@ function rewrite(
   );
   const ids = [...new Set([...existing.keys(), ...appends.keys(), SectionId.Code])].sort((a, b) => a - b);
 
-  // The rewritten module is about 1.3x the original: one buffer, rarely grown.
-  const out = new BinaryWriter(Math.ceil(code.length * 1.5) + 1024).copy(bytes, 0, 8);
+  // The rewritten module is about 2-3x the original (stores tracked): one buffer, rarely grown.
+  const out = new BinaryWriter(code.length * 3 + 1024).copy(bytes, 0, 8);
   const reach = { storeReach: 0 };
   for (const id of ids) {
     const section = existing.get(id);
@@ -349,11 +349,26 @@ function instrumentCode(
   const own: OwnIndices = { functions: layout.imports.length + layout.functionTypes.length, globals: globals.gasUsed };
   w.u32(layout.bodies.length + 2);
   const r = new BinaryReader(bytes);
+  // room for any function's tracking code (LEB128 indices of at most 5 bytes), so its views stay valid
+  const scratch = new BinaryWriter(128);
   for (let i = 0; i < layout.bodies.length; i++) {
     const body = layout.bodies[i];
     const type = layout.types[layout.functionTypes[i]];
     const mark = w.startSized();
-    instrumentBody(w, r, body.start, body.end, type.params.length, type.results[0], costs, s, own, globals, reach);
+    instrumentBody(
+      w,
+      r,
+      body.start,
+      body.end,
+      type.params.length,
+      type.results[0],
+      costs,
+      s,
+      own,
+      globals,
+      reach,
+      scratch,
+    );
     w.endSized(mark);
   }
   let mark = w.startSized();
@@ -387,6 +402,7 @@ function instrumentBody(
   own: OwnIndices,
   globals: InjectedGlobals,
   reach: { storeReach: number } | undefined,
+  scratch: BinaryWriter,
 ): void {
   const bytes = r.bytes;
   r.pos = start;
@@ -402,7 +418,7 @@ function instrumentBody(
     if (type !== VALTYPE.i32 && type !== VALTYPE.i64 && type !== VALTYPE.f32 && type !== VALTYPE.f64)
       invalid(`local of unsupported type 0x${type.toString(16)}`);
   }
-  const tracking = reach && storeTracking(paramCount + locals, globals);
+  const tracking = reach && storeTracking(scratch, paramCount + locals, globals);
   if (!tracking) w.copy(bytes, start, r.pos);
   else {
     if (paramCount + locals + TRACKING_LOCALS > WASM_LIMITS.localsPerFunction) throw new NoRoomForTracking();
@@ -499,12 +515,13 @@ interface StoreTracking {
   readonly after: Uint8Array;
 }
 
-function storeTracking(local: number, g: InjectedGlobals): StoreTracking {
+/** The tracking code of a function whose tracking locals start at `local`, encoded into `scratch` (views of it). */
+function storeTracking(scratch: BinaryWriter, local: number, g: InjectedGlobals): StoreTracking {
   const [address, valueI32, valueI64] = [local, local + 1, local + 2];
   const before = (value: number) =>
-    new BinaryWriter(16).u8(OP.LocalSet).u32(value).u8(OP.LocalTee).u32(address).u8(OP.LocalGet).u32(value).toBytes();
-  const bound = (w: BinaryWriter, global: number, compare: number) =>
-    w
+    scratch.u8(OP.LocalSet).u32(value).u8(OP.LocalTee).u32(address).u8(OP.LocalGet).u32(value).length;
+  const bound = (global: number, compare: number) =>
+    scratch
       .u8(OP.LocalGet)
       .u32(address)
       .u8(OP.GlobalGet)
@@ -516,9 +533,17 @@ function storeTracking(local: number, g: InjectedGlobals): StoreTracking {
       .u32(address)
       .u8(OP.GlobalSet)
       .u32(global)
-      .u8(OP.End);
-  const after = bound(bound(new BinaryWriter(32), g.storedLow, OP.I32LtU), g.storedHigh, OP.I32GtU).toBytes();
-  return { beforeI32: before(valueI32), beforeI64: before(valueI64), after };
+      .u8(OP.End).length;
+  scratch.clear();
+  const i32End = before(valueI32);
+  const i64End = before(valueI64);
+  bound(g.storedLow, OP.I32LtU);
+  const end = bound(g.storedHigh, OP.I32GtU);
+  return {
+    beforeI32: scratch.view(0, i32End),
+    beforeI64: scratch.view(i32End, i64End),
+    after: scratch.view(i64End, end),
+  };
 }
 
 function rejectOpcode(op: number): never {

@@ -63,7 +63,7 @@ describe('[@vm/host] host functions see the memory as it is now', () => {
   it('hash input past the end of memory is zero-padded; a digest may overwrite its own input', async () => {
     const { hook, vm } = newHost();
     hook.setAccount(GROWER, { code: await code() });
-    const { keccak256 } = await import('../../src/eei/keccak');
+    const { keccak256 } = await import('@vm/host');
     const tail = vm.runSmartContractCall(callInput(GROWER, 'hashTail'));
     expect(tail.ReturnData!.map(hex)).toEqual([hex(keccak256(new Uint8Array(4)))]);
     const own = vm.runSmartContractCall(callInput(GROWER, 'hashThenOverwrite'));
@@ -145,5 +145,33 @@ describe('[@vm/host] a reused instance zeroes only what the last call wrote, and
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('[@vm/host] a module with no room for the store tracking is still made exactly fresh', () => {
+  it('a function with 49,998 locals: rewritten without tracking, a reused instance zeroed whole', async () => {
+    const { instrumentModule, OPCODE_COST_KEYS } = await import('@vm/host');
+    const BIG = address('manyLocals');
+    const code = await wat(`(module
+      (import "env" "finish" (func $finish (param i32 i32)))
+      (memory (export "memory") 1)
+      (func (export "write") (local ${'i32 '.repeat(49_998)}) (i32.store8 (i32.const 7) (i32.const 1)))
+      (func (export "dump") (call $finish (i32.const 0) (i32.const 16))))`);
+    expect(
+      instrumentModule(
+        code,
+        OPCODE_COST_KEYS.map(() => 1),
+      ).tracksStores,
+    ).toBe(false);
+    const { hook, vm } = newHost();
+    hook.setAccount(BIG, { code });
+    const dump = () =>
+      hex(vm.runSmartContractCall(callInput(BIG, 'dump', { GasProvided: 10_000_000n })).ReturnData![0]);
+    const fresh = dump();
+    expect(fresh).toBe('00'.repeat(16));
+    expect(vm.runSmartContractCall(callInput(BIG, 'write', { GasProvided: 10_000_000n })).ReturnCode).toBe(
+      ReturnCode.Ok,
+    );
+    expect(dump()).toBe(fresh);
   });
 });

@@ -29,10 +29,11 @@ interface StorageState {
 }
 
 /**
- * Keys and values given to `get` and `set` are owned by the context from then on: every caller passes a fresh
- * array (a copy out of contract memory, a new encoding), so a plain Uint8Array is kept as it is, not copied again
- * (a Buffer is, into a plain array of its own). Values read from the hook are copied (the hook may keep and change
- * its own arrays); an empty one is shared.
+ * Keys given to `get` and `set` may be views into contract memory (read at once, never kept): a key is copied
+ * only when the context keeps it (a new entry, or the hook's read). Values given to `set` are owned by the context
+ * from then on: every caller passes a fresh array, so a plain Uint8Array is kept as it is (a Buffer is copied into
+ * a plain array of its own). Values read from the hook are copied (the hook may keep and change its own arrays);
+ * an empty one is shared.
  */
 export class StorageContext implements StateStack {
   /** Whose storage reads and writes go to. */
@@ -77,9 +78,10 @@ export class StorageContext implements StateStack {
   private cachedEntry(storage: Map<string, StorageEntry>, id: string, key: Uint8Array): StorageEntry | undefined {
     const cached = storage.get(id);
     if (cached) return cached;
-    const value = this.hook.getStorageData(this.address, key);
+    const kept = copy(key);
+    const value = this.hook.getStorageData(this.address, kept);
     if (value == null) return undefined;
-    const entry = { key: own(key), data: value.length === 0 ? EMPTY : copy(value) };
+    const entry = { key: kept, data: value.length === 0 ? EMPTY : copy(value) };
     storage.set(id, entry);
     return entry;
   }
@@ -91,7 +93,7 @@ export class StorageContext implements StateStack {
     const id = byteKey(key);
     let entry = this.cachedEntry(storage, id, key);
     if (!entry) {
-      entry = { key: own(key), data: EMPTY };
+      entry = { key: copy(key), data: EMPTY };
       storage.set(id, entry);
     }
     const old = entry.data;

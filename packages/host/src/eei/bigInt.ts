@@ -149,7 +149,7 @@ export const BIG_INT_EEI: readonly EeiRow[] = [
     'i',
     'BigIntAPICost.BigIntStorageStoreUnsigned',
     (ctx, keyPtr: number, keyLen: number, src: Handle) => {
-      const key = ctx.load(keyPtr, keyLen);
+      const key = ctx.peek(keyPtr, keyLen); // copied by the storage context if kept
       return ctx.storage.set(key, magnitudeBytes(ctx.bigInts.get(src)), ctx.metering);
     },
   ),
@@ -159,7 +159,7 @@ export const BIG_INT_EEI: readonly EeiRow[] = [
     'i',
     'BigIntAPICost.BigIntStorageLoadUnsigned',
     (ctx, keyPtr: number, keyLen: number, dest: Handle) => {
-      const value = ctx.storage.get(ctx.load(keyPtr, keyLen));
+      const value = ctx.storage.get(ctx.peek(keyPtr, keyLen));
       ctx.useGas(ctx.perByte('DataCopyPerByte', value.length));
       ctx.bigInts.set(dest, fromUnsignedBytes(value));
       return value.length;

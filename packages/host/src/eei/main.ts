@@ -15,8 +15,9 @@ function argument(ctx: ExecutionContext, id: number): Uint8Array | undefined {
   return id >= 0 && id < ctx.call.arguments.length ? ctx.call.arguments[id] : undefined;
 }
 
+/** The key in contract memory, as a view where it can be (the storage context copies what it keeps). */
 function storageKey(ctx: ExecutionContext, keyPtr: number, keyLen: number): Uint8Array {
-  return ctx.load(keyPtr, keyLen);
+  return ctx.peek(keyPtr, keyLen);
 }
 
 function setStorage(ctx: ExecutionContext, key: Uint8Array, value: Uint8Array): number {

@@ -175,3 +175,34 @@ describe('[@vm/host] a module with no room for the store tracking is still made 
     expect(dump()).toBe(fresh);
   });
 });
+
+describe('[@vm/host] storage keys read in place are copied when kept', () => {
+  it('a key the contract overwrites after storing under it stays the key it stored under', async () => {
+    const KEYS = address('keys');
+    const { hook, vm } = newHost();
+    hook.setAccount(KEYS, {
+      code: await wat(`(module
+        (import "env" "storageStore" (func $store (param i32 i32 i32 i32) (result i32)))
+        (import "env" "storageLoad" (func $load (param i32 i32 i32) (result i32)))
+        (import "env" "finish" (func $finish (param i32 i32)))
+        (memory (export "memory") 1)
+        (data (i32.const 0) "key1")
+        (data (i32.const 16) "v1v2")
+        (func (export "run")
+          (drop (call $store (i32.const 0) (i32.const 4) (i32.const 16) (i32.const 2)))
+          (i32.store8 (i32.const 3) (i32.const 0x32))
+          (drop (call $store (i32.const 0) (i32.const 4) (i32.const 18) (i32.const 2)))
+          (i32.store8 (i32.const 3) (i32.const 0x31))
+          (drop (call $load (i32.const 0) (i32.const 4) (i32.const 32)))
+          (call $finish (i32.const 32) (i32.const 2))))`),
+    });
+    const out = vm.runSmartContractCall(callInput(KEYS, 'run'));
+    expect(out.ReturnCode).toBe(ReturnCode.Ok);
+    expect(out.ReturnData!.map(hex)).toEqual([hex(Buffer.from('v1'))]);
+    const updates = out.OutputAccounts!.find((a) => hex(a.Address!) === hex(KEYS))!.StorageUpdates!;
+    expect(updates.map((u) => [Buffer.from(u.Offset!).toString(), Buffer.from(u.Data!).toString()])).toEqual([
+      ['key1', 'v1'],
+      ['key2', 'v2'],
+    ]);
+  });
+});

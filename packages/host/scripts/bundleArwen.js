@@ -7,6 +7,7 @@
 'use strict';
 const path = require('node:path');
 const esbuild = require('esbuild');
+const { precompiledAjvSource } = require('./precompiledAjv');
 
 const host = path.resolve(__dirname, '..');
 const OUTFILE = path.join(host, 'dist', 'process', 'arwen.bundle.js');
@@ -22,6 +23,8 @@ const LAZY = {
   // the secp256k1 API functions and a TOML gas schedule (the VM process gets JSON)
   '@noble/curves/secp256k1': '@vm/host',
   'smol-toml': '@vm/host',
+  // JSON validation of the kinds the VM never receives (precompiledAjv.js)
+  ajv: '@vm/protocol',
 };
 
 /** `require(name)` resolved from the directory of `owner` (at run time, wherever the packages are installed). */
@@ -45,6 +48,22 @@ const lazyRequire = {
   },
 };
 
+/** `ajv` as @vm/protocol's JSON validation requires it: the validators precompiled (see precompiledAjv.js). */
+const precompiledAjv = {
+  name: 'precompiled-ajv',
+  setup(build) {
+    build.onResolve({ filter: /^ajv$/ }, (args) =>
+      /[/\\]wire[/\\]json[/\\]validate\.js$/.test(args.importer)
+        ? { path: 'ajv', namespace: 'precompiled-ajv' }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'precompiled-ajv' }, () => ({
+      contents: precompiledAjvSource(),
+      loader: 'js',
+    }));
+  },
+};
+
 async function main() {
   await esbuild.build({
     entryPoints: [path.join(host, 'dist', 'process', 'arwenMain.js')],
@@ -53,9 +72,11 @@ async function main() {
     platform: 'node',
     target: 'node20',
     format: 'cjs',
-    plugins: [lazyRequire],
+    // precompiledAjv first: validate.js's `ajv` is the precompiled one, the stand-in's own is ajv itself
+    plugins: [precompiledAjv, lazyRequire],
     logLevel: 'warning',
     legalComments: 'none',
+    minifyWhitespace: true,
     // require.resolve('@vm/logging') above runs at run time, from the bundle's place: as intended
     logOverride: { 'require-resolve-not-external': 'silent' },
   });

@@ -1,8 +1,18 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { binPath } from '@vm/testkit/host';
+import {
+  createMessage,
+  encodeFrame,
+  MarshalizerKind,
+  MessageKind,
+  DEFAULT_VM_TYPE,
+  encodePreamble,
+  vmPipes,
+  vmSpawnStdio,
+} from '@vm/protocol';
+import { binPath, testGasScheduleMap } from '@vm/testkit/host';
 
 const ARWEN = binPath('arwen');
 
@@ -62,4 +72,100 @@ describe('[@vm/host] the arwen executable starts from one bundled file', () => {
     rmSync(buildInfo); // not in a tarball
     expect(entryOf(bin)).toBe('arwen.bundle.js');
   });
+});
+
+/** A frame of `kind` around any JSON text (valid or not). */
+const rawFrame = (kind: number, json: string) => {
+  const payload = Buffer.from(json, 'utf8');
+  return Buffer.concat([encodePreamble(payload.length, kind), payload]);
+};
+
+const initialize = (change: Record<string, unknown> = {}) => {
+  const frame = encodeFrame(
+    createMessage(MessageKind.Initialize, {
+      Arguments: {
+        VMType: DEFAULT_VM_TYPE,
+        BlockGasLimit: 10_000_000n,
+        GasSchedule: testGasScheduleMap(),
+        ProtocolBuiltinFunctions: null,
+        Kalyan3104ProtectedKeyPrefix: Buffer.from('KALYAN3104'),
+        LogsMarshalizer: MarshalizerKind.JSON,
+        MessagesMarshalizer: MarshalizerKind.JSON,
+      },
+    }),
+  );
+  const json = JSON.parse(frame.subarray(8).toString('utf8'));
+  Object.assign(json.Arguments, change);
+  return rawFrame(MessageKind.Initialize, JSON.stringify(json));
+};
+
+/** A frame of a message (the first of its dialogue). */
+const frame = (kind: MessageKind, payload: object) =>
+  encodeFrame({ ...createMessage(kind as MessageKind.Stop, payload as never), DialogueNonce: 1 });
+
+/** What a VM process does with `init` on fd 3 and `requests` on fd 4: exit code, stderr, all it wrote on fd 5. */
+function run(args: string[], init: Buffer, requests: Buffer) {
+  const child = spawn(process.execPath, ['--single-threaded', ...args], { stdio: vmSpawnStdio() });
+  const pipes = vmPipes(child);
+  let stderr = '';
+  const answers: Buffer[] = [];
+  pipes.stderr.on('data', (d) => (stderr += d));
+  pipes.arwenToNode.on('data', (d: Buffer) => answers.push(d));
+  pipes.stdout.resume();
+  pipes.logLines.resume();
+  for (const stream of [pipes.init, pipes.nodeToArwen, pipes.logProfile]) stream.on('error', () => undefined);
+  pipes.init.end(init);
+  pipes.nodeToArwen.end(requests);
+  return new Promise<{ code: number | null; stderr: string; answers: string }>((resolve) =>
+    child.on('close', (code) => resolve({ code, stderr, answers: Buffer.concat(answers).toString('hex') })),
+  );
+}
+
+// The bundle is the modules' code, with the JSON validators of the received kinds generated at build time and the
+// other kinds validated by ajv itself: the same exit codes, the same words on stderr, the same bytes on fd 5.
+describe('[@vm/host] the bundled arwen behaves as its modules', () => {
+  const modules = [
+    '-e',
+    `require(${JSON.stringify(path.join(path.dirname(ARWEN), '..', 'dist', 'process', 'arwenMain.js'))}).main()`,
+  ];
+  const lastNonce = MessageKind.BlockchainLastNonceRequest;
+  it.each([
+    [
+      'a served request, then Stop',
+      initialize(),
+      Buffer.concat([frame(MessageKind.DiagnoseWaitRequest, { Milliseconds: 1 }), frame(MessageKind.Stop, {})]),
+      /^$/,
+    ],
+    [
+      'an Initialize of a bad type',
+      initialize({ BlockGasLimit: 'ten' }),
+      Buffer.alloc(0),
+      /BlockGasLimit must be a uint64 integer/,
+    ],
+    ['an Initialize with a key too many', initialize({ Extra: 1 }), Buffer.alloc(0), /unexpected key "Extra"/],
+    [
+      'a request against its schema',
+      initialize(),
+      rawFrame(
+        MessageKind.DiagnoseWaitRequest,
+        `{"DialogueNonce":1,"Kind":${MessageKind.DiagnoseWaitRequest},"ErrorMessage":"","Milliseconds":-1}`,
+      ),
+      /Milliseconds must be a uint32 integer/,
+    ],
+    ['a kind the VM sends, never receives', initialize(), frame(lastNonce, {}), /bad message from node: unexpected/],
+    [
+      'such a kind against its schema',
+      initialize(),
+      rawFrame(lastNonce, `{"DialogueNonce":1,"Kind":${lastNonce},"ErrorMessage":"","Extra":2}`),
+      /BlockchainLastNonceRequest: \/ has unexpected key "Extra"/,
+    ],
+  ])(
+    '%s',
+    async (_what, init, requests, words) => {
+      const [bundled, unbundled] = [await run([ARWEN], init, requests), await run(modules, init, requests)];
+      expect(bundled).toEqual(unbundled);
+      expect(bundled.stderr).toMatch(words);
+    },
+    30_000,
+  );
 });

@@ -5,12 +5,15 @@
 // `__dirname` paths (package.json for --version) stay right. bin/arwen.js loads it when it is at least as new as the
 // builds it was made from, else the modules themselves.
 'use strict';
+const fs = require('node:fs');
 const path = require('node:path');
+const { spawn } = require('node:child_process');
 const esbuild = require('esbuild');
 const { precompiledAjvSource } = require('./precompiledAjv');
 
 const host = path.resolve(__dirname, '..');
 const OUTFILE = path.join(host, 'dist', 'process', 'arwen.bundle.js');
+const CACHE = path.join(host, 'dist', 'process', 'arwen.bundle.cache');
 
 /**
  * Modules the VM process requires only lazily and rarely (never at start, never for a request of the usual
@@ -64,7 +67,65 @@ const precompiledAjv = {
   },
 };
 
+/**
+ * The V8 code cache of a VM start (bin/arwen.js reads it): a real `arwen` on this Node.js, with the flags of its
+ * `#!` line, initialised, one request answered, then Stop; it writes the cache of what it compiled at exit.
+ */
+async function makeCodeCache() {
+  const {
+    DEFAULT_VM_TYPE,
+    MarshalizerKind,
+    MessageKind,
+    createMessage,
+    encodeFrame,
+    vmPipes,
+    vmSpawnStdio,
+  } = require('@vm/protocol');
+  const { GAS_SECTION_KEYS } = require(path.join(host, 'dist', 'gas', 'gasSchedule.js'));
+  const bin = path.join(host, 'bin', 'arwen.js');
+  const flags = fs
+    .readFileSync(bin, 'utf8')
+    .split('\n')[0]
+    .split(/\s+/)
+    .filter((word) => word.startsWith('--'));
+  const gasSchedule = Object.fromEntries(
+    Object.entries(GAS_SECTION_KEYS).map(([section, keys]) => [section, Object.fromEntries(keys.map((k) => [k, 1n]))]),
+  );
+  const tmp = `${CACHE}.${process.pid}.tmp`;
+  const child = spawn(process.execPath, [...flags, bin], {
+    stdio: vmSpawnStdio({ stdout: 'inherit', stderr: 'inherit' }),
+    env: { ...process.env, ARWEN_CODE_CACHE_OUT: tmp },
+  });
+  const pipes = vmPipes(child);
+  pipes.logLines.resume();
+  pipes.arwenToNode.resume();
+  pipes.init.end(
+    encodeFrame(
+      createMessage(MessageKind.Initialize, {
+        Arguments: {
+          VMType: DEFAULT_VM_TYPE,
+          BlockGasLimit: 10_000_000n,
+          GasSchedule: gasSchedule,
+          ProtocolBuiltinFunctions: null,
+          Kalyan3104ProtectedKeyPrefix: Buffer.from('KALYAN3104'),
+          LogsMarshalizer: MarshalizerKind.JSON,
+          MessagesMarshalizer: MarshalizerKind.JSON,
+        },
+      }),
+    ),
+  );
+  const frame = (kind, payload) => encodeFrame({ ...createMessage(kind, payload), DialogueNonce: 1 });
+  pipes.nodeToArwen.end(
+    Buffer.concat([frame(MessageKind.DiagnoseWaitRequest, { Milliseconds: 0 }), frame(MessageKind.Stop, {})]),
+  );
+  const code = await new Promise((resolve) => child.on('exit', resolve));
+  if (code !== 3 || !fs.existsSync(tmp)) throw new Error(`the code-cache run of arwen ended with ${code}`);
+  fs.renameSync(tmp, CACHE);
+}
+
 async function main() {
+  // a cache of another bundle must never be read with this one (bin/arwen.js also checks it is not older)
+  fs.rmSync(CACHE, { force: true });
   await esbuild.build({
     entryPoints: [path.join(host, 'dist', 'process', 'arwenMain.js')],
     outfile: OUTFILE,
@@ -80,6 +141,7 @@ async function main() {
     // require.resolve('@vm/logging') above runs at run time, from the bundle's place: as intended
     logOverride: { 'require-resolve-not-external': 'silent' },
   });
+  await makeCodeCache();
 }
 
 main().catch((error) => {

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -64,6 +64,23 @@ describe('[@vm/host] the arwen executable starts from one bundled file', () => {
     expect(entryOf(bin)).toBe('arwenMain.js');
     utimesSync(buildInfo, new Date(500_000), new Date(500_000));
     expect(entryOf(bin)).toBe('arwen.bundle.js');
+  });
+
+  it('the code cache a run writes (ARWEN_CODE_CACHE_OUT) is never used with a bundle made after it', () => {
+    const { bin, bundle } = tree();
+    const cache = bundle.replace(/\.js$/, '.cache');
+    const say = (word: string) => `exports.main = async () => { process.stdout.write('${word}'); };`;
+    writeFileSync(bundle, say('first'));
+    const made = spawnSync(process.execPath, [bin], {
+      encoding: 'utf8',
+      env: { ...process.env, ARWEN_CODE_CACHE_OUT: cache },
+    });
+    expect(made.stdout).toBe('first');
+    expect(statSync(cache).size).toBeGreaterThan(0);
+    expect(entryOf(bin)).toBe('first'); // the cache read with its own bundle
+    writeFileSync(bundle, say('other')); // as long as the first: only the cache's age tells them apart
+    utimesSync(cache, new Date(1_000_000), new Date(1_000_000));
+    expect(entryOf(bin)).toBe('other');
   });
 
   it('without build info (a published package) the bundle is used', () => {

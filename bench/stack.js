@@ -6,9 +6,17 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
-const { VMDriver } = require('@vm/driver');
+const { VMDriver, arwenCommand, locateArwen } = require('@vm/driver');
 const { GAS_SECTION_KEYS, MemoryWorld, VMHost, createGasSchedule } = require('@vm/host');
-const { MarshalizerKind } = require('@vm/protocol');
+const {
+  DEFAULT_VM_TYPE,
+  MarshalizerKind,
+  MessageKind,
+  createMessage,
+  encodeFrame,
+  vmPipes,
+  vmSpawnStdio,
+} = require('@vm/protocol');
 const { wat } = require('@vm/testkit');
 const { summarize } = require('./stats');
 const { account, bareNodeStart, callInput, testGasScheduleMap } = require('./fixtures');
@@ -80,6 +88,43 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /** An idle bare node's resident memory (a process that loads nothing and waits). */
 async function bareNodeRss() {
   const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+  await sleep(500);
+  const rss = rssOf(child.pid);
+  child.kill('SIGKILL');
+  return rss;
+}
+
+/**
+ * An idle arwen a peer spawned itself (no driver: no parent-death signal, so it runs its watcher thread),
+ * initialised and one request answered: its resident memory.
+ */
+async function directArwenRss() {
+  const [command, args] = arwenCommand(locateArwen());
+  const env = { ...process.env };
+  delete env.ARWEN_PARENT_DEATH_SIGNAL;
+  const child = spawn(command, args, { stdio: vmSpawnStdio(), env });
+  const pipes = vmPipes(child);
+  for (const stream of [pipes.stdout, pipes.stderr, pipes.logLines]) stream.resume();
+  const answered = new Promise((resolve) => pipes.arwenToNode.once('data', resolve));
+  pipes.init.end(
+    encodeFrame(
+      createMessage(MessageKind.Initialize, {
+        Arguments: {
+          VMType: DEFAULT_VM_TYPE,
+          BlockGasLimit: 10_000_000n,
+          GasSchedule: gasSchedule,
+          ProtocolBuiltinFunctions: null,
+          Kalyan3104ProtectedKeyPrefix: Buffer.from('KALYAN3104'),
+          LogsMarshalizer: MarshalizerKind.JSON,
+          MessagesMarshalizer: MarshalizerKind.JSON,
+        },
+      }),
+    ),
+  );
+  pipes.nodeToArwen.write(
+    encodeFrame({ ...createMessage(MessageKind.DiagnoseWaitRequest, { Milliseconds: 0 }), DialogueNonce: 1 }),
+  );
+  await answered;
   await sleep(500);
   const rss = rssOf(child.pid);
   child.kill('SIGKILL');
@@ -248,12 +293,15 @@ async function stackBenchmarks() {
     await sleep(500);
     const arwenRss = [];
     const bareRss = [];
+    const directRss = [];
     for (let i = 0; i < 3; i++) {
       arwenRss.push(rssOf(driver.pid));
       bareRss.push(await bareNodeRss());
+      directRss.push(await directArwenRss());
     }
-    const memory = { arwen: median(arwenRss), bare: median(bareRss) };
+    const memory = { arwen: median(arwenRss), bare: median(bareRss), direct: median(directRss) };
     memory.ratio = memory.arwen / memory.bare;
+    memory.directRatio = memory.direct / memory.bare;
     return { perHook, perHookBlocking, rawBaseline, erc20, restart, memory };
   } finally {
     await driver.close();
@@ -333,6 +381,12 @@ function stackRows(stack, rows) {
     median: mib(stack.memory.arwen),
     p99: '',
     note: `${stack.memory.ratio.toFixed(2)}x bare node (target <= 1.3x)`,
+  });
+  rows.push({
+    benchmark: 'the same spawned directly by a peer (no parent-death signal: its watcher thread runs)',
+    median: mib(stack.memory.direct),
+    p99: '',
+    note: `${stack.memory.directRatio.toFixed(2)}x bare node`,
   });
 }
 

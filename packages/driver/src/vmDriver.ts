@@ -44,6 +44,7 @@ import { runNodePart } from '@vm/node-part';
 import { captureChildOutput, profileFrame } from './childLogs';
 import { DriverError } from './errors';
 import { arwenCommand, locateArwen } from './locateArwen';
+import { withParentDeathSignal } from './parentDeath';
 import { CrashLoopBreaker, type RestartPolicy } from './restartPolicy';
 import { acceptAcknowledgement, Prefetcher } from './extensions';
 
@@ -440,10 +441,10 @@ export class VMDriver implements VMExecutionHandler {
 
   private start(): Child {
     const arwen = locateArwen(this.options.arwenPath);
-    const [command, args] = arwenCommand(arwen);
+    const launch = withParentDeathSignal(arwenCommand(arwen));
     log.info('ArwenDriver.startArwen()', { path: arwen });
     this.starts++;
-    const child = spawn(command, args, {
+    const child = spawn(launch.command, launch.args, {
       stdio: vmSpawnStdio(),
       // the node's current levels from the first line on (fd 6 carries later changes)
       env: {
@@ -451,6 +452,7 @@ export class VMDriver implements VMExecutionHandler {
         ARWEN_LOG_LEVELS: this.childLogLevels ?? getLogLevels(),
         ARWEN_BUSY_POLL_US: String(this.busyPollMicros),
         ARWEN_MAX_LOOP_TIME_MS: String(this.maxLoopTimeMs),
+        ...launch.env,
         ...this.options.env,
       },
     });

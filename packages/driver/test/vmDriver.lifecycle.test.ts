@@ -1,11 +1,12 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { accessSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setLogLevels, getLogLevels } from '@vm/driver';
 import { VMDriver } from '@vm/driver';
 import { FakeBlockchainHook, captureLogs, eventually, wat } from '@vm/testkit';
-import { testGasScheduleMap } from '@vm/testkit/host';
+import { binPath, testGasScheduleMap } from '@vm/testkit/host';
+import { vmSpawnStdio } from '@vm/protocol';
 
 const alive = (pid: number) => {
   try {
@@ -45,6 +46,50 @@ describe('[@vm/driver] the child never outlives its node', () => {
     },
     60000,
   );
+});
+
+const hasSetpriv = (() => {
+  try {
+    accessSync('/usr/bin/setpriv');
+    return process.platform === 'linux';
+  } catch {
+    return false;
+  }
+})();
+
+/** The threads of a process (Linux /proc). */
+const threads = (pid: number) => readdirSync(`/proc/${pid}/task`).length;
+
+// Where the kernel can signal a parent's death (Linux, util-linux setpriv), the driver starts arwen under
+// `setpriv --pdeathsig KILL` (an exec: no extra process) and tells it so: arwen then runs no watcher thread. The
+// tests above show such a VM still ends with its node.
+(hasSetpriv ? describe : describe.skip)('[@vm/driver] the parent-death signal (Linux, setpriv)', () => {
+  it('the child is arwen itself, told which process the kernel watches, and runs no watcher thread', async () => {
+    const driver = new VMDriver({
+      blockchainHook: new FakeBlockchainHook(),
+      gasSchedule: testGasScheduleMap(),
+      maxLoopTimeMs: 30_000,
+    });
+    // the same executable spawned directly, as a peer of its own would (it keeps its watcher thread)
+    const direct = spawn(process.execPath, ['--single-threaded', binPath('arwen')], {
+      stdio: vmSpawnStdio(),
+      env: { ...process.env, ARWEN_PARENT_DEATH_SIGNAL: '' },
+    });
+    try {
+      await driver.diagnoseWait(1);
+      const pid = driver.pid!;
+      expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')).toContain(binPath('arwen'));
+      expect(readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')).toContain(
+        `ARWEN_PARENT_DEATH_SIGNAL=${process.pid}`,
+      );
+      // the direct one waits for its Initialize frame, its watcher started: one thread more at least
+      await eventually(() => threads(direct.pid!) > threads(pid), 20_000);
+      expect(threads(direct.pid!)).toBeGreaterThan(threads(pid));
+    } finally {
+      direct.kill('SIGKILL');
+      await driver.close();
+    }
+  }, 60_000);
 });
 
 describe('[@vm/driver] logs', () => {

@@ -2,8 +2,9 @@
  * The `arwen` VM process (reference cmd/arwen/main.go): fd 3 one Initialize frame; fd 4 node -> VM; fd 5 VM -> node;
  * fd 6 log levels; fd 7 log lines. Exit codes: 2 bad initialization, 3 the loop ended (Stop, the node gone,
  * a protocol violation). The process never outlives its node: EOF on fd 4, or no answer within
- * ARWEN_NODE_TIMEOUT_MS while a contract waits on a hook, ends it, and a node that dies is noticed within
- * ORPHAN_CHECK_INTERVAL_MS whatever the VM is doing (orphanWatch). ARWEN_BUSY_POLL_US: microseconds to poll fd 4
+ * ARWEN_NODE_TIMEOUT_MS while a contract waits on a hook, ends it, and a node that dies ends it whatever the VM is
+ * doing (orphanWatch: the kernel's parent-death signal when the driver set one, ARWEN_PARENT_DEATH_SIGNAL, else a
+ * watcher thread within ORPHAN_CHECK_INTERVAL_MS). ARWEN_BUSY_POLL_US: microseconds to poll fd 4
  * before sleeping in a read (default 0; the driver passes its own setting). ARWEN_MAX_LOOP_TIME_MS: the node's
  * budget for one request (the driver passes it); a DiagnoseWait never sleeps a second longer (the node's own
  * timeout still comes first). ARWEN_REFERENCE_ONLY=1: ignore the capabilities offered in Initialize and send no
@@ -82,8 +83,8 @@ function positiveEnv(name: string): number | undefined {
 export const USAGE = `arwen: the dme-vm VM process. It is not run by hand: a node's driver starts it (@vm/driver's
 VMDriver, or any node speaking the reference's protocol) and passes one Initialize frame on fd 3, requests on
 fd 4, answers on fd 5, log levels on fd 6 and log lines on fd 7. Environment: ARWEN_NODE_TIMEOUT_MS,
-ARWEN_BUSY_POLL_US, ARWEN_MAX_LOOP_TIME_MS, ARWEN_LOG_LEVELS (set by the driver); ARWEN_REFERENCE_ONLY=1 (testing:
-speak only the reference protocol, never acknowledging offered capabilities).
+ARWEN_BUSY_POLL_US, ARWEN_MAX_LOOP_TIME_MS, ARWEN_LOG_LEVELS, ARWEN_PARENT_DEATH_SIGNAL (set by the driver);
+ARWEN_REFERENCE_ONLY=1 (testing: speak only the reference protocol, never acknowledging offered capabilities).
 `;
 
 /** Whether fd 3 is a pipe or socket (a node's driver passes the Initialize pipe there; a terminal has none). */

@@ -228,3 +228,244 @@ function asString(value: unknown, path: string): string {
 function invalid(path: string, what: string): never {
   throw new VMError(ErrorCode.InvalidMessage, `${path} ${what}`);
 }
+
+// ---------------------------------------------------------------- generated per shape (the fast path)
+
+type ShapeEncoder = (value: Record<string, unknown>) => string;
+type ShapeDecoder = (json: JsonObject, state: DecodeState) => Record<string, unknown>;
+
+/** Thrown by generated code for anything it does not take as is: the field walk then runs, for its exact error. */
+const REFUSED = new Error('refused');
+
+/**
+ * encodeShape through an encoder generated once per shape (fields by literal name, no dispatch or path string per
+ * field). For a value it refuses, encodeShape runs instead: the same text, or the same InvalidMessage error.
+ */
+export function encodeShapeFast(shape: Shape, value: Record<string, unknown>, path: string): string {
+  const encode = compiledEncoder(shape);
+  if (encode) {
+    try {
+      return encode(value);
+    } catch {
+      // refused: the walk below names the field
+    }
+  }
+  return encodeShape(shape, value, path);
+}
+
+/** decodeShape through a decoder generated once per shape (the JSON is schema-validated: it never refuses). */
+export function decodeShapeFast(shape: Shape, json: JsonObject, state: DecodeState): Record<string, unknown> {
+  let decode = decoders.get(shape);
+  if (!decode) decoders.set(shape, (decode = compileDecoder(shape)));
+  return decode(json, state);
+}
+
+const encoders = new WeakMap<Shape, ShapeEncoder | null>();
+const decoders = new WeakMap<Shape, ShapeDecoder>();
+
+function compiledEncoder(shape: Shape): ShapeEncoder | null {
+  let encode = encoders.get(shape);
+  if (encode === undefined) encoders.set(shape, (encode = compileEncoder(shape)));
+  return encode;
+}
+
+const refuse = (): never => {
+  throw REFUSED;
+};
+
+/** The field encoders of generated code: encodeField's text, or REFUSED where encodeField would throw. */
+const ENCODE = {
+  bytes(value: unknown): string {
+    if (value === null) return 'null';
+    if (!(value instanceof Uint8Array)) refuse();
+    const bytes = value as Uint8Array;
+    return `"${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')}"`;
+  },
+  bytesList(value: unknown): string {
+    if (value === null) return 'null';
+    if (!Array.isArray(value)) refuse();
+    let out = '[';
+    for (let i = 0; i < (value as unknown[]).length; i++)
+      out += (i === 0 ? '' : ',') + ENCODE.bytes((value as unknown[])[i]);
+    return out + ']';
+  },
+  bigInt(value: unknown): string {
+    if (value === null) return 'null';
+    if (typeof value !== 'bigint') refuse();
+    return (value as bigint).toString();
+  },
+  integer(value: unknown, type: GoIntegerType): string {
+    if (typeof value === 'number' && Number.isSafeInteger(value)) {
+      if (inGoRange(BigInt(value), type)) return String(value);
+    } else if (typeof value === 'bigint' && inGoRange(value, type)) return value.toString();
+    return refuse();
+  },
+  bool(value: unknown): string {
+    if (typeof value !== 'boolean') refuse();
+    return value ? 'true' : 'false';
+  },
+  string(value: unknown): string {
+    if (typeof value !== 'string') refuse();
+    return goQuote(value as string);
+  },
+  object(value: unknown): void {
+    if (value === null || typeof value !== 'object') refuse();
+  },
+  struct(value: unknown, encode: ShapeEncoder, nullable: boolean): string {
+    if (value === null && nullable) return 'null';
+    return encode(value as Record<string, unknown>);
+  },
+  structList(value: unknown, encode: ShapeEncoder): string {
+    if (value === null) return 'null';
+    if (!Array.isArray(value)) refuse();
+    let out = '[';
+    for (let i = 0; i < (value as unknown[]).length; i++)
+      out += (i === 0 ? '' : ',') + encode((value as Record<string, unknown>[])[i]);
+    return out + ']';
+  },
+  keyedList(value: unknown, keyField: string, encode: ShapeEncoder): string {
+    if (value === null) return 'null';
+    if (!Array.isArray(value)) refuse();
+    const entries = (value as Record<string, unknown>[]).map((item) => {
+      const key = item?.[keyField];
+      if (!(key instanceof Uint8Array)) refuse();
+      return { key: key as Uint8Array, json: encode(item) };
+    });
+    return encodeByteKeyedObject(entries, '');
+  },
+  field: (field: Field, value: unknown): string => encodeField(field, value, ''),
+};
+
+/** null when the shape does not suit a fixed layout of commas (its first field is an extension, left out at 0). */
+function compileEncoder(shape: Shape): ShapeEncoder | null {
+  const names = Object.keys(shape);
+  if (names.length > 0 && shape[names[0]].extension) return null;
+  const nested: ShapeEncoder[] = [];
+  const fields: Field[] = [];
+  const lines = ['E.object(v);', "let out = '{';"];
+  names.forEach((name, i) => {
+    const field = shape[name];
+    const value = `v[${JSON.stringify(name)}]`;
+    const key = JSON.stringify(`${i === 0 ? '' : ','}"${name}":`);
+    const sub = (s: Shape) => {
+      const encode = compiledEncoder(s);
+      if (!encode) return null;
+      return `N[${nested.push(encode) - 1}]`;
+    };
+    let text: string | null;
+    switch (field.t) {
+      case 'bytes':
+      case 'bytesList':
+      case 'bigInt':
+      case 'bool':
+      case 'string':
+        text = `E.${field.t}(${value})`;
+        break;
+      case 'u64':
+        text = `E.integer(${value}, 'uint64')`;
+        break;
+      case 'u32':
+        text = `E.integer(${value}, 'uint32')`;
+        break;
+      case 'int':
+        text = `E.integer(${value}, 'int')`;
+        break;
+      case 'struct': {
+        const encode = sub(field.shape);
+        text = encode && `E.struct(${value}, ${encode}, ${field.nullable})`;
+        break;
+      }
+      case 'structList': {
+        const encode = sub(field.shape);
+        text = encode && `E.structList(${value}, ${encode})`;
+        break;
+      }
+      case 'keyedList': {
+        const encode = sub(field.shape);
+        text = encode && `E.keyedList(${value}, ${JSON.stringify(field.keyField)}, ${encode})`;
+        break;
+      }
+      default:
+        text = null;
+    }
+    text ??= `E.field(F[${fields.push(field) - 1}], ${value})`;
+    // an extension at its zero value is left out (as encodeShape does)
+    if (field.extension) lines.push(`if (${value}) out += ${key} + ${text};`);
+    else lines.push(`out += ${key} + ${text};`);
+  });
+  lines.push("return out + '}';");
+  const make = new Function('E', 'N', 'F', `return function encode(v) {\n${lines.join('\n')}\n};`);
+  return make(ENCODE, nested, fields) as ShapeEncoder;
+}
+
+/** The field decoders of generated code (decodeField's values). */
+const DECODE = {
+  bytes: decodeBytes,
+  bytesList: (json: Json, state: DecodeState) =>
+    json === null ? null : (json as Json[]).map((item) => decodeBytes(item, state)),
+  bigInt: (json: Json, state: DecodeState) => (json === null ? null : (integerValue(json, state.marked) as bigint)),
+  u64: (json: Json, state: DecodeState) => integerValue(json, state.marked) as bigint,
+  // (+ 0: a -0 reads as 0, as it does through a bigint)
+  number: (json: Json, state: DecodeState) =>
+    typeof json === 'number' ? json + 0 : Number(integerValue(json, state.marked)),
+  struct: (json: Json, state: DecodeState, decode: ShapeDecoder) =>
+    json === null ? null : decode(json as JsonObject, state),
+  structList: (json: Json, state: DecodeState, decode: ShapeDecoder) =>
+    json === null ? null : (json as JsonObject[]).map((item) => decode(item, state)),
+  keyedList: (json: Json, state: DecodeState, keyField: string, decode: ShapeDecoder) =>
+    json === null
+      ? null
+      : Object.entries(json as JsonObject).map(([key, value]) => {
+          const item = decode(value as JsonObject, state);
+          if (item[keyField] === null) item[keyField] = keyToBytes(key);
+          return item;
+        }),
+  field: decodeField,
+};
+
+function compileDecoder(shape: Shape): ShapeDecoder {
+  const nested: ShapeDecoder[] = [];
+  const fields: Field[] = [];
+  const sub = (s: Shape) => {
+    let decode = decoders.get(s);
+    if (!decode) decoders.set(s, (decode = compileDecoder(s)));
+    return `N[${nested.push(decode) - 1}]`;
+  };
+  const values = Object.keys(shape).map((name) => {
+    const field = shape[name];
+    const json = `j[${JSON.stringify(name)}]`;
+    let read: string;
+    switch (field.t) {
+      case 'bytes':
+      case 'bytesList':
+      case 'bigInt':
+      case 'u64':
+        read = `D.${field.t}(${json}, s)`;
+        break;
+      case 'u32':
+      case 'int':
+        read = `D.number(${json}, s)`;
+        break;
+      case 'bool':
+      case 'string':
+        read = json;
+        break;
+      case 'struct':
+        read = `D.struct(${json}, s, ${sub(field.shape)})`;
+        break;
+      case 'structList':
+        read = `D.structList(${json}, s, ${sub(field.shape)})`;
+        break;
+      case 'keyedList':
+        read = `D.keyedList(${json}, s, ${JSON.stringify(field.keyField)}, ${sub(field.shape)})`;
+        break;
+      default:
+        read = `D.field(F[${fields.push(field) - 1}], ${json}, s)`;
+    }
+    // an extension a reference peer left out reads as its zero (as decodeField does)
+    if (field.extension) read = `(${json} === undefined ? ${field.t === 'u32' ? '0' : 'null'} : ${read})`;
+    return `${JSON.stringify(name)}: ${read}`;
+  });
+  const make = new Function('D', 'N', 'F', `return function decode(j, s) {\nreturn {\n${values.join(',\n')}\n};\n};`);
+  return make(DECODE, nested, fields) as ShapeDecoder;
+}

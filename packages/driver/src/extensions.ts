@@ -198,7 +198,13 @@ function withPrefetch(message: Message, reads: readonly Read[], values: readonly
       prefetch.Storage!.push({ Address: read.Address, Index: read.Index, Data: (value as Uint8Array | null) ?? null });
   }
   if (prefetch.Accounts!.length === 0 && prefetch.Storage!.length === 0) return message;
-  return { ...message, Prefetch: prefetch } as Message;
+  // the fields written out, in the shape's order (a spread adding a property is several times slower)
+  const { DialogueNonce, Kind, ErrorMessage } = message;
+  if (message.Kind === MessageKind.ContractCallRequest)
+    return { DialogueNonce, Kind, ErrorMessage, CallInput: message.CallInput, Prefetch: prefetch } as Message;
+  if (message.Kind === MessageKind.ContractDeployRequest)
+    return { DialogueNonce, Kind, ErrorMessage, CreateInput: message.CreateInput, Prefetch: prefetch } as Message;
+  return message; // (no other kind carries a Prefetch, nor is read ahead for)
 }
 
 function learnedKey(message: MessageOf<MessageKind.ContractCallRequest>): string {

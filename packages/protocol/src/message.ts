@@ -5,7 +5,7 @@
 import { VMError, ErrorCode } from './errors';
 import { isKnownKind, kindName } from './messageKinds';
 import { encodePreamble, PREAMBLE_SIZE } from './preamble';
-import { decodeShapeFast, encodeShapeFast } from './wire/json/codec';
+import { decodeShapeFast, encodeShapeFast, validatingDecoder } from './wire/json/codec';
 import { decodeState, type DecodeState } from './wire/json/decodeState';
 import { parseJsonFast } from './wire/json/goJson';
 import { describeSchemaErrors, validatorFor } from './wire/json/validate';
@@ -60,6 +60,19 @@ export function decodeMessage(kind: number, payload: Uint8Array): Message {
 
 /** Validation and decoding of one parsed message, sharing its state (nothing outlives the call). */
 function decodeParsed(kind: WireKind, json: unknown, state: DecodeState): Message {
+  const checked = validatingDecoder(shapeOf(kind));
+  if (checked) {
+    let message: Message | undefined;
+    try {
+      message = checked(json as Record<string, unknown>, state) as unknown as Message;
+    } catch {
+      // not taken as is: ajv and the field walk below give the exact outcome
+    }
+    if (message) {
+      if (message.Kind !== kind) throw new VMError(ErrorCode.KindMismatch, `preamble ${kind}, payload ${message.Kind}`);
+      return message;
+    }
+  }
   const validate = validatorFor(kind);
   if (!validate.call(state, json))
     throw new VMError(ErrorCode.SchemaViolation, `${kindName(kind)}: ${describeSchemaErrors(validate.errors)}`);

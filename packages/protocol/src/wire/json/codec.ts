@@ -4,7 +4,7 @@
 import { VMError, ErrorCode } from '../../errors';
 import type { Bytes, BytesMapEntry, Field, GasScheduleMap, Shape } from '../fields';
 import { compareBytes, keyToBytes, quoteByteKey } from './byteKeys';
-import { base64Bytes } from './base64';
+import { base64Bytes, isStrictBase64 } from './base64';
 import { goQuote, inGoRange, integerValue, type GoIntegerType } from './goJson';
 import type { DecodeState } from './decodeState';
 
@@ -468,4 +468,134 @@ function compileDecoder(shape: Shape): ShapeDecoder {
   });
   const make = new Function('D', 'N', 'F', `return function decode(j, s) {\nreturn {\n${values.join(',\n')}\n};\n};`);
   return make(DECODE, nested, fields) as ShapeDecoder;
+}
+
+// ---------------------------------------------------------------- validating decoders (schema check and decode in one walk)
+
+/**
+ * A decoder per shape that checks, field by field, what the kind's JSON schema checks (the types, `goInteger`
+ * ranges, strict base64, required keys, no other key) while it decodes. It is at least as strict as the schema:
+ * for anything it does not take as is it throws, and decodeParsed then validates with ajv (for the exact error)
+ * and decodes with decodeShape; so its only effect is time (no schema pass over a valid message).
+ */
+export function validatingDecoder(shape: Shape): ShapeDecoder | null {
+  let decode = validating.get(shape);
+  if (decode === undefined) validating.set(shape, (decode = compileValidating(shape)));
+  return decode;
+}
+
+const validating = new WeakMap<Shape, ShapeDecoder | null>();
+
+const integerIn = (json: Json, state: DecodeState, type: GoIntegerType): bigint => {
+  const value = integerValue(json, state.marked);
+  if (value === undefined || !inGoRange(value, type)) refuse();
+  return value as bigint;
+};
+
+const VALIDATE = {
+  object(json: Json): void {
+    if (json === null || typeof json !== 'object' || Array.isArray(json)) refuse();
+  },
+  keys(json: JsonObject): number {
+    let n = 0;
+    for (const key in json) if (Object.prototype.hasOwnProperty.call(json, key)) n++;
+    return n;
+  },
+  refuse,
+  bytes(json: Json, state: DecodeState): Bytes {
+    if (json === null) return null;
+    if (typeof json !== 'string' || !isStrictBase64(json, state)) refuse();
+    return decodeBytes(json, state);
+  },
+  bytesList(json: Json, state: DecodeState): Bytes[] | null {
+    if (json === null) return null;
+    if (!Array.isArray(json)) refuse();
+    return (json as Json[]).map((item) => VALIDATE.bytes(item, state));
+  },
+  bigInt: (json: Json, state: DecodeState) => (json === null ? null : integerIn(json, state, 'bigInt')),
+  u64: (json: Json, state: DecodeState) => integerIn(json, state, 'uint64'),
+  u32: (json: Json, state: DecodeState) => Number(integerIn(json, state, 'uint32')),
+  int: (json: Json, state: DecodeState) => Number(integerIn(json, state, 'int')),
+  bool(json: Json): boolean {
+    if (typeof json !== 'boolean') refuse();
+    return json as boolean;
+  },
+  string(json: Json): string {
+    if (typeof json !== 'string') refuse();
+    return json as string;
+  },
+  struct: (json: Json, state: DecodeState, decode: ShapeDecoder, nullable: boolean) =>
+    json === null && nullable ? null : decode(json as JsonObject, state),
+  structList(json: Json, state: DecodeState, decode: ShapeDecoder): Record<string, unknown>[] | null {
+    if (json === null) return null;
+    if (!Array.isArray(json)) refuse();
+    return (json as JsonObject[]).map((item) => decode(item, state));
+  },
+  keyedList(json: Json, state: DecodeState, keyField: string, decode: ShapeDecoder): Record<string, unknown>[] | null {
+    if (json === null) return null;
+    VALIDATE.object(json);
+    return Object.entries(json as JsonObject).map(([key, value]) => {
+      const item = decode(value as JsonObject, state);
+      if (item[keyField] === null) item[keyField] = keyToBytes(key);
+      return item;
+    });
+  },
+};
+
+/** null for a shape with a field it does not check itself (maps of names, gas schedules: rare kinds). */
+function compileValidating(shape: Shape): ShapeDecoder | null {
+  const nested: ShapeDecoder[] = [];
+  const sub = (s: Shape) => {
+    const decode = validatingDecoder(s);
+    return decode && `N[${nested.push(decode) - 1}]`;
+  };
+  const names = Object.keys(shape);
+  const lines = ['V.object(j);', 'let defined = 0;'];
+  const values: string[] = [];
+  for (const [i, name] of names.entries()) {
+    const field = shape[name];
+    const x = `x${i}`;
+    lines.push(`const ${x} = j[${JSON.stringify(name)}];`);
+    lines.push(
+      field.extension ? `if (${x} !== undefined) defined++;` : `if (${x} === undefined) V.refuse(); defined++;`,
+    );
+    let read: string | null;
+    switch (field.t) {
+      case 'bytes':
+      case 'bytesList':
+      case 'bigInt':
+      case 'u64':
+      case 'u32':
+      case 'int':
+      case 'bool':
+      case 'string':
+        read = `V.${field.t}(${x}, s)`;
+        break;
+      case 'struct': {
+        const decode = sub(field.shape);
+        read = decode && `V.struct(${x}, s, ${decode}, ${field.nullable})`;
+        break;
+      }
+      case 'structList': {
+        const decode = sub(field.shape);
+        read = decode && `V.structList(${x}, s, ${decode})`;
+        break;
+      }
+      case 'keyedList': {
+        const decode = sub(field.shape);
+        read = decode && `V.keyedList(${x}, s, ${JSON.stringify(field.keyField)}, ${decode})`;
+        break;
+      }
+      default:
+        read = null;
+    }
+    if (read === null) return null;
+    // an extension a reference peer left out reads as its zero
+    if (field.extension) read = `(${x} === undefined ? ${field.t === 'u32' ? '0' : 'null'} : ${read})`;
+    values.push(`${JSON.stringify(name)}: ${read}`);
+  }
+  lines.push('if (V.keys(j) !== defined) V.refuse();'); // no key but the shape's (additionalProperties: false)
+  const body = `${lines.join('\n')}\nreturn {\n${values.join(',\n')}\n};`;
+  const make = new Function('V', 'N', `return function decode(j, s) {\n${body}\n};`);
+  return make(VALIDATE, nested) as ShapeDecoder;
 }

@@ -11,10 +11,10 @@ import {
   MessageKind,
   VMError,
   type AsyncBlockchainHook,
+  type Account,
   type Message,
   type MessageOf,
   type Prefetch,
-  type PrefetchedAccount,
   type PrefetchedStorage,
 } from '@vm/protocol';
 import { getLogger } from '@vm/logging';
@@ -56,17 +56,53 @@ export class Prefetcher {
 
   constructor(private readonly hook: AsyncBlockchainHook) {}
 
-  /** The request with what is read ahead for it, under the agreed capabilities. */
-  async prepare(message: Message, capabilities: number): Promise<Message> {
+  /**
+   * The request with what is read ahead for it, under the agreed capabilities: at once when the hook answers
+   * synchronously (no promise per read, none per request), else a promise (the reads then go one after another).
+   */
+  prepare(message: Message, capabilities: number): Message | Promise<Message> {
     const accounts = hasCapability(capabilities, Capability.AccountPrefetch);
     const storage = hasCapability(capabilities, Capability.StoragePrefetch);
     if (!accounts && !storage) return message;
-    const prefetch: Prefetch = { Accounts: [], Storage: [] };
-    if (accounts) prefetch.Accounts = await this.accounts(message, hasCapability(capabilities, Capability.CodeByHash));
+    const reads: Read[] = [];
+    if (accounts) {
+      const byHash = hasCapability(capabilities, Capability.CodeByHash);
+      for (const address of accountAddresses(message)) reads.push({ kind: 'account', address, byHash });
+    }
     if (storage && message.Kind === MessageKind.ContractCallRequest && message.CallInput)
-      prefetch.Storage = await this.storage(learnedKey(message));
-    if (prefetch.Accounts!.length === 0 && prefetch.Storage!.length === 0) return message;
-    return { ...message, Prefetch: prefetch } as Message;
+      for (const { Address, Index } of this.learned.get(learnedKey(message)) ?? [])
+        reads.push({ kind: 'storage', Address, Index });
+    if (reads.length === 0) return message;
+    const values: unknown[] = [];
+    for (let i = 0; i < reads.length; i++) {
+      const value = this.read(reads[i]);
+      if (isPromiseLike(value)) return this.prepareAsync(message, reads, values, value);
+      values.push(value);
+    }
+    return withPrefetch(message, reads, values);
+  }
+
+  /** The rest of prepare() once a read returned a promise: that read awaited, then the others, one by one. */
+  private async prepareAsync(
+    message: Message,
+    reads: Read[],
+    values: unknown[],
+    pending: PromiseLike<unknown>,
+  ): Promise<Message> {
+    values.push(await settled(pending));
+    for (let i = values.length; i < reads.length; i++) values.push(await settled(this.read(reads[i])));
+    return withPrefetch(message, reads, values);
+  }
+
+  /** One read ahead: the hook's answer (a value or a promise of one), or LEFT_OUT when it threw. */
+  private read(read: Read): unknown {
+    try {
+      return read.kind === 'account'
+        ? this.hook.getUserAccount(read.address)
+        : this.hook.getStorageData(read.Address ?? EMPTY, read.Index ?? EMPTY);
+    } catch {
+      return LEFT_OUT; // left out: the VM asks, and the failure is reported where it would have been
+    }
   }
 
   /**
@@ -110,39 +146,65 @@ export class Prefetcher {
     this.learned.set(key, keys);
     if (this.learned.size > MAX_FUNCTIONS) this.learned.delete(this.learned.keys().next().value as string);
   }
+}
 
-  private async accounts(message: Message, byHash: boolean): Promise<PrefetchedAccount[]> {
+/** One answer to read ahead: an account, or a storage value (of a key as the VM named it). */
+type Read =
+  | { readonly kind: 'account'; readonly address: Uint8Array; readonly byHash: boolean }
+  | { readonly kind: 'storage'; readonly Address: Uint8Array | null; readonly Index: Uint8Array | null };
+
+const EMPTY = new Uint8Array(0);
+/** A read that failed: left out of the prefetch. */
+const LEFT_OUT = Symbol('left out');
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
+/** A promised read's value, or LEFT_OUT when it rejected. */
+async function settled(value: unknown): Promise<unknown> {
+  try {
+    return await value;
+  } catch {
+    return LEFT_OUT;
+  }
+}
+
+/** The recipient and caller of a call (once each), the caller of a deploy. */
+function accountAddresses(message: Message): Uint8Array[] {
+  if (message.Kind === MessageKind.ContractCallRequest && message.CallInput) {
+    const { RecipientAddr, CallerAddr } = message.CallInput;
     const addresses: Uint8Array[] = [];
-    if (message.Kind === MessageKind.ContractCallRequest && message.CallInput) {
-      if (message.CallInput.RecipientAddr) addresses.push(message.CallInput.RecipientAddr);
-      if (message.CallInput.CallerAddr) addresses.push(message.CallInput.CallerAddr);
-    } else if (message.Kind === MessageKind.ContractDeployRequest && message.CreateInput?.CallerAddr)
-      addresses.push(message.CreateInput.CallerAddr);
-    const out: PrefetchedAccount[] = [];
-    for (const address of addresses) {
-      if (out.some((a) => hex(a.Address) === hex(address))) continue;
-      try {
-        const account = (await this.hook.getUserAccount(address)) ?? null;
-        out.push({ Address: address, Account: byHash ? accountByHash(account) : account });
-      } catch {
-        // left out: the VM asks, and the failure is reported where it would have been
-      }
-    }
-    return out;
+    if (RecipientAddr) addresses.push(RecipientAddr);
+    if (CallerAddr && !(RecipientAddr && Buffer.from(CallerAddr).equals(RecipientAddr))) addresses.push(CallerAddr);
+    return addresses;
   }
+  if (message.Kind === MessageKind.ContractDeployRequest && message.CreateInput?.CallerAddr)
+    return [message.CreateInput.CallerAddr];
+  return [];
+}
 
-  private async storage(key: string): Promise<PrefetchedStorage[]> {
-    const out: PrefetchedStorage[] = [];
-    for (const { Address, Index } of this.learned.get(key) ?? []) {
-      try {
-        const data = await this.hook.getStorageData(Address ?? new Uint8Array(0), Index ?? new Uint8Array(0));
-        out.push({ Address, Index, Data: data ?? null });
-      } catch {
-        // left out, as above
-      }
-    }
-    return out;
+/** The request carrying the reads that answered (none: the request as it was). */
+function withPrefetch(message: Message, reads: readonly Read[], values: readonly unknown[]): Message {
+  const prefetch: Prefetch = { Accounts: [], Storage: [] };
+  for (let i = 0; i < reads.length; i++) {
+    const value = values[i];
+    if (value === LEFT_OUT) continue;
+    const read = reads[i];
+    if (read.kind === 'account') {
+      const account = (value as Account | null | undefined) ?? null;
+      prefetch.Accounts!.push({ Address: read.address, Account: read.byHash ? accountByHash(account) : account });
+    } else
+      prefetch.Storage!.push({ Address: read.Address, Index: read.Index, Data: (value as Uint8Array | null) ?? null });
   }
+  if (prefetch.Accounts!.length === 0 && prefetch.Storage!.length === 0) return message;
+  // the fields written out, in the shape's order (a spread adding a property is several times slower)
+  const { DialogueNonce, Kind, ErrorMessage } = message;
+  if (message.Kind === MessageKind.ContractCallRequest)
+    return { DialogueNonce, Kind, ErrorMessage, CallInput: message.CallInput, Prefetch: prefetch } as Message;
+  if (message.Kind === MessageKind.ContractDeployRequest)
+    return { DialogueNonce, Kind, ErrorMessage, CreateInput: message.CreateInput, Prefetch: prefetch } as Message;
+  return message; // (no other kind carries a Prefetch, nor is read ahead for)
 }
 
 function learnedKey(message: MessageOf<MessageKind.ContractCallRequest>): string {

@@ -377,10 +377,13 @@ export class VMDriver implements VMExecutionHandler {
     // one budget for the whole request: a fresh child's start and handshake, the reads ahead, the dialogue
     const started = performance.now();
     const budget = () => Math.max(1, this.maxLoopTimeMs - (performance.now() - started));
-    try {
-      await this.restartIfNecessary();
-    } catch (error) {
-      throw asCritical(error);
+    // (a running child needs no await: a request costs no promise it does not need)
+    if (this.closedForGood || this.isClosed()) {
+      try {
+        await this.restartIfNecessary();
+      } catch (error) {
+        throw asCritical(error);
+      }
     }
     const child = this.child!;
     if (needs !== undefined) {
@@ -406,7 +409,9 @@ export class VMDriver implements VMExecutionHandler {
     const agreed = child.agreed ?? 0;
     const { session, finish } = this.prefetcher.session(message, agreed, () => this.counts.roundTrips++);
     try {
-      const prepared = await withinBudget(this.prefetcher.prepare(message, agreed), budget(), this.maxLoopTimeMs);
+      const preparing = this.prefetcher.prepare(message, agreed);
+      const prepared =
+        preparing instanceof Promise ? await withinBudget(preparing, budget(), this.maxLoopTimeMs) : preparing;
       this.counts.roundTrips++;
       const response = await runNodePart(child.messenger, this.options.blockchainHook, prepared, {
         maxLoopTimeMs: budget(),

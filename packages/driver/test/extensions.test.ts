@@ -102,6 +102,49 @@ describe('[@vm/driver] negotiated extensions, each on and off, through a real ar
     60_000,
   );
 
+  it('an asynchronous hook: the reads ahead await each answer (a rejected one is left out, the VM asks), the same outputs', async () => {
+    const expected = await inProcess();
+    const world = adderWorld();
+    /** The driver's round trips when its last request ended: a hook call made while they are unchanged reads ahead. */
+    let tripsAtLastEnd = -1;
+    const readsAhead: string[] = [];
+    const later = <T>(answer: () => T) =>
+      new Promise<T>((resolve, reject) =>
+        setImmediate(() => {
+          try {
+            resolve(answer());
+          } catch (error) {
+            reject(error as Error);
+          }
+        }),
+      );
+    const hook = new Proxy(world, {
+      get(target, key) {
+        const value = Reflect.get(target, key) as unknown;
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          const ahead = driver.stats.roundTrips === tripsAtLastEnd;
+          if (ahead) readsAhead.push(String(key));
+          // each storage value read ahead is refused: left out of the request, the VM asks for it itself
+          if (ahead && key === 'getStorageData') return Promise.reject(new Error('not now'));
+          return later(() => (value as (...a: unknown[]) => unknown).apply(target, args));
+        };
+      },
+    });
+    const driver = new VMDriver({ blockchainHook: hook, gasSchedule: testGasScheduleMap(), maxLoopTimeMs: 30_000 });
+    drivers.push(driver);
+    const outputs: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const output = await driver.runSmartContractCall(i % 2 ? call('getSum') : call('add', [big(BigInt(i) << 70n)]));
+      tripsAtLastEnd = driver.stats.roundTrips;
+      world.applyOutput(output, OWNER);
+      outputs.push(encodeMessage(createMessage(MessageKind.ContractResponse, { VMOutput: output })).toString());
+    }
+    expect(outputs).toEqual(expected);
+    expect(readsAhead).toContain('getUserAccount');
+    expect(readsAhead).toContain('getStorageData');
+  }, 60_000);
+
   it('a VMOutput lists its output accounts in the same order in process and through the stack (by address)', async () => {
     // the contract (0xad…) pays 0x01…: in order of appearance the contract comes first, by address the payee
     const payer = await wat(`(module (import "env" "transferValue" (func $t (param i32 i32 i32 i32) (result i32)))

@@ -1,12 +1,13 @@
 /**
  * The node's per-request loop (reference ipc/nodepart/part.go): send the request, answer every hook call through
  * the repliers, finish at the contract or diagnose response. One deadline (MaxLoopTime) covers the whole request,
- * every read, write and hook answer included (one timer); any protocol violation is a critical error. The dialogue
- * always ends reset. When the hook answers synchronously and the messenger has the next message at hand (busy
- * polling) or takes a frame at once, a round trip costs no promise at all.
+ * every read, write and hook answer included (one timer, armed only if the request ever waits on the event loop);
+ * any protocol violation is a critical error. The dialogue always ends reset. When the hook answers synchronously
+ * and the messenger has the next message at hand (busy polling) or takes a frame at once, a round trip costs no
+ * promise and no timer at all.
  */
 import { getLogger } from '@vm/logging';
-import type { AsyncMessenger } from '@vm/messenger';
+import { Deadline, type AsyncMessenger } from '@vm/messenger';
 import {
   endsDialogue,
   isContractResponse,
@@ -36,37 +37,31 @@ export async function runNodePart(
   options: NodePartOptions,
 ): Promise<Message> {
   const started = performance.now();
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => {
-      const error = new VMError(ErrorCode.Timeout, `the request did not finish within ${options.maxLoopTimeMs} ms`);
-      messenger.abort(error); // fails a pending read or write at once
-      reject(error);
-    }, options.maxLoopTimeMs);
-  });
-  expired.catch(() => undefined);
+  const budget = new RequestBudget(messenger, options.maxLoopTimeMs);
   try {
     try {
-      await messenger.post(request);
+      const posting = budget.whileWaiting(messenger.post(request));
+      if (posting) await posting;
     } catch (error) {
       throw critical(error, ErrorCode.CannotSendContractRequest);
     }
     let failedHook: VMError | undefined;
     for (;;) {
-      const message = messenger.tryReceive() ?? (await messenger.receive());
+      budget.check();
+      const message = messenger.tryReceive(budget.deadline) ?? (await budget.whileWaiting(messenger.receive()));
       if (isVmRequest(message.Kind)) {
         const answered = answerHookCall(hook, message, options.session);
         // the node's own hook work counts against the same budget: a hook that never answers times out too
-        let reply = answered instanceof Promise ? await Promise.race([answered, expired]) : answered;
+        let reply = answered instanceof Promise ? await Promise.race([answered, budget.expired()]) : answered;
         try {
-          const pending = messenger.post(reply.response);
-          if (pending) await pending;
+          const posting = budget.whileWaiting(messenger.post(reply.response));
+          if (posting) await posting;
         } catch (error) {
           if (!VMError.is(error, ErrorCode.MessageTooLarge))
             throw critical(error, ErrorCode.CannotSendHookCallResponse);
           // an answer over the frame limit (e.g. a huge code) was not written: the VM is told the hook failed
           reply = hookFailure(message, error.message);
-          await messenger.send(reply.response);
+          await budget.whileWaiting(messenger.send(reply.response));
         }
         failedHook ??= reply.failure;
         continue;
@@ -80,9 +75,61 @@ export async function runNodePart(
     if (!VMError.is(error, ErrorCode.HookFailed)) log.warn('[NODE]: end of loop', { err: (error as Error).message });
     throw error;
   } finally {
-    clearTimeout(timer);
+    budget.clear();
     messenger.resetDialogue();
     if (log.isLevelEnabled('trace')) log.trace('[NODE] end of loop', { ms: (performance.now() - started).toFixed(3) });
+  }
+}
+
+/**
+ * One request's budget: a deadline, checked between the synchronous steps, and a timer armed only once the request
+ * first waits on the event loop (a request answered while busy polling, by a synchronous hook, sets no timer at
+ * all). When it fires, the messenger is aborted: a pending read or write fails at once.
+ */
+class RequestBudget {
+  readonly deadline: Deadline;
+  private timer: NodeJS.Timeout | undefined;
+  private expiry: Promise<never> | undefined;
+
+  constructor(
+    private readonly messenger: AsyncMessenger,
+    private readonly ms: number,
+  ) {
+    this.deadline = Deadline.after(ms);
+  }
+
+  /** Throws (and aborts the messenger) once the budget is spent. */
+  check(): void {
+    if (this.deadline.expired()) throw this.timedOut();
+  }
+
+  /** `pending` (a read or write), with the timer armed; undefined (nothing to wait for) stays undefined. */
+  whileWaiting<T>(pending: Promise<T>): Promise<T>;
+  whileWaiting(pending: Promise<void> | undefined): Promise<void> | undefined;
+  whileWaiting<T>(pending: Promise<T> | undefined): Promise<T> | undefined {
+    if (pending) void this.expired();
+    return pending;
+  }
+
+  /** Rejects with Timeout when the budget is spent (arms the timer on first use). */
+  expired(): Promise<never> {
+    if (!this.expiry) {
+      this.expiry = new Promise<never>((_resolve, reject) => {
+        this.timer = setTimeout(() => reject(this.timedOut()), this.deadline.remaining());
+      });
+      this.expiry.catch(() => undefined);
+    }
+    return this.expiry;
+  }
+
+  clear(): void {
+    if (this.timer) clearTimeout(this.timer);
+  }
+
+  private timedOut(): VMError {
+    const error = new VMError(ErrorCode.Timeout, `the request did not finish within ${this.ms} ms`);
+    this.messenger.abort(error); // fails a pending read or write at once
+    return error;
   }
 }
 

@@ -5,7 +5,7 @@
 import { VMError, ErrorCode } from './errors';
 import { isKnownKind, kindName } from './messageKinds';
 import { encodePreamble, PREAMBLE_SIZE } from './preamble';
-import { decodeShape, encodeShape } from './wire/json/codec';
+import { decodeShapeFast, encodeShapeFast, validatingDecoder } from './wire/json/codec';
 import { decodeState, type DecodeState } from './wire/json/decodeState';
 import { parseJsonFast } from './wire/json/goJson';
 import { describeSchemaErrors, validatorFor } from './wire/json/validate';
@@ -26,7 +26,11 @@ export function checkKind(kind: number): asserts kind is WireKind {
 export function encodeMessage(message: Message): Buffer {
   checkKind(message.Kind);
   return Buffer.from(
-    encodeShape(shapeOf(message.Kind), message as unknown as Record<string, unknown>, kindName(message.Kind) as string),
+    encodeShapeFast(
+      shapeOf(message.Kind),
+      message as unknown as Record<string, unknown>,
+      kindName(message.Kind) as string,
+    ),
     'utf8',
   );
 }
@@ -56,12 +60,25 @@ export function decodeMessage(kind: number, payload: Uint8Array): Message {
 
 /** Validation and decoding of one parsed message, sharing its state (nothing outlives the call). */
 function decodeParsed(kind: WireKind, json: unknown, state: DecodeState): Message {
+  const checked = validatingDecoder(shapeOf(kind));
+  if (checked) {
+    let message: Message | undefined;
+    try {
+      message = checked(json as Record<string, unknown>, state) as unknown as Message;
+    } catch {
+      // not taken as is: ajv and the field walk below give the exact outcome
+    }
+    if (message) {
+      if (message.Kind !== kind) throw new VMError(ErrorCode.KindMismatch, `preamble ${kind}, payload ${message.Kind}`);
+      return message;
+    }
+  }
   const validate = validatorFor(kind);
   if (!validate.call(state, json))
     throw new VMError(ErrorCode.SchemaViolation, `${kindName(kind)}: ${describeSchemaErrors(validate.errors)}`);
   const payloadKind = Number((json as { Kind: number | bigint }).Kind);
   if (payloadKind !== kind) throw new VMError(ErrorCode.KindMismatch, `preamble ${kind}, payload ${payloadKind}`);
-  return decodeShape(shapeOf(kind), json as Record<string, unknown>, state) as unknown as Message;
+  return decodeShapeFast(shapeOf(kind), json as Record<string, unknown>, state) as unknown as Message;
 }
 
 /** A message of `kind` with the envelope filled in (nonce 0, no error); the messenger stamps the nonce. */

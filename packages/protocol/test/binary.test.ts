@@ -184,6 +184,26 @@ describe('[@vm/protocol] the binary codec', () => {
       );
     });
 
+    it('what it accepts is canonical: a corrupted payload that still decodes re-encodes to the very same bytes', () => {
+      let accepted = 0;
+      fc.assert(
+        fc.property(fc.nat({ max: valid.length - 1 }), fc.integer({ min: 1, max: 255 }), (at, xor) => {
+          const corrupt = Buffer.from(valid);
+          corrupt[at] ^= xor;
+          let decoded: Message;
+          try {
+            decoded = BINARY_CODEC.decodeMessage(MessageKind.ContractResponse, corrupt);
+          } catch {
+            return; // refused (typed: the test above)
+          }
+          accepted++;
+          expect(BINARY_CODEC.encodeMessage(decoded).equals(corrupt)).toBe(true);
+        }),
+        { numRuns: 2000 },
+      );
+      expect(accepted).toBeGreaterThan(0); // (bytes inside byte fields and integers change the value, not the layout)
+    });
+
     it('random bytes for every kind', () => {
       fc.assert(
         fc.property(fc.constantFrom(...WIRE_KINDS), fc.uint8Array({ maxLength: 64 }), (kind, tail) => {

@@ -80,7 +80,8 @@ export function runArwenLoop(
       return endOfLoop(error);
     }
     messenger.resetDialogue();
-    durations.trace('request served', { kind: request.Kind, ms: (performance.now() - started).toFixed(3) });
+    if (durations.isLevelEnabled('trace'))
+      durations.trace('request served', { kind: request.Kind, ms: (performance.now() - started).toFixed(3) });
   }
 }
 

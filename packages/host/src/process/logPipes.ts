@@ -92,11 +92,15 @@ export function startLogPipes(profileFd: number, logFd: number): LogPipes {
     lastRead = performance.now();
     while (fd !== undefined) {
       let count: number;
+      const stackTraceLimit = Error.stackTraceLimit;
+      Error.stackTraceLimit = 0; // EAGAIN (nothing new: every request) is an exception; without a stack it is cheaper
       try {
         count = readSync(fd, chunk, 0, chunk.length, null);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') fd = undefined;
         return;
+      } finally {
+        Error.stackTraceLimit = stackTraceLimit;
       }
       if (count === 0) {
         fd = undefined; // the node closed the pipe

@@ -1,6 +1,8 @@
 /**
  * The binary codec's encoder (layout.ts): a value of a shape -> its canonical bytes. Every encode has its own
- * ByteWriter, passed to every write function (idle writers are kept, so no buffer is allocated per message).
+ * ByteWriter, passed to every write function (idle writers are kept, so no buffer is allocated per message). A
+ * writer generated per shape (compiledWriter) does the work; the generic field walk (writeShape) runs only for
+ * a value the generated writer refuses, to name the field in the error.
  */
 import { VMError, ErrorCode } from '../../errors';
 import type { BytesMapEntry, Field, GasScheduleMap, Shape } from '../fields';
@@ -100,11 +102,20 @@ const idle: ByteWriter[] = [];
 export function encodeBinary(shape: Shape, value: Record<string, unknown>, name: string, headroom = 0): Buffer {
   const writer = idle.pop() ?? new ByteWriter();
   try {
-    writer.length = 0;
-    writer.reserve(headroom);
-    writer.length = headroom;
-    writer.u8(BINARY_MAGIC);
-    writeShape(writer, shape, value);
+    const start = (): void => {
+      writer.length = 0;
+      writer.reserve(headroom);
+      writer.length = headroom;
+      writer.u8(BINARY_MAGIC);
+    };
+    start();
+    try {
+      compiledWriter(shape)(writer, value);
+    } catch {
+      // refused (or anything unexpected): the field walk again, from the start, for its exact error
+      start();
+      writeShape(writer, shape, value);
+    }
     return writer.take(0);
   } catch (error) {
     if (error instanceof FieldError) throw new VMError(ErrorCode.InvalidMessage, `${name}${error.path} ${error.what}`);
@@ -303,4 +314,115 @@ function writeNamed<T>(
     writer.utf16(name);
     writeValue(name, value);
   }
+}
+
+// ---------------------------------------------------------------- compiled writers (the fast path)
+
+type ShapeWriter = (writer: ByteWriter, value: Record<string, unknown>) => void;
+
+/**
+ * A writer per shape, generated once: the shape's fields in order, each read by its literal name and written by
+ * the write function of its type, with no dispatch per field. It writes exactly what writeShape writes and refuses
+ * (throws) whatever writeShape refuses; its errors carry no path, so encodeBinary then runs writeShape for the
+ * exact error.
+ */
+const writers = new WeakMap<Shape, ShapeWriter>();
+
+function compiledWriter(shape: Shape): ShapeWriter {
+  let writer = writers.get(shape);
+  if (!writer) writers.set(shape, (writer = compileWriter(shape)));
+  return writer;
+}
+
+/** Writes of the compiled writers (passed to the generated code). */
+const WRITE = {
+  bytes: writeBytes,
+  bigInt: writeBigInt,
+  bytesList(writer: ByteWriter, value: unknown): void {
+    if (value === null) return writer.u32(NIL);
+    if (!Array.isArray(value)) throw new FieldError('must be an array or null');
+    writer.u32(value.length);
+    for (let i = 0; i < value.length; i++) writeBytes(writer, value[i]);
+  },
+  u64: (writer: ByteWriter, value: unknown) => writer.u64(integer(value, 0n, UINT64_MAX, 'uint64')),
+  u32(writer: ByteWriter, value: unknown): void {
+    if (typeof value === 'number' && value >>> 0 === value) return writer.u32(value);
+    writer.u32(Number(integer(value, 0n, 0xffffffffn, 'uint32')));
+  },
+  int(writer: ByteWriter, value: unknown): void {
+    // a safe integer is within INT_MIN..INT_MAX (that range is exactly the safe integers)
+    if (typeof value === 'number' && Number.isSafeInteger(value)) return writer.i64(BigInt(value));
+    writer.i64(integer(value, INT_MIN, INT_MAX, 'int'));
+  },
+  bool(writer: ByteWriter, value: unknown): void {
+    if (typeof value !== 'boolean') throw new FieldError('must be a boolean');
+    writer.u8(value ? 1 : 0);
+  },
+  string(writer: ByteWriter, value: unknown): void {
+    if (typeof value !== 'string') throw new FieldError('must be a string');
+    writer.utf16(value);
+  },
+  object(value: unknown): void {
+    if (value === null || typeof value !== 'object') throw new FieldError('must be an object');
+  },
+  structList(writer: ByteWriter, value: unknown, write: ShapeWriter): void {
+    if (value === null) return writer.u32(NIL);
+    if (!Array.isArray(value)) throw new FieldError('must be an array or null');
+    writer.u32(value.length);
+    for (let i = 0; i < value.length; i++) write(writer, value[i] as Record<string, unknown>);
+  },
+  keyedList(writer: ByteWriter, value: unknown, keyField: string, write: ShapeWriter): void {
+    writeKeyed(
+      writer,
+      value,
+      (item) => (item as Record<string, unknown> | null)?.[keyField],
+      keyField,
+      'must be bytes (it is the map key)',
+      (item) => write(writer, item as Record<string, unknown>),
+    );
+  },
+  field: writeField,
+};
+
+function compileWriter(shape: Shape): ShapeWriter {
+  const nested: ShapeWriter[] = []; // (shapes never nest themselves: compiled depth first, once)
+  const fields: Field[] = [];
+  const lines = ['W.object(v);'];
+  for (const name of Object.keys(shape)) {
+    const field = shape[name];
+    const at = `v[${JSON.stringify(name)}]`;
+    // an extension left out is written as its zero (as writeField does)
+    const value = field.extension ? `(${at} === undefined ? ${field.t === 'u32' ? '0' : 'null'} : ${at})` : at;
+    switch (field.t) {
+      case 'bytes':
+      case 'bytesList':
+      case 'bigInt':
+      case 'u64':
+      case 'u32':
+      case 'int':
+      case 'bool':
+      case 'string':
+        lines.push(`W.${field.t}(w, ${value});`);
+        break;
+      case 'struct': {
+        const sub = nested.push(compiledWriter(field.shape)) - 1;
+        if (field.nullable)
+          lines.push(`{ const x = ${value}; if (x === null) w.u8(0); else { w.u8(1); N[${sub}](w, x); } }`);
+        else lines.push(`N[${sub}](w, ${value});`);
+        break;
+      }
+      case 'structList':
+        lines.push(`W.structList(w, ${value}, N[${nested.push(compiledWriter(field.shape)) - 1}]);`);
+        break;
+      case 'keyedList':
+        lines.push(
+          `W.keyedList(w, ${value}, ${JSON.stringify(field.keyField)}, N[${nested.push(compiledWriter(field.shape)) - 1}]);`,
+        );
+        break;
+      default:
+        lines.push(`W.field(w, F[${fields.push(field) - 1}], ${value});`);
+    }
+  }
+  const make = new Function('W', 'N', 'F', `return function write(w, v) {\n${lines.join('\n')}\n};`);
+  return make(WRITE, nested, fields) as ShapeWriter;
 }

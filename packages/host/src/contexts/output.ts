@@ -159,8 +159,13 @@ export class OutputContext implements StateStack {
   }
 
   finish(data: Uint8Array): void {
+    this.finishOwned(new Uint8Array(data));
+  }
+
+  /** `finish` of an array made for it (a copy out of memory, a new encoding): kept as it is, not copied again. */
+  finishOwned(data: Uint8Array): void {
     this.grow(byteLength(data));
-    this.returnData.push(new Uint8Array(data));
+    this.returnData.push(data);
   }
 
   writeLog(address: Uint8Array, topics: Uint8Array[], data: Uint8Array): void {

@@ -33,9 +33,10 @@ const euclidMod = (a: bigint, b: bigint): bigint => {
 const euclidDiv = (a: bigint, b: bigint): bigint => (a - euclidMod(a, b)) / b;
 const MAX_SHIFT = 1n << 20n; // keeps a shift's result bounded; larger shifts cost far more gas than any block has
 
+/** Finishes a new encoding (its caller's own array). */
 function finish(ctx: ExecutionContext, bytes: Uint8Array): void {
   ctx.useGas(ctx.perByte('PersistPerByte', bytes.length));
-  ctx.output.finish(bytes);
+  ctx.output.finishOwned(bytes);
 }
 
 export const BIG_INT_EEI: readonly EeiRow[] = [

@@ -97,11 +97,26 @@ export function fromSignedBytes(bytes: Uint8Array): bigint {
 /** twos.ToBytes: minimal two's-complement big-endian (0 -> empty, -1 -> FF, 128 -> 00 80). */
 export function signedBytes(value: bigint): Uint8Array {
   if (value === 0n) return new Uint8Array(0);
+  if (value > -SMALL_SIGNED && value < SMALL_SIGNED) return smallSignedBytes(Number(value));
   // The shortest length whose signed range holds the value: a non-negative value needs a clear top bit, a negative
   // one -v-1 (its one's complement) below 2^(8*length-1).
   const magnitude = value < 0n ? -value - 1n : value;
   const length = magnitude === 0n ? 1 : byteLengthOf(magnitude << 1n) || 1;
   return unsignedBytes(value < 0n ? value + (1n << BigInt(length * 8)) : value, length);
+}
+
+/** |value| below 2^47: its two's complement fits 6 bytes, exact in Number arithmetic. */
+const SMALL_SIGNED = 1n << 47n;
+
+/** signedBytes of a non-zero Number in (-2^47, 2^47): the shortest length whose signed range holds it. */
+function smallSignedBytes(n: number): Uint8Array {
+  let length = 1;
+  let half = 128; // 2^(8*length-1)
+  while (n >= half || n < -half) {
+    length++;
+    half *= 256;
+  }
+  return smallBytes(n < 0 ? n + 2 * half : n, length);
 }
 
 /** PadBytesLeft(data, size): zeros on the left up to `size` (longer data unchanged). */

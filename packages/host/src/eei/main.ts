@@ -196,7 +196,7 @@ export const MAIN_EEI: readonly EeiRow[] = [
   row('finish', 'ii', '', 'Kalyan3104APICost.Finish', (ctx, ptr: number, length: number) => {
     const data = ctx.load(ptr, length);
     ctx.useGas(ctx.perByte('PersistPerByte', length));
-    ctx.output.finish(data);
+    ctx.output.finishOwned(data);
   }),
   row('signalError', 'ii', '', 'Kalyan3104APICost.SignalError', (ctx, ptr: number, length: number) =>
     ctx.signalError(utf8(ctx.load(ptr, length))),
@@ -234,6 +234,6 @@ export const MAIN_EEI: readonly EeiRow[] = [
     lowInt64(fromUnsignedBytes(ctx.storage.get(storageKey(ctx, keyPtr, keyLen)))),
   ),
   row('int64finish', 'I', '', 'Kalyan3104APICost.Int64Finish', (ctx, value: bigint) =>
-    ctx.output.finish(signedBytes(value)),
+    ctx.output.finishOwned(signedBytes(value)),
   ),
 ];

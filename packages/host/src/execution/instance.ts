@@ -2,7 +2,7 @@
  * One contract execution's wasm instance: its memory (re-read after every grow), the injected gas and depth
  * globals, and the breakpoint the injected code sets before trapping.
  */
-import { INJECTED, USE_GAS_EXPORT } from '../wasm/instrument';
+import { INJECTED, RESET_EXPORT, USE_GAS_EXPORT } from '../wasm/instrument';
 import { EXPORT_KIND, type FuncType, type ModuleLayout } from '../wasm/moduleLayout';
 import { PAGE } from '../wasm/limits';
 import { halt } from './contractErrors';
@@ -42,6 +42,7 @@ export class ContractInstance {
   private readonly memory: WebAssembly.Memory | undefined;
   private readonly globals: Record<keyof typeof INJECTED, WebAssembly.Global>;
   private readonly useGasExport: (points: number) => void;
+  private readonly resetExport: (gasLimit: bigint, depthLimit: number) => void;
   /** A view of the whole memory, made again when a grow detaches the old buffer (its length becomes 0). */
   private view = NO_VIEW;
   /** The range host functions wrote since the last wipe ([Infinity, 0): none). */
@@ -70,17 +71,17 @@ export class ContractInstance {
       storedHigh: global(INJECTED.storedHigh),
     };
     this.useGasExport = exports[USE_GAS_EXPORT] as (points: number) => void;
+    this.resetExport = exports[RESET_EXPORT] as (gasLimit: bigint, depthLimit: number) => void;
     this.arm(options.gasLimit, options.depthLimit);
   }
 
   /**
-   * Sets the call's gas limit and depth budget: at the start, and again when a pooled instance is reused (its
-   * globals were reset by the injected reset function, so only these two are left to set).
+   * Every mutable global to its initial value and the call's gas limit and depth budget set, in one call of the
+   * injected reset function: at the start, and again when a pooled instance is reused (after its `wipe`).
    */
   arm(gasLimit: bigint, depthLimit: number): void {
     this.gasLimit = gasLimit;
-    this.globals.gasLimit.value = gasLimit;
-    this.globals.depthLimit.value = depthLimit;
+    this.resetExport(gasLimit, depthLimit); // an i64 parameter wraps as the global did
   }
 
   get pointsUsed(): bigint {

@@ -2,10 +2,9 @@
  * Reused wasm instances. Creating an instance costs more than a whole ERC20 transfer's other work; an instance
  * whose memory did not grow is made exactly fresh again instead: what the last call wrote zeroed and the data
  * segments written again where it touched them (ContractInstance.wipe), its mutable globals reset by the injected
- * reset function. Tables cannot change
+ * reset function (ContractInstance.arm). Tables cannot change
  * in the MVP. The reference creates a fresh instance per call; the contract cannot tell the difference.
  */
-import { RESET_EXPORT } from '../wasm/instrument';
 import { PAGE } from '../wasm/limits';
 import type { CompiledContract, ContractInstance } from './instance';
 
@@ -19,7 +18,6 @@ export class InstancePool {
     const pooled = this.free.get(contract)?.pop();
     if (!pooled) return undefined;
     pooled.wipe(contract.layout.dataSegments!);
-    (pooled.instance.exports[RESET_EXPORT] as () => void)();
     pooled.arm(gasLimit, depthLimit);
     return pooled;
   }

@@ -43,8 +43,10 @@ export const INJECTED = Object.freeze({
 });
 
 /**
- * An injected function that puts every mutable global (the contract's and ours) back to its initial value, so an
- * instance can be reused: with its memory zeroed and its data segments written again, it is exactly a fresh one.
+ * An injected function `(i64 gasLimit, i32 depthLimit) -> ()` that puts every mutable global (the contract's and
+ * ours) back to its initial value and sets the call's gas limit and depth budget: one call arms an instance, new or
+ * reused (a reused one, with what its last call wrote zeroed and its data segments written again, is then exactly
+ * a fresh one).
  */
 export const RESET_EXPORT = '\u0000vm.reset';
 
@@ -154,7 +156,7 @@ function rewrite(
     [
       SectionId.Type,
       {
-        entries: Uint8Array.of(TYPE_BYTE.func, 0, 0, TYPE_BYTE.func, 1, VALTYPE.i32, 0),
+        entries: Uint8Array.of(TYPE_BYTE.func, 2, VALTYPE.i64, VALTYPE.i32, 0, TYPE_BYTE.func, 1, VALTYPE.i32, 0),
         count: 2,
       },
     ],
@@ -265,7 +267,7 @@ function useGasBody(w: BinaryWriter, g: InjectedGlobals): void {
     .u8(OP.End);
 }
 
-/** Every mutable global back to its init expression (copied as written); ours back to 0. */
+/** Every mutable global back to its init expression (copied as written), ours to theirs; the limits from params. */
 function resetBody(w: BinaryWriter, layout: ModuleLayout, bytes: Uint8Array, g: InjectedGlobals): void {
   w.u32(0);
   for (const global of layout.mutableGlobals)
@@ -273,6 +275,8 @@ function resetBody(w: BinaryWriter, layout: ModuleLayout, bytes: Uint8Array, g: 
   w.u8(OP.I64Const).u8(0).u8(OP.GlobalSet).u32(g.gasUsed);
   for (const index of [g.breakpoint, g.depth, g.storedHigh]) w.u8(OP.I32Const).u8(0).u8(OP.GlobalSet).u32(index);
   w.u8(OP.I32Const).s32(-1).u8(OP.GlobalSet).u32(g.storedLow);
+  w.u8(OP.LocalGet).u8(0).u8(OP.GlobalSet).u32(g.gasLimit);
+  w.u8(OP.LocalGet).u8(1).u8(OP.GlobalSet).u32(g.depthLimit);
   w.u8(OP.End);
 }
 

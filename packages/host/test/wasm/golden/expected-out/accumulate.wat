@@ -2,7 +2,7 @@
 ;; Regenerate deliberately: UPDATE_GOLDEN=1 npx jest packages/host/test/wasm/instrument.test.ts
 (module
   (type (;0;) (func (param i32 i32) (result i32)))
-  (type (;1;) (func))
+  (type (;1;) (func (param i64 i32)))
   (type (;2;) (func (param i32)))
   (func (;0;) (type 0) (param i32 i32) (result i32)
     (local i32 i32 i64)
@@ -33,7 +33,7 @@
     i32.const 2
     i32.sub
     global.set 3)
-  (func (;1;) (type 1)
+  (func (;1;) (type 1) (param i64 i32)
     i64.const 0
     global.set 0
     i32.const 0
@@ -43,7 +43,11 @@
     i32.const 0
     global.set 6
     i32.const -1
-    global.set 5)
+    global.set 5
+    local.get 0
+    global.set 1
+    local.get 1
+    global.set 4)
   (func (;2;) (type 2) (param i32)
     global.get 0
     local.get 0

@@ -3,7 +3,7 @@
 (module
   (type (;0;) (func))
   (type (;1;) (func (param i32)))
-  (type (;2;) (func))
+  (type (;2;) (func (param i64 i32)))
   (type (;3;) (func (param i32)))
   (func (;0;) (type 0)
     (local i32 i32 i64)
@@ -141,7 +141,7 @@
     i32.const 2
     i32.sub
     global.set 3)
-  (func (;2;) (type 2)
+  (func (;2;) (type 2) (param i64 i32)
     i64.const 0
     global.set 0
     i32.const 0
@@ -151,7 +151,11 @@
     i32.const 0
     global.set 6
     i32.const -1
-    global.set 5)
+    global.set 5
+    local.get 0
+    global.set 1
+    local.get 1
+    global.set 4)
   (func (;3;) (type 3) (param i32)
     global.get 0
     local.get 0

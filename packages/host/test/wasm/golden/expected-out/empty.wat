@@ -1,9 +1,9 @@
 ;; instrumentModule(in/empty.wat) with every opcode costing 1, printed by wasm2wat.
 ;; Regenerate deliberately: UPDATE_GOLDEN=1 npx jest packages/host/test/wasm/instrument.test.ts
 (module
-  (type (;0;) (func))
+  (type (;0;) (func (param i64 i32)))
   (type (;1;) (func (param i32)))
-  (func (;0;) (type 0)
+  (func (;0;) (type 0) (param i64 i32)
     i64.const 0
     global.set 0
     i32.const 0
@@ -13,7 +13,11 @@
     i32.const 0
     global.set 6
     i32.const -1
-    global.set 5)
+    global.set 5
+    local.get 0
+    global.set 1
+    local.get 1
+    global.set 4)
   (func (;1;) (type 1) (param i32)
     global.get 0
     local.get 0

@@ -2,7 +2,7 @@
 ;; Regenerate deliberately: UPDATE_GOLDEN=1 npx jest packages/host/test/wasm/instrument.test.ts
 (module
   (type (;0;) (func))
-  (type (;1;) (func))
+  (type (;1;) (func (param i64 i32)))
   (type (;2;) (func (param i32)))
   (func (;0;) (type 0)
     (local i32 i32 i64)
@@ -32,7 +32,7 @@
     i32.const 2
     i32.sub
     global.set 6)
-  (func (;1;) (type 1)
+  (func (;1;) (type 1) (param i64 i32)
     i32.const 42
     global.set 0
     i64.const -1
@@ -46,7 +46,11 @@
     i32.const 0
     global.set 9
     i32.const -1
-    global.set 8)
+    global.set 8
+    local.get 0
+    global.set 4
+    local.get 1
+    global.set 7)
   (func (;2;) (type 2) (param i32)
     global.get 3
     local.get 0

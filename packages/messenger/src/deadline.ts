@@ -1,11 +1,11 @@
-import { performance } from 'node:perf_hooks';
+import { monotonicMs } from './clock';
 
 /** A point in monotonic time by which something must be done. One per request, shared by its reads and writes. */
 export class Deadline {
   private constructor(private readonly at: number) {}
 
   static after(ms: number): Deadline {
-    return new Deadline(performance.now() + ms);
+    return new Deadline(monotonicMs() + ms);
   }
 
   static never(): Deadline {
@@ -18,11 +18,11 @@ export class Deadline {
 
   /** Milliseconds left (0 once expired; Infinity for never). */
   remaining(): number {
-    return Math.max(0, this.at - performance.now());
+    return Math.max(0, this.at - monotonicMs());
   }
 
   expired(): boolean {
-    return performance.now() >= this.at;
+    return monotonicMs() >= this.at;
   }
 }
 

@@ -1,6 +1,7 @@
 export { FrameReader, DEFAULT_MAX_FRAME_SIZE } from './frameReader';
 export { Dialogue } from './dialogue';
 export { Deadline } from './deadline';
+export { monotonicMs } from './clock';
 export { AsyncMessenger } from './connection';
 export { StreamMessageReader } from './messageReader';
 export { StreamMessageWriter } from './messageWriter';

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 /**
  * The negotiated extensions of ours (never the reference's wire): the node offers a bit set in Initialize
  * (`Capabilities`, left out when 0, so a reference VM sees the reference's Initialize); a dme-vm VM answers with
@@ -37,5 +36,16 @@ export const hasCapability = (set: number, capability: Capability): boolean => (
 
 /** The hash that names a code under CodeByHash: SHA-256 of its bytes. */
 export function codeHash(code: Uint8Array): Uint8Array {
-  return new Uint8Array(createHash('sha256').update(code).digest());
+  return sha256(code);
 }
+
+/**
+ * SHA-256 from node:crypto, required on first use: loading node:crypto adds ~2 MiB to a process, and a VM process
+ * needs it only when a contract hashes or a code arrives by hash.
+ */
+export function sha256(data: Uint8Array): Uint8Array {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily, see above
+  nodeCrypto ??= require('node:crypto') as typeof import('node:crypto');
+  return new Uint8Array(nodeCrypto.createHash('sha256').update(data).digest());
+}
+let nodeCrypto: typeof import('node:crypto') | undefined;

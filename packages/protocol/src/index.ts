@@ -13,7 +13,15 @@ export {
   isVmRequest,
   endsDialogue,
 } from './messageKinds';
-export { Capability, ALL_CAPABILITIES, capabilitySet, capabilityNames, hasCapability, codeHash } from './capabilities';
+export {
+  Capability,
+  ALL_CAPABILITIES,
+  capabilitySet,
+  capabilityNames,
+  hasCapability,
+  codeHash,
+  sha256,
+} from './capabilities';
 export { DEFAULT_MAX_FRAME_SIZE, MIN_FRAME_SIZE, DEFAULT_MAX_OUTPUT_BYTES, outputLimitForFrame } from './limits';
 export { PREAMBLE_SIZE, encodePreamble, decodePreamble } from './preamble';
 export { VM_FD, vmSpawnStdio, vmPipes } from './fdLayout';

@@ -2,9 +2,8 @@
  * `env`: hashing (reference arwen/crypto/cryptoei.go) and the built-in CryptoHook. keccak256 charges the SHA256
  * key, as in the reference.
  */
-import { createHash } from 'node:crypto';
 import { keccak256 } from './keccak';
-import type { CryptoHook } from '@vm/protocol';
+import { sha256, type CryptoHook } from '@vm/protocol';
 import { row, type EeiRow } from './table';
 import type { ExecutionContext } from '../execution/executionContext';
 
@@ -25,13 +24,13 @@ function loadNoble(): NonNullable<typeof noble> {
 }
 
 /**
- * sha256 from node:crypto; legacy Keccak-256 from ./keccak; RIPEMD-160 from the audited @noble/hashes;
+ * sha256 from node:crypto (loaded on first use, see @vm/protocol's sha256); legacy Keccak-256 from ./keccak; RIPEMD-160 from the audited @noble/hashes;
  * ecrecover (secp256k1 public-key recovery, from the audited @noble/curves) returns the signer's 20-byte
  * Ethereum address (the reference's hook had none).
  */
 export function createCryptoHook(): CryptoHook {
   return {
-    sha256: (data) => new Uint8Array(createHash('sha256').update(data).digest()),
+    sha256,
     keccak256,
     ripemd160: (data) => loadNoble().ripemd160(data),
     ecrecover: (hash, recoveryId, r, s) => {

@@ -3,7 +3,6 @@
  * WebAssembly loads asynchronously: until it is ready (the first ticks after this module loads; the `arwen`
  * process awaits `keccakReady` before serving) the audited @noble/hashes computes the very same digest.
  */
-import { keccak_256 } from '@noble/hashes/sha3';
 import type { IHasher } from 'hash-wasm';
 
 // Only the Keccak bundle: the package's index loads every algorithm it has (milliseconds more at each VM start).
@@ -23,8 +22,15 @@ export const keccakReady: Promise<void> = createKeccak(256).then(
   () => undefined,
 );
 
+// Required only if needed: @noble/hashes loads node:crypto (for random bytes), ~2 MiB more in every VM process.
+let pure: typeof import('@noble/hashes/sha3').keccak_256 | undefined;
+function pureKeccak(): NonNullable<typeof pure> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily, see above
+  return (pure ??= (require('@noble/hashes/sha3') as typeof import('@noble/hashes/sha3')).keccak_256);
+}
+
 export function keccak256(data: Uint8Array): Uint8Array {
-  if (!hasher) return keccak_256(data);
+  if (!hasher) return pureKeccak()(data);
   hasher.init();
   hasher.update(data);
   return hasher.digest('binary');

@@ -1,9 +1,8 @@
 /**
- * Compiled modules, keyed by (code hash, gas schedule): validation, instrumentation and compilation happen once
+ * Compiled modules, keyed by their code (one cache per gas schedule): validation, instrumentation and compilation happen once
  * per code; every execution gets an instance that is exactly fresh, pooled or new (execution/instances.ts; the
  * reference never keeps memory between calls).
  */
-import { createHash } from 'node:crypto';
 import type { GasSchedule } from '../gas/gasSchedule';
 import { InvalidModule } from '../wasm/binary';
 import { instrumentModule } from '../wasm/instrument';
@@ -12,15 +11,27 @@ import { describeExports, type CompiledContract } from './instance';
 
 export type CompileResult = { ok: true; contract: CompiledContract } | { ok: false; reason: string };
 
+/** A compiled code and the private copy of the bytes it was compiled from (compared on every lookup). */
+interface Entry {
+  readonly copy: Buffer;
+  readonly result: CompileResult;
+  evicted: boolean;
+}
+
+/** Distinct codes of one length kept at most: a miss compares with each (a memcmp, stopping at the first difference). */
+const PER_LENGTH = 16;
+
+/**
+ * Compiled codes found by their bytes, never by a hash of them (hashing a code costs more than comparing it, and a
+ * VM process would load node:crypto for it): by length, then a memcmp with a private copy, so a mutated array can
+ * never run stale code.
+ */
 export class ModuleCache {
-  private readonly entries = new Map<string, CompileResult>();
-  /**
-   * The same code array again (as an in-memory world returns it) skips hashing; its bytes are still compared
-   * with a private copy (a memcmp, far cheaper than a hash), so a mutated array can never run stale code.
-   */
-  private readonly byIdentity = new WeakMap<Uint8Array, { copy: Buffer; result: CompileResult }>();
-  /** Recently seen codes by length: a code arriving as a new array (over the pipe) is found by a memcmp, not a hash. */
-  private readonly byLength = new Map<number, { copy: Buffer; result: CompileResult }[]>();
+  /** The same code array again (as an in-memory world returns it) is found at once, then compared. */
+  private readonly byIdentity = new WeakMap<Uint8Array, Entry>();
+  /** The codes of each length, the least recently used length first and, in each, the least recently used first. */
+  private readonly byLength = new Map<number, Entry[]>();
+  private size = 0;
   /** How many modules were compiled (not served from the cache): a cached call never recompiles. */
   compilations = 0;
   private readonly opcodeCosts: readonly number[];
@@ -35,31 +46,30 @@ export class ModuleCache {
 
   get(code: Uint8Array): CompileResult {
     const known = this.byIdentity.get(code);
-    if (known && known.copy.equals(code)) return known.result;
-    const sameLength = this.byLength.get(code.length) ?? [];
-    const seen = sameLength.find((entry) => entry.copy.equals(code));
-    if (seen) return seen.result;
-    const entry = { copy: Buffer.from(code), result: this.getByHash(code) };
+    if (known && !known.evicted && known.copy.equals(code)) return known.result;
+    const bucket = this.byLength.get(code.length) ?? [];
+    const at = bucket.findIndex((entry) => entry.copy.equals(code));
+    const entry = at >= 0 ? bucket.splice(at, 1)[0] : this.add(code);
+    bucket.push(entry);
+    this.byLength.delete(code.length); // most recently used last
+    this.byLength.set(code.length, bucket);
     this.byIdentity.set(code, entry);
-    sameLength.push(entry);
-    if (sameLength.length > 4) sameLength.shift();
-    this.byLength.set(code.length, sameLength);
-    if (this.byLength.size > this.capacity) this.byLength.delete(this.byLength.keys().next().value as number);
+    if (bucket.length > PER_LENGTH) this.evict(bucket);
+    while (this.size > this.capacity) this.evict(this.byLength.values().next().value as Entry[]);
     return entry.result;
   }
 
-  private getByHash(code: Uint8Array): CompileResult {
-    const key = createHash('sha256').update(code).digest('hex');
-    const cached = this.entries.get(key);
-    if (cached) {
-      this.entries.delete(key); // most recently used last
-      this.entries.set(key, cached);
-      return cached;
-    }
-    const result = this.compile(code);
-    this.entries.set(key, result);
-    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string);
-    return result;
+  private add(code: Uint8Array): Entry {
+    this.size++;
+    return { copy: Buffer.from(code), result: this.compile(code), evicted: false };
+  }
+
+  /** Drops the least recently used code of a bucket (and the bucket once empty). */
+  private evict(bucket: Entry[]): void {
+    const oldest = bucket.shift()!;
+    oldest.evicted = true;
+    this.size--;
+    if (bucket.length === 0) this.byLength.delete(oldest.copy.length);
   }
 
   private compile(code: Uint8Array): CompileResult {

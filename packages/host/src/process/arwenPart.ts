@@ -17,7 +17,7 @@ import {
   type VMOutput,
 } from '@vm/protocol';
 import { getLogger } from '@vm/logging';
-import type { SyncMessenger } from '@vm/messenger';
+import { monotonicMs, type SyncMessenger } from '@vm/messenger';
 import { HostError } from '../errors';
 
 const log = getLogger('arwen/part');
@@ -60,7 +60,7 @@ export function runArwenLoop(
       return endOfLoop(error);
     }
     if (request.Kind === MessageKind.Stop) return endOfLoop(new VMError(ErrorCode.StopPerNodeRequest));
-    const started = performance.now();
+    const started = monotonicMs();
     let response: Message;
     try {
       if (request.Kind === MessageKind.GasScheduleChangeRequest && agreed(options, Capability.GasScheduleChange)) {
@@ -81,7 +81,7 @@ export function runArwenLoop(
     }
     messenger.resetDialogue();
     if (durations.isLevelEnabled('trace'))
-      durations.trace('request served', { kind: request.Kind, ms: (performance.now() - started).toFixed(3) });
+      durations.trace('request served', { kind: request.Kind, ms: (monotonicMs() - started).toFixed(3) });
   }
 }
 

@@ -6,6 +6,7 @@
 import { readSync, writeSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { setLogLevels, setLevelRefresher, setLogSink, LOG_LEVELS, type LogSink } from '@vm/logging';
+import { monotonicMs } from '@vm/messenger';
 
 /** The reference's numeric levels: TRACE 0 … ERROR 4. */
 const REFERENCE_LEVEL: Record<string, number> = { trace: 0, debug: 1, info: 2, warn: 3, error: 4 };
@@ -89,7 +90,7 @@ export function startLogPipes(profileFd: number, logFd: number): LogPipes {
   const chunk = Buffer.allocUnsafe(4096);
   let lastRead = 0;
   const refresh = () => {
-    lastRead = performance.now();
+    lastRead = monotonicMs();
     while (fd !== undefined) {
       let count: number;
       const stackTraceLimit = Error.stackTraceLimit;
@@ -111,7 +112,7 @@ export function startLogPipes(profileFd: number, logFd: number): LogPipes {
     }
   };
   setLevelRefresher(() => {
-    if (performance.now() - lastRead >= LOOKUP_REFRESH_MS) refresh();
+    if (monotonicMs() - lastRead >= LOOKUP_REFRESH_MS) refresh();
   });
   return {
     refresh,

@@ -2,33 +2,36 @@
 import type { StateStack } from './stateStack';
 
 export class BigIntContext implements StateStack {
-  private values = new Map<number, bigint>();
+  /** Made on the first value (most contracts never use a big integer). */
+  private values: Map<number, bigint> | undefined = undefined;
   /** Made on the first push (most frames never nest). */
   private saved: Map<number, bigint>[] | undefined = undefined;
 
   /** `Put`: the smallest free handle at or above the table's size. */
   put(value: bigint): number {
-    let handle = this.values.size;
-    while (this.values.has(handle)) handle++;
-    this.values.set(handle, value);
+    const values = (this.values ??= new Map());
+    let handle = values.size;
+    while (values.has(handle)) handle++;
+    values.set(handle, value);
     return handle;
   }
 
   /** `GetOne`: a missing handle is created with value 0 (which changes later handle numbering, as in the reference). */
   get(handle: number): bigint {
-    const value = this.values.get(handle);
+    const values = (this.values ??= new Map());
+    const value = values.get(handle);
     if (value !== undefined) return value;
-    this.values.set(handle, 0n);
+    values.set(handle, 0n);
     return 0n;
   }
 
   set(handle: number, value: bigint): void {
-    this.values.set(handle, value);
+    (this.values ??= new Map()).set(handle, value);
   }
 
   /** A copy of the table (a same-context call works on the caller's table and may have to be undone). */
   pushState(): void {
-    (this.saved ??= []).push(new Map(this.values));
+    (this.saved ??= []).push(new Map(this.values ?? []));
   }
 
   popSetActiveState(): void {

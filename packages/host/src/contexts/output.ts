@@ -40,8 +40,6 @@ function sumOf<T>(items: readonly T[] | null | undefined, size: (item: T) => num
 /** A message counts its worst JSON escape (`\u0000`) per character. */
 const MESSAGE_BYTES_PER_CHAR = 6;
 
-const NO_BYTES = new Uint8Array(0);
-
 /**
  * The size of an output as the bound counts it: every byte string, plus a fixed amount per item and account,
  * and the message at its worst escape.
@@ -91,7 +89,8 @@ export interface AccountState {
  */
 export const byteKey: (bytes: Uint8Array) => string = latin1;
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+/** Equal bytes: a loop, cheaper than a native compare for keys and addresses. */
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
@@ -122,7 +121,10 @@ export class OutputContext implements StateStack {
   constructor(readonly maxBytes: number = DEFAULT_MAX_OUTPUT_BYTES) {}
 
   account(address: Uint8Array): AccountState {
-    const key = this.addressKey(address);
+    const last = this.lastAccount;
+    // storage and the call flow look the same account up again and again, mostly with the same array
+    if (last !== undefined && address === this.lastAddress && sameBytes(address, last.address)) return last;
+    const key = byteKey(address);
     let account = this.accounts.get(key);
     if (!account) {
       account = {
@@ -140,19 +142,14 @@ export class OutputContext implements StateStack {
       };
       this.accounts.set(key, account);
     }
+    this.lastAddress = address;
+    this.lastAccount = account;
     return account;
   }
 
-  /** byteKey(address), remembered for the last address (storage looks the same account up on every access). */
+  /** The account `account` returned last and the array it was asked with (forgotten when accounts are restored). */
   private lastAddress: Uint8Array | undefined;
-  private lastAddressBytes = NO_BYTES;
-  private lastAddressKey = '';
-  private addressKey(address: Uint8Array): string {
-    if (address === this.lastAddress && sameBytes(address, this.lastAddressBytes)) return this.lastAddressKey;
-    this.lastAddress = address;
-    this.lastAddressBytes = new Uint8Array(address);
-    return (this.lastAddressKey = byteKey(address));
-  }
+  private lastAccount: AccountState | undefined;
 
   hasAccount(address: Uint8Array): boolean {
     return this.accounts.has(byteKey(address));
@@ -205,6 +202,7 @@ export class OutputContext implements StateStack {
   /** PopSetActiveState: back to the saved state (a failed nested call). */
   popSetActiveState(): void {
     const snapshot = this.saved!.pop()!;
+    this.lastAccount = undefined;
     this.accounts.clear();
     for (const [key, a] of snapshot.accounts) this.accounts.set(key, a);
     this.returnData = snapshot.returnData;
@@ -277,7 +275,7 @@ export class OutputContext implements StateStack {
       GasRemaining: gasRemaining,
       GasRefund: this.gasRefund,
       // in the order the wire gives them (Go's map keys, sorted by their bytes), so both VMOutputs list alike
-      OutputAccounts: [...this.accounts.values()].sort((a, b) => byBytes(a.address, b.address)).map(toOutputAccount),
+      OutputAccounts: sortedByKey(this.accounts.values(), (a) => a.address, toOutputAccount),
       DeletedAccounts: [],
       TouchedAccounts: [],
       Logs: this.logs,
@@ -288,15 +286,24 @@ export class OutputContext implements StateStack {
 
 const byBytes = (a: Uint8Array, b: Uint8Array) => Buffer.compare(a, b);
 
+/** `map` of the values sorted by their byte keys, in one array (most outputs have one account and few updates). */
+function sortedByKey<T, R>(values: Iterable<T>, key: (value: T) => Uint8Array, map: (value: T) => R): R[] {
+  const sorted = Array.from(values);
+  if (sorted.length > 1) sorted.sort((a, b) => byBytes(key(a), key(b)));
+  const out = new Array<R>(sorted.length);
+  for (let i = 0; i < sorted.length; i++) out[i] = map(sorted[i]);
+  return out;
+}
+
+const toStorageUpdate = (e: StorageEntry) => ({ Offset: e.key, Data: e.data });
+
 function toOutputAccount(a: AccountState): OutputAccount {
   return {
     Address: a.address,
     Nonce: a.nonce,
     Balance: a.balance,
     BalanceDelta: a.balanceDelta,
-    StorageUpdates: [...a.storage.values()]
-      .sort((x, y) => byBytes(x.key, y.key))
-      .map((e) => ({ Offset: e.key, Data: e.data })),
+    StorageUpdates: sortedByKey(a.storage.values(), (e) => e.key, toStorageUpdate),
     Code: a.code,
     CodeMetadata: a.codeMetadata,
     Data: a.data,

@@ -5,7 +5,7 @@
 import type { BlockchainHook } from '@vm/protocol';
 import { halt } from '../execution/contractErrors';
 import type { GasSchedule } from '../gas/gasSchedule';
-import { byteKey, type OutputContext, type StorageEntry } from './output';
+import { byteKey, sameBytes, type OutputContext, type StorageEntry } from './output';
 import type { StateStack } from './stateStack';
 
 export enum StorageStatus {
@@ -71,18 +71,34 @@ export class StorageContext implements StateStack {
 
   get(key: Uint8Array): Uint8Array {
     const account = this.output.account(this.address);
-    return this.cachedEntry(account.storage, byteKey(key), key)?.data ?? EMPTY;
+    return this.cachedEntry(account.storage, this.idOf(key), key)?.data ?? EMPTY;
+  }
+
+  /** The map key of the key last looked up, and that key's bytes (a copy of its own, kept by the entry). */
+  private lastKey: Uint8Array = EMPTY;
+  private lastId = byteKey(EMPTY);
+
+  /** byteKey(key), without making the string again for the key just used (a read, then a write, of one key). */
+  private idOf(key: Uint8Array): string {
+    if (sameBytes(key, this.lastKey)) return this.lastId;
+    return byteKey(key);
   }
 
   /** The account's storage entry for `key` (its map key `id`), read from the hook once and cached. */
   private cachedEntry(storage: Map<string, StorageEntry>, id: string, key: Uint8Array): StorageEntry | undefined {
     const cached = storage.get(id);
-    if (cached) return cached;
+    if (cached) return this.remember(cached, id);
     const kept = copy(key);
     const value = this.hook.getStorageData(this.address, kept);
     if (value == null) return undefined;
     const entry = { key: kept, data: value.length === 0 ? EMPTY : copy(value) };
     storage.set(id, entry);
+    return this.remember(entry, id);
+  }
+
+  private remember(entry: StorageEntry, id: string): StorageEntry {
+    this.lastKey = entry.key;
+    this.lastId = id;
     return entry;
   }
 
@@ -90,7 +106,7 @@ export class StorageContext implements StateStack {
     if (startsWith(key, this.protectedPrefix)) halt('reservedKey');
     if (this.readOnly) return StorageStatus.Unchanged;
     const { storage } = this.output.account(this.address);
-    const id = byteKey(key);
+    const id = this.idOf(key);
     let entry = this.cachedEntry(storage, id, key);
     if (!entry) {
       entry = { key: copy(key), data: EMPTY };

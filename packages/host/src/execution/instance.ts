@@ -186,26 +186,20 @@ export class ContractInstance {
    * are written again if any of that touched them. A module whose stores are not tracked is zeroed whole.
    */
   wipe(dataSegments: readonly { readonly offset: number; readonly bytes: Uint8Array }[]): void {
-    const memory = new Uint8Array(this.memory!.buffer);
-    const { tracksStores, storeReach } = this.contract;
-    let touchedSegments = false;
-    const zero = (from: number, to: number) => {
-      if (from >= to) return;
-      memory.fill(0, from, to);
-      for (const segment of dataSegments)
-        if (segment.offset < to && segment.offset + segment.bytes.length > from) touchedSegments = true;
-    };
-    if (!tracksStores) zero(0, memory.length);
+    // a pooled instance's memory never grew: a cached view is its whole memory (none: the contract exports none)
+    const memory = this.view.length > 0 ? this.view : new Uint8Array(this.memory!.buffer);
+    let touched: boolean;
+    if (!this.contract.tracksStores) touched = zeroRange(memory, dataSegments, 0, memory.length);
     else {
       const low = (this.globals.storedLow.value as number) >>> 0; // 0xffffffff: no store
       const high = (this.globals.storedHigh.value as number) >>> 0;
-      zero(low, Math.min(memory.length, high + storeReach));
+      touched = zeroRange(memory, dataSegments, low, Math.min(memory.length, high + this.contract.storeReach));
     }
-    zero(this.hostLow, this.hostHigh);
+    touched = zeroRange(memory, dataSegments, this.hostLow, this.hostHigh) || touched;
     this.hostLow = Infinity;
     this.hostHigh = 0;
     // all of them, in order: data segments may overlap, and the later one wins
-    if (touchedSegments) for (const segment of dataSegments) memory.set(segment.bytes, segment.offset);
+    if (touched) for (const segment of dataSegments) memory.set(segment.bytes, segment.offset);
   }
 
   /** The instance's linear memory object (to return it to the pool). */
@@ -232,4 +226,18 @@ export function describeExports(layout: ModuleLayout): Pick<CompiledContract, 'm
     functions.set(e.name, layout.types[typeIndex]);
   }
   return { memoryExport, functions };
+}
+
+/** Zeroes memory[from, to); whether that range overlaps a data segment (which must then be written again). */
+function zeroRange(
+  memory: Uint8Array,
+  dataSegments: readonly { readonly offset: number; readonly bytes: Uint8Array }[],
+  from: number,
+  to: number,
+): boolean {
+  if (from >= to) return false;
+  memory.fill(0, from, to);
+  for (const segment of dataSegments)
+    if (segment.offset < to && segment.offset + segment.bytes.length > from) return true;
+  return false;
 }

@@ -131,8 +131,11 @@ async function directArwenRss() {
   return rss;
 }
 
-/** The reference's wire mode: calls answered by a node speaking only the reference protocol (JSON, blocking). */
-function referenceWire(contract, count = 400, warmup = 100) {
+/**
+ * The reference's wire mode: calls answered by a node speaking only the reference protocol (JSON, blocking).
+ * Warmed up as long as its raw baseline (rawPingPong): fewer calls leave both processes' code in V8's lower tiers.
+ */
+function referenceWire(contract, count = 2000, warmup = 1000) {
   const child = spawn(
     process.execPath,
     [path.join(__dirname, 'peers', 'referenceNode.js'), String(count), String(warmup), contract],

@@ -22,25 +22,28 @@ export function checkKind(kind: number): asserts kind is WireKind {
   if (!isKnownKind(kind)) throw new VMError(ErrorCode.UnknownKind, `kind ${kind}`);
 }
 
-/** The payload (Go encoding/json text, as UTF-8 bytes) of a message. */
-export function encodeMessage(message: Message): Buffer {
+/** The JSON text of a message. */
+function messageText(message: Message): string {
   checkKind(message.Kind);
-  return Buffer.from(
-    encodeShapeFast(
-      shapeOf(message.Kind),
-      message as unknown as Record<string, unknown>,
-      kindName(message.Kind) as string,
-    ),
-    'utf8',
+  return encodeShapeFast(
+    shapeOf(message.Kind),
+    message as unknown as Record<string, unknown>,
+    kindName(message.Kind) as string,
   );
 }
 
-/** A whole frame: preamble + payload, in one buffer (so it can be written with one write). */
+/** The payload (Go encoding/json text, as UTF-8 bytes) of a message. */
+export function encodeMessage(message: Message): Buffer {
+  return Buffer.from(messageText(message), 'utf8');
+}
+
+/** A whole frame: preamble + payload, in one buffer (so it can be written with one write), the text written once. */
 export function encodeFrame(message: Message): Buffer {
-  const payload = encodeMessage(message);
-  const frame = Buffer.allocUnsafe(PREAMBLE_SIZE + payload.length);
-  encodePreamble(payload.length, message.Kind, frame);
-  payload.copy(frame, PREAMBLE_SIZE);
+  const text = messageText(message);
+  const length = Buffer.byteLength(text, 'utf8');
+  const frame = Buffer.allocUnsafe(PREAMBLE_SIZE + length);
+  encodePreamble(length, message.Kind, frame);
+  frame.write(text, PREAMBLE_SIZE, 'utf8');
   return frame;
 }
 

@@ -4,7 +4,7 @@
 import { VMError, ErrorCode } from '../../errors';
 import type { Bytes, BytesMapEntry, Field, GasScheduleMap, Shape } from '../fields';
 import { compareBytes, keyToBytes, quoteByteKey } from './byteKeys';
-import { base64Bytes, isStrictBase64 } from './base64';
+import { base64Bytes, encodeBase64, isStrictBase64 } from './base64';
 import { goQuote, inGoRange, integerValue, type GoIntegerType } from './goJson';
 import type { DecodeState } from './decodeState';
 
@@ -184,7 +184,7 @@ function encodeField(field: Field, value: unknown, path: string): string {
 function encodeBytes(value: unknown, path: string): string {
   if (value === null) return 'null';
   if (!(value instanceof Uint8Array)) invalid(path, 'must be a Uint8Array or null');
-  return `"${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64')}"`;
+  return `"${encodeBase64(value)}"`;
 }
 
 function encodeInteger(value: unknown, type: GoIntegerType, path: string): string {
@@ -279,7 +279,7 @@ const ENCODE = {
     if (value === null) return 'null';
     if (!(value instanceof Uint8Array)) refuse();
     const bytes = value as Uint8Array;
-    return `"${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')}"`;
+    return `"${encodeBase64(bytes)}"`;
   },
   bytesList(value: unknown): string {
     if (value === null) return 'null';

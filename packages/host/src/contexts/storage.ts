@@ -21,6 +21,7 @@ export interface StorageCharges {
 }
 
 const EMPTY = new Uint8Array(0);
+const EMPTY_ID = byteKey(EMPTY);
 
 /** The storage context's own state: whose storage it is, and whether writes are ignored. */
 interface StorageState {
@@ -76,7 +77,7 @@ export class StorageContext implements StateStack {
 
   /** The map key of the key last looked up, and that key's bytes (a copy of its own, kept by the entry). */
   private lastKey: Uint8Array = EMPTY;
-  private lastId = byteKey(EMPTY);
+  private lastId = EMPTY_ID;
 
   /** byteKey(key), without making the string again for the key just used (a read, then a write, of one key). */
   private idOf(key: Uint8Array): string {

@@ -26,7 +26,8 @@ export function topFrame(host: Host, options: TopFrameOptions): ExecutionContext
   const storage = new StorageContext(config.hook, output, config.schedule, config.protectedPrefix);
   storage.address = options.address;
   return new ExecutionContext({
-    call: callState(options.input, options.fn, options.args),
+    // a top-level frame runs the transaction's own input: its argument list is the one runToOutcome made
+    call: callState(options.input, options.fn, options.args, options.args ? undefined : host.tx.arguments),
     address: options.address,
     output,
     storage,
@@ -64,15 +65,16 @@ export function nestedFrame(
   });
 }
 
-/** The parts of an input the contract API reads. */
+/** The parts of an input the contract API reads (`present`: its arguments, already made present). */
 export function callState(
   input: VMInput,
   fn: string,
   args: readonly (Uint8Array | null)[] | null = input.Arguments,
+  present?: readonly Uint8Array[],
 ): CallState {
   return {
     caller: input.CallerAddr ?? NO_BYTES,
-    arguments: presentArguments(args),
+    arguments: present ?? presentArguments(args),
     callValue: input.CallValue ?? 0n,
     function: fn,
     gasPrice: input.GasPrice,
